@@ -1,0 +1,233 @@
+//! Tests of `cargo xtask codegen`: fixture snapshots, bad-spec diagnostics, the IR of the real spec, staleness and determinism.
+
+use std::{fs, path::Path};
+
+use codegen_tests::{fixtures, root};
+use xtask::codegen::{self, Mode, emit_types, outline::outline};
+
+/// Every fixture: the outline of its IR and the types generated from it.
+#[test]
+fn fixtures_generate_the_expected_code() {
+    insta::glob!("fixtures/*.schema.json", |path| {
+        let (name, text) = read(path);
+        let api = codegen::lower_schema_text(&name, &text)
+            .unwrap_or_else(|err| panic!("{name} does not lower:\n{err}"));
+        insta::assert_snapshot!("outline", outline(&api));
+        let tokens = emit_types::emit(&api).unwrap_or_else(|err| panic!("{name}: {err}"));
+        insta::assert_snapshot!("types", codegen::render(tokens, &[&name]).unwrap());
+    });
+}
+
+/// Every broken fixture: all of its problems, each located.
+#[test]
+fn broken_specs_give_located_diagnostics() {
+    insta::glob!("fixtures/errors/*.schema.json", |path| {
+        let (name, text) = read(path);
+        let err = codegen::lower_schema_text(&name, &text).expect_err("a broken fixture lowers");
+        for diagnostic in &err.0 {
+            assert!(
+                diagnostic.position.is_some(),
+                "{diagnostic} has no line and column"
+            );
+        }
+        insta::assert_snapshot!("diagnostics", err.to_string());
+    });
+}
+
+fn read(path: &Path) -> (String, String) {
+    let name = format!(
+        "tests/fixtures/{}",
+        path.strip_prefix(fixtures()).unwrap().display()
+    );
+    (name, fs::read_to_string(path).unwrap())
+}
+
+/// The IR of the real spec, outlined: a spec change shows up here as a short semantic diff.
+#[test]
+fn real_spec_outline() {
+    let sources = codegen::load::load(&root()).expect("the spec loads");
+    let (api, diagnostics) = codegen::lower::lower(&sources);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    insta::assert_snapshot!("real_spec_outline", outline(&api));
+}
+
+/// The checked-in generated files are what the spec generates.
+#[test]
+fn generated_files_are_up_to_date() {
+    if let Err(err) = codegen::run(&root(), Mode::Check) {
+        panic!("{err}");
+    }
+}
+
+/// Copies the spec and the generated files of the workspace into a temporary root.
+fn scratch_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files = codegen::generate(&root()).expect("the real spec generates");
+    for relative in ["spec/order-api.schema.json", "spec/operations.json"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(files.into_iter().map(|it| it.path))
+    {
+        let target = dir.path().join(&relative);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(root().join(&relative), target).unwrap();
+    }
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} is not unique in {}",
+        path.display()
+    );
+    fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// Changing one bound makes `--check` fail with a diff that shows the change and the fix
+/// command; regenerating makes it pass again.
+#[test]
+fn a_changed_bound_is_caught_by_check_and_fixed_by_codegen() {
+    let dir = scratch_copy();
+    let root = dir.path();
+    codegen::run(root, Mode::Check).expect("a fresh copy is up to date");
+    edit(
+        &root.join("spec/order-api.schema.json"),
+        "\"maxLength\": 128",
+        "\"maxLength\": 120",
+    );
+
+    let err = codegen::run(root, Mode::Check)
+        .expect_err("the change is noticed")
+        .to_string();
+    assert!(
+        err.contains("error: crates/runa-order-types/src/generated.rs is out of date with spec/"),
+        "{err}"
+    );
+    assert!(
+        err.contains("-        if value.chars().count() > 128usize {"),
+        "{err}"
+    );
+    assert!(
+        err.contains("+        if value.chars().count() > 120usize {"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("run `cargo xtask codegen` and commit the result"),
+        "{err}"
+    );
+
+    let report = codegen::run(root, Mode::Write).unwrap();
+    assert_eq!(report, "updated crates/runa-order-types/src/generated.rs\n");
+    codegen::run(root, Mode::Check).expect("up to date after regenerating");
+    assert!(
+        fs::read_to_string(root.join("crates/runa-order-types/src/generated.rs"))
+            .unwrap()
+            .contains("> 120usize")
+    );
+}
+
+/// A broken spec gives every problem with its place, and no generated file is touched.
+#[test]
+fn a_broken_spec_reports_everything_and_writes_nothing() {
+    let dir = scratch_copy();
+    let root = dir.path();
+    let generated = root.join("crates/runa-order-types/src/generated.rs");
+    let before = fs::read(&generated).unwrap();
+    let modified = fs::metadata(&generated).unwrap().modified().unwrap();
+
+    let schema = root.join("spec/order-api.schema.json");
+    edit(
+        &schema,
+        "\"$ref\": \"#/$defs/PayoutStatus\"",
+        "\"$ref\": \"#/$defs/PayoutState\"",
+    );
+    edit(&schema, "\"type\": \"integer\"", "\"type\": \"integr\"");
+    edit(&schema, "\"maxLength\": 255", "\"maxLenght\": 255");
+    edit(
+        &root.join("spec/operations.json"),
+        "\"request_body\": \"OrderPriceRequest\"",
+        "\"request_body\": \"OrderPriceRequests\"",
+    );
+
+    let err = codegen::run(root, Mode::Write)
+        .expect_err("the spec is broken")
+        .to_string();
+    let expected = [
+        "error: spec/operations.json:162:7: #/operations/3/request_body: there is no schema `OrderPriceRequests` in `$defs` of order-api.schema.json; did you mean `OrderPriceRequest`?",
+        "#/$defs/RecipientDistribution/properties/recipient_reference/maxLenght: unknown keyword `maxLenght`; did you mean `maxLength`?",
+        "#/$defs/PayoutDetails/properties/status/$ref: dangling `$ref` \"#/$defs/PayoutState\": there is no definition `PayoutState`; did you mean `PayoutStatus`?",
+        "#/$defs/Page/properties/limit/type: unknown type \"integr\"; did you mean \"integer\"?",
+        "4 errors in the spec; no generated file was written",
+    ];
+    for line in expected {
+        assert!(err.contains(line), "missing {line:?} in:\n{err}");
+    }
+    assert!(
+        err.lines()
+            .filter(|it| it.starts_with("error: spec/order-api.schema.json:"))
+            .count()
+            == 3,
+        "{err}"
+    );
+    assert_eq!(fs::read(&generated).unwrap(), before);
+    assert_eq!(
+        fs::metadata(&generated).unwrap().modified().unwrap(),
+        modified
+    );
+
+    // Invalid JSON is located too, and still nothing is written.
+    fs::write(
+        &schema,
+        "{\n  \"$defs\": {\n    \"A\": { \"type\": \"string\" }\n  \n",
+    )
+    .unwrap();
+    let err = codegen::run(root, Mode::Write)
+        .expect_err("not JSON")
+        .to_string();
+    assert!(
+        err.starts_with(
+            "error: spec/order-api.schema.json:5:0: invalid JSON: EOF while parsing an object"
+        ),
+        "{err}"
+    );
+    assert_eq!(fs::read(&generated).unwrap(), before);
+}
+
+/// The same spec gives byte-identical files, run after run and wherever the workspace is.
+#[test]
+fn generation_is_deterministic() {
+    let first = codegen::generate(&root()).unwrap();
+    let second = codegen::generate(&root()).unwrap();
+    assert_eq!(first, second);
+    let copy = scratch_copy();
+    assert_eq!(codegen::generate(copy.path()).unwrap(), first);
+}
+
+/// Every snapshot belongs to a fixture or a test that still exists.
+#[test]
+fn no_orphan_snapshots() {
+    let snapshots = root().join("tests/snapshots");
+    for entry in fs::read_dir(&snapshots).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name == "codegen__real_spec_outline.snap" {
+            continue;
+        }
+        let fixture = name
+            .split_once('@')
+            .map(|(_, it)| it.trim_end_matches(".snap"))
+            .unwrap_or_else(|| panic!("unexpected snapshot {name}"));
+        let dir = if name.starts_with("codegen__diagnostics@") {
+            fixtures().join("errors")
+        } else {
+            fixtures()
+        };
+        assert!(
+            dir.join(fixture).exists(),
+            "{name} has no fixture {}",
+            dir.join(fixture).display()
+        );
+    }
+}

@@ -1,0 +1,331 @@
+//! Emits `crates/runa-order-types/src/generated.rs`: the IR, seen the way typify needs it, through typify 0.8.
+//!
+//! typify reads schemars 0.8 schemas, so this stage writes a *typify view* of every
+//! definition. The view differs from the spec on purpose, in three ways:
+//!
+//! * A `oneOf` told apart by a tag (`type`) has its branches inlined, because typify only
+//!   makes a `#[serde(tag = "type")]` enum from inline object branches.
+//! * A nullable definition (`["string", "null"]`) loses its `null`, and every reference to it
+//!   becomes `anyOf: [{$ref}, {type: null}]`, so fields are `Option<T>` with `null` and absent
+//!   both meaning `None`, as the API documents.
+//! * `date-time` strings become the hand-written `crate::Timestamp`, which keeps the text it
+//!   was read from so that values round-trip byte for byte.
+//!
+//! typify panics on some schemas. `lower` refuses the constructs known to do that, and any
+//! panic left is caught here and reported as a diagnostic.
+
+use std::{
+    cell::Cell,
+    panic::{self, AssertUnwindSafe},
+};
+
+use proc_macro2::TokenStream;
+use serde_json::{Map, Value, json};
+use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
+
+use super::{
+    diagnostic::Diagnostic,
+    ir::{Additional, Api, Format, JsonType, Literal, Schema},
+    names,
+};
+
+/// The name of the hand-written timestamp type, in the view and in the types crate.
+const TIMESTAMP: &str = "Timestamp";
+
+/// Generates the types of every definition.
+pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
+    let view = View {
+        api,
+        uses_timestamp: Cell::new(false),
+    };
+    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
+    for def in &api.definitions {
+        let value = view.schema(&def.schema, true);
+        definitions.push((
+            def.name.clone(),
+            into_schemars(value, &api.schema_file, &def.schema.location)?,
+        ));
+    }
+    if view.uses_timestamp.get() {
+        let timestamp = json!({"type": "string", "format": "date-time"});
+        definitions.push((
+            TIMESTAMP.to_owned(),
+            into_schemars(timestamp, &api.schema_file, "#")?,
+        ));
+    }
+
+    let mut settings = TypeSpaceSettings::default();
+    settings
+        .with_struct_builder(true)
+        .with_derive("::schemars::JsonSchema".to_owned())
+        .with_map_type("::std::collections::BTreeMap")
+        .with_replacement(
+            TIMESTAMP,
+            format!("crate::{TIMESTAMP}"),
+            [
+                typify::TypeSpaceImpl::FromStr,
+                typify::TypeSpaceImpl::Display,
+            ]
+            .into_iter(),
+        );
+    for def in &api.definitions {
+        let typify_name = names::typify_name(&def.name);
+        if typify_name != def.name {
+            let mut patch = TypeSpacePatch::default();
+            patch.with_rename(&def.name);
+            settings.with_patch(typify_name, &patch);
+        }
+    }
+
+    // typify reports some problems as errors and others as panics; both become diagnostics.
+    let outcome = quietly(|| {
+        let mut space = TypeSpace::new(&settings);
+        space.add_ref_types(definitions).map(|()| space.to_stream())
+    });
+    match outcome {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(err)) => Err(typify_failure(
+            api,
+            &format!("typify refused the schema: {err}"),
+        )),
+        Err(message) => Err(typify_failure(api, &format!("typify panicked: {message}"))),
+    }
+}
+
+fn typify_failure(api: &Api, message: &str) -> Diagnostic {
+    Diagnostic {
+        file: api.schema_file.clone(),
+        position: None,
+        pointer: None,
+        message: format!(
+            "{message}; this construct is not supported by the types generator (see ARCHITECTURE.md, \"typify view\")"
+        ),
+    }
+}
+
+/// Runs `f`, turning a panic into its message without printing it.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
+    panic::set_hook(previous);
+    outcome.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|it| (*it).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
+}
+
+fn into_schemars(
+    value: Value,
+    file: &str,
+    location: &str,
+) -> Result<schemars08::schema::Schema, Diagnostic> {
+    serde_json::from_value(value).map_err(|err| Diagnostic {
+        file: file.to_owned(),
+        position: None,
+        pointer: Some(location.to_owned()),
+        message: format!("cannot express the schema for typify: {err}"),
+    })
+}
+
+struct View<'a> {
+    api: &'a Api,
+    /// Set when some schema became a reference to the hand-written timestamp type.
+    uses_timestamp: Cell<bool>,
+}
+
+impl View<'_> {
+    fn is_nullable_definition(&self, name: &str) -> bool {
+        self.api
+            .definition(name)
+            .is_some_and(|def| is_nullable(&def.schema))
+    }
+
+    /// The typify view of `schema`; `top` is true for a definition itself.
+    fn schema(&self, schema: &Schema, top: bool) -> Value {
+        let mut out = Map::new();
+        if let Some(title) = &schema.title {
+            out.insert("title".into(), title.clone().into());
+        }
+        if let Some(description) = &schema.description {
+            out.insert("description".into(), description.clone().into());
+        }
+        if let Some(default) = &schema.default {
+            out.insert("default".into(), literal(default));
+        }
+
+        if let Some(name) = &schema.reference {
+            let reference = json!({"$ref": format!("#/$defs/{name}")});
+            insert_nullable(&mut out, reference, self.is_nullable_definition(name));
+            return Value::Object(out);
+        }
+        let types = schema.types.clone().unwrap_or_default();
+        if schema.string.format == Some(Format::DateTime)
+            && !types.is_empty()
+            && types
+                .iter()
+                .all(|it| matches!(it, JsonType::String | JsonType::Null))
+        {
+            self.uses_timestamp.set(true);
+            let reference = json!({"$ref": format!("#/$defs/{TIMESTAMP}")});
+            insert_nullable(&mut out, reference, types.contains(&JsonType::Null));
+            return Value::Object(out);
+        }
+
+        let mut types = types;
+        if top && is_nullable(schema) {
+            types.retain(|it| *it != JsonType::Null);
+        }
+        match types.as_slice() {
+            [] => {}
+            [one] => {
+                out.insert("type".into(), one.name().into());
+            }
+            many => {
+                out.insert(
+                    "type".into(),
+                    many.iter().map(|it| it.name()).collect::<Vec<_>>().into(),
+                );
+            }
+        }
+        if let Some(values) = &schema.enum_values {
+            out.insert(
+                "enum".into(),
+                values.iter().map(literal).collect::<Vec<_>>().into(),
+            );
+        }
+        if let Some(value) = &schema.const_value {
+            out.insert("const".into(), literal(value));
+        }
+
+        let string = &schema.string;
+        insert_some(&mut out, "minLength", string.min_length);
+        insert_some(&mut out, "maxLength", string.max_length);
+        if let Some(pattern) = &string.pattern {
+            out.insert("pattern".into(), pattern.clone().into());
+        }
+        if let Some(format) = string.format {
+            out.insert("format".into(), format.name().into());
+        }
+
+        let number = &schema.number;
+        for (key, bound) in [
+            ("minimum", &number.minimum),
+            ("maximum", &number.maximum),
+            ("exclusiveMinimum", &number.exclusive_minimum),
+            ("exclusiveMaximum", &number.exclusive_maximum),
+        ] {
+            if let Some(bound) = bound {
+                out.insert(key.into(), literal(&Literal::Number(bound.text.clone())));
+            }
+        }
+
+        let array = &schema.array;
+        if let Some(items) = &array.items {
+            out.insert("items".into(), self.schema(items, false));
+        }
+        insert_some(&mut out, "minItems", array.min_items);
+        insert_some(&mut out, "maxItems", array.max_items);
+        if array.unique_items {
+            out.insert("uniqueItems".into(), true.into());
+        }
+
+        let object = &schema.object;
+        if !object.properties.is_empty() {
+            let properties: Map<String, Value> = object
+                .properties
+                .iter()
+                .map(|it| (it.name.clone(), self.schema(&it.schema, false)))
+                .collect();
+            out.insert("properties".into(), properties.into());
+        }
+        if !object.required.is_empty() {
+            out.insert("required".into(), object.required.clone().into());
+        }
+        match &object.additional {
+            None => {}
+            Some(Additional::Forbidden) => {
+                out.insert("additionalProperties".into(), false.into());
+            }
+            Some(Additional::Schema(it)) => {
+                out.insert("additionalProperties".into(), self.schema(it, false));
+            }
+        }
+        if let Some(names) = &object.property_names {
+            out.insert("propertyNames".into(), self.schema(names, false));
+        }
+        insert_some(&mut out, "minProperties", object.min_properties);
+        insert_some(&mut out, "maxProperties", object.max_properties);
+
+        for (key, branches) in [("allOf", &schema.all_of), ("anyOf", &schema.any_of)] {
+            if !branches.is_empty() {
+                out.insert(
+                    key.into(),
+                    branches
+                        .iter()
+                        .map(|it| self.schema(it, false))
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
+            }
+        }
+        if !schema.one_of.is_empty() {
+            let branches: Vec<Value> = match &schema.discriminator {
+                // Inline the tagged branches so typify makes a `#[serde(tag = …)]` enum.
+                Some(discriminator) => discriminator
+                    .variants
+                    .iter()
+                    .filter_map(|(_, name)| self.api.definition(name))
+                    .map(|def| self.schema(&def.schema, true))
+                    .collect(),
+                None => schema
+                    .one_of
+                    .iter()
+                    .map(|it| self.schema(it, false))
+                    .collect(),
+            };
+            out.insert("oneOf".into(), branches.into());
+        }
+        Value::Object(out)
+    }
+}
+
+fn is_nullable(schema: &Schema) -> bool {
+    schema
+        .types
+        .as_ref()
+        .is_some_and(|types| types.len() > 1 && types.contains(&JsonType::Null))
+}
+
+fn insert_nullable(out: &mut Map<String, Value>, reference: Value, nullable: bool) {
+    if nullable {
+        out.insert("anyOf".into(), json!([reference, {"type": "null"}]));
+    } else if let Value::Object(reference) = reference {
+        out.extend(reference);
+    }
+}
+
+fn insert_some(out: &mut Map<String, Value>, key: &str, value: Option<u64>) {
+    if let Some(value) = value {
+        out.insert(key.into(), value.into());
+    }
+}
+
+fn literal(value: &Literal) -> Value {
+    match value {
+        Literal::Null => Value::Null,
+        Literal::Bool(it) => Value::Bool(*it),
+        Literal::Number(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Literal::String(it) => Value::String(it.clone()),
+        Literal::Array(items) => items.iter().map(literal).collect::<Vec<_>>().into(),
+        Literal::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), literal(v)))
+                .collect(),
+        ),
+    }
+}

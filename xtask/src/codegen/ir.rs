@@ -1,0 +1,382 @@
+//! The intermediate representation: the spec's schemas and operations, checked, typed and in spec order.
+//!
+//! The IR names API concepts. It holds no `serde_json::Value` and no Rust syntax, so every
+//! emitter reads the same checked model and nothing downstream re-reads the spec.
+
+use std::fmt;
+
+/// Everything the emitters need, lowered from `spec/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The schema file, relative to the workspace root (`spec/order-api.schema.json`).
+    pub schema_file: String,
+    /// The operations file, relative to the workspace root, or `None` when lowering a schema alone
+    /// (the snapshot fixtures have no operations).
+    pub operations_file: Option<String>,
+    /// `title` of the schema document.
+    pub title: Option<String>,
+    /// One entry per `$defs` member, in spec order.
+    pub definitions: Vec<Definition>,
+    /// The HTTP side of the API; empty when lowering a schema alone.
+    pub http: Http,
+}
+
+/// A named schema: one `$defs` member, which becomes one public Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// The `$defs` key, used verbatim as the Rust type name.
+    pub name: String,
+    pub schema: Schema,
+}
+
+/// One schema object, with each keyword's value parsed and checked.
+///
+/// Keywords that apply to one JSON type are grouped (`string`, `number`, `array`, `object`).
+/// A keyword absent from the spec is `None` or empty here.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// Where the schema is in the schema file, as a URI fragment (`#/$defs/X/properties/y`).
+    pub location: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub default: Option<Literal>,
+    pub examples: Vec<Literal>,
+    /// `$ref`, resolved to the name of a definition.
+    pub reference: Option<String>,
+    /// `type`, in spec order. `None` allows every type.
+    pub types: Option<Vec<JsonType>>,
+    /// `enum`.
+    pub enum_values: Option<Vec<Literal>>,
+    /// `const`.
+    pub const_value: Option<Literal>,
+    pub string: StringRules,
+    pub number: NumberRules,
+    pub array: ArrayRules,
+    pub object: ObjectRules,
+    pub all_of: Vec<Schema>,
+    pub any_of: Vec<Schema>,
+    pub one_of: Vec<Schema>,
+    /// Set when every `oneOf` branch is a reference to an object schema that requires the same
+    /// property with a distinct single string value (the `type` tag of the Runa API).
+    pub discriminator: Option<Discriminator>,
+}
+
+/// The seven JSON Schema instance types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum JsonType {
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    pub const ALL: [JsonType; 7] = [
+        JsonType::Null,
+        JsonType::Boolean,
+        JsonType::Integer,
+        JsonType::Number,
+        JsonType::String,
+        JsonType::Array,
+        JsonType::Object,
+    ];
+
+    /// The keyword spelling (`"integer"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::Null => "null",
+            JsonType::Boolean => "boolean",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::String => "string",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<JsonType> {
+        JsonType::ALL.into_iter().find(|it| it.name() == name)
+    }
+}
+
+/// A JSON value written in the spec (`enum`, `const`, `default`, `examples`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Null,
+    Bool(bool),
+    /// The number as written, so that it is emitted exactly.
+    Number(String),
+    String(String),
+    Array(Vec<Literal>),
+    Object(Vec<(String, Literal)>),
+}
+
+/// Keywords that apply to strings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StringRules {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// `pattern`, an ECMA-262 regular expression that compiles with both `regex` and `regress`.
+    pub pattern: Option<String>,
+    pub format: Option<Format>,
+}
+
+/// The `format` values the generator supports; both are asserted, not just annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `email`: an RFC 5321 mailbox.
+    Email,
+    /// `date-time`: an RFC 3339 timestamp.
+    DateTime,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Email => "email",
+            Format::DateTime => "date-time",
+        }
+    }
+}
+
+/// A numeric bound, as written and as a float.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    pub text: String,
+    pub value: f64,
+}
+
+/// Keywords that apply to numbers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumberRules {
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub exclusive_minimum: Option<Bound>,
+    pub exclusive_maximum: Option<Bound>,
+    pub multiple_of: Option<Bound>,
+}
+
+/// Keywords that apply to arrays.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArrayRules {
+    pub items: Option<Box<Schema>>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+}
+
+/// Keywords that apply to objects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ObjectRules {
+    /// `properties`, in spec order.
+    pub properties: Vec<Property>,
+    /// `required`, in spec order.
+    pub required: Vec<String>,
+    /// `additionalProperties`; `None` leaves the object open, as every object of the API is.
+    pub additional: Option<Additional>,
+    pub property_names: Option<Box<Schema>>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+}
+
+/// One member of `properties`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    pub name: String,
+    pub schema: Schema,
+}
+
+/// A constrained `additionalProperties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// `additionalProperties: false`.
+    Forbidden,
+    /// `additionalProperties: {…}`.
+    Schema(Box<Schema>),
+}
+
+/// How the branches of a `oneOf` are told apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The tag property, `type` in this API.
+    pub property: String,
+    /// The tag value of each branch, in branch order, with the definition it selects.
+    pub variants: Vec<(String, String)>,
+}
+
+/// The HTTP side of the API, from `spec/operations.json`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Http {
+    /// The dated API version sent in `X-Api-Version` by default (`2024-02-05`).
+    pub api_version: String,
+    /// Versions the API has removed; requesting one gives `410 version_removed`.
+    pub removed_versions: Vec<String>,
+    pub servers: Vec<Server>,
+    /// The request header that carries the API key.
+    pub auth_header: String,
+    pub operations: Vec<Operation>,
+    /// The documented error `type` values, in spec order.
+    pub error_types: Vec<ErrorType>,
+}
+
+/// A base URL of the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub name: String,
+    pub url: String,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The official operationId (`createOrder`).
+    pub id: String,
+    pub method: Method,
+    /// Path relative to the server URL, with `{param}` placeholders.
+    pub path: String,
+    pub summary: String,
+    pub description: Option<String>,
+    pub parameters: Vec<Parameter>,
+    /// The definition the request body must match.
+    pub request_body: Option<String>,
+    /// Status code to body definition, in ascending status order.
+    pub responses: Vec<Response>,
+    /// The header that carries the idempotency key, for the one idempotent operation.
+    pub idempotency_key: Option<String>,
+    /// Cross-field rules the schema cannot say.
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A header, query or path parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    pub ty: ParameterType,
+    /// Allowed values, for enumerated string parameters.
+    pub enum_values: Vec<String>,
+    pub default: Option<Literal>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Header,
+    Query,
+    Path,
+}
+
+impl ParameterLocation {
+    pub fn name(self) -> &'static str {
+        match self {
+            ParameterLocation::Header => "header",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Path => "path",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterType {
+    String,
+    Integer,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    /// The definition the body matches.
+    pub body: String,
+    pub description: Option<String>,
+}
+
+/// A rule that involves a header and the body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// When `header` equals `value`, the array at `field` of the body has at most `max` items.
+    MaxItemsWhenHeader {
+        header: String,
+        value: String,
+        field: String,
+        max: u64,
+        /// The error `type` the API answers when the rule is broken.
+        error_type: String,
+        message: String,
+    },
+}
+
+/// One documented error `type`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorType {
+    /// The wire value (`insufficient_funds`).
+    pub name: String,
+    pub status: u16,
+    /// The documented message, for people.
+    pub message: String,
+    pub deprecated: bool,
+}
+
+impl Api {
+    /// The definition called `name`.
+    pub fn definition(&self, name: &str) -> Option<&Definition> {
+        self.definitions.iter().find(|it| it.name == name)
+    }
+}
+
+impl fmt::Display for Literal {
+    /// Compact JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Null => f.write_str("null"),
+            Literal::Bool(it) => write!(f, "{it}"),
+            Literal::Number(it) => f.write_str(it),
+            Literal::String(it) => f.write_str(&json_string(it)),
+            Literal::Array(items) => {
+                f.write_str("[")?;
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{it}")?;
+                }
+                f.write_str("]")
+            }
+            Literal::Object(members) => {
+                f.write_str("{")?;
+                for (i, (key, it)) in members.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{}:{it}", json_string(key))?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+fn json_string(it: &str) -> String {
+    serde_json::Value::from(it).to_string()
+}

@@ -1,0 +1,281 @@
+//! Reads the spec files: strict JSON, a map from JSON pointer to position, and duplicate-key checks.
+//!
+//! This is the only stage of the generator that reads files.
+
+use std::{collections::BTreeMap, fs, path::Path};
+
+use jsonc_parser::{
+    CollectOptions, CommentCollectionStrategy, ParseOptions,
+    ast::{ObjectPropName, Value as Node},
+};
+use serde_json::Value;
+
+use super::diagnostic::{Diagnostic, Position};
+
+/// The name of the schema file inside `spec/`.
+pub const SCHEMA_FILE: &str = "order-api.schema.json";
+/// The name of the operations file inside `spec/`.
+pub const OPERATIONS_FILE: &str = "operations.json";
+
+/// One parsed spec file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the workspace root, with `/` separators, as shown in messages.
+    pub path: String,
+    /// The parsed document.
+    pub value: Value,
+    text: String,
+    /// For every JSON pointer in the document: the byte offset of its key (for object
+    /// members) and of its value.
+    spans: BTreeMap<String, Span>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    key: Option<usize>,
+    value: usize,
+}
+
+/// Both spec files, parsed.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub schema: SourceFile,
+    pub operations: SourceFile,
+}
+
+/// Reads and parses `spec/order-api.schema.json` and `spec/operations.json` under `root`.
+pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
+    let schema = read(root, &format!("spec/{SCHEMA_FILE}"));
+    let operations = read(root, &format!("spec/{OPERATIONS_FILE}"));
+    match (schema, operations) {
+        (Ok(schema), Ok(operations)) => Ok(Sources { schema, operations }),
+        (schema, operations) => Err([schema.err(), operations.err()]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .collect()),
+    }
+}
+
+fn read(root: &Path, relative: &str) -> Result<SourceFile, Vec<Diagnostic>> {
+    match fs::read_to_string(root.join(relative)) {
+        Ok(text) => SourceFile::parse(relative, text),
+        Err(err) => Err(vec![Diagnostic {
+            file: relative.to_owned(),
+            position: None,
+            pointer: None,
+            message: format!("cannot read the file: {err}"),
+        }]),
+    }
+}
+
+impl SourceFile {
+    /// Parses `text` as strict JSON (RFC 8259) and records where every value is.
+    ///
+    /// Fails with a located diagnostic on a syntax error and on every duplicate key.
+    pub fn parse(path: &str, text: String) -> Result<SourceFile, Vec<Diagnostic>> {
+        // serde_json decides what is JSON: it is strict and gives line and column.
+        let value: Value = serde_json::from_str(&text).map_err(|err| {
+            vec![Diagnostic {
+                file: path.to_owned(),
+                position: Some(Position {
+                    line: err.line(),
+                    column: err.column(),
+                }),
+                pointer: None,
+                message: format!("invalid JSON: {}", strip_position(&err.to_string())),
+            }]
+        })?;
+        // jsonc-parser gives the byte range of every node of the same text.
+        let options = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+        };
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Off,
+            tokens: false,
+        };
+        let mut spans = BTreeMap::new();
+        let mut duplicates = Vec::new();
+        {
+            let ast = jsonc_parser::parse_to_ast(&text, &collect, &options).map_err(|err| {
+                vec![Diagnostic {
+                    file: path.to_owned(),
+                    position: None,
+                    pointer: None,
+                    message: format!("invalid JSON: {err}"),
+                }]
+            })?;
+            if let Some(root) = &ast.value {
+                record(root, String::new(), None, &mut spans, &mut duplicates);
+            }
+        }
+        let file = SourceFile {
+            path: path.to_owned(),
+            value,
+            text,
+            spans,
+        };
+        let diagnostics: Vec<Diagnostic> = duplicates
+            .into_iter()
+            .map(|(pointer, offset, first)| {
+                let first = file.position_of(first);
+                Diagnostic {
+                    file: file.path.clone(),
+                    position: Some(file.position_of(offset)),
+                    pointer: Some(format!("#{pointer}")),
+                    message: format!(
+                        "duplicate key (first defined at {}:{})",
+                        first.line, first.column
+                    ),
+                }
+            })
+            .collect();
+        if diagnostics.is_empty() {
+            Ok(file)
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    /// The position of the value at `pointer` (a URI fragment such as `#/$defs/Currency`).
+    ///
+    /// Object members point at their key. When the pointer does not exist, the position of
+    /// its closest existing ancestor is given.
+    pub fn position(&self, pointer: &str) -> Option<Position> {
+        let mut pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+        loop {
+            if let Some(span) = self.spans.get(pointer) {
+                return Some(self.position_of(span.key.unwrap_or(span.value)));
+            }
+            let (parent, _) = pointer.rsplit_once('/')?;
+            pointer = parent;
+        }
+    }
+
+    /// A diagnostic about the value at `pointer`.
+    pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: self.path.clone(),
+            position: self.position(pointer),
+            pointer: Some(pointer.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    fn position_of(&self, offset: usize) -> Position {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+/// Records the span of `node` and of everything inside it; collects duplicate keys as
+/// `(pointer, offset, offset of the first definition)`.
+fn record(
+    node: &Node<'_>,
+    pointer: String,
+    key: Option<usize>,
+    spans: &mut BTreeMap<String, Span>,
+    duplicates: &mut Vec<(String, usize, usize)>,
+) {
+    let value_start = match node {
+        Node::StringLit(it) => it.range.start,
+        Node::NumberLit(it) => it.range.start,
+        Node::BooleanLit(it) => it.range.start,
+        Node::Object(it) => it.range.start,
+        Node::Array(it) => it.range.start,
+        Node::NullKeyword(it) => it.range.start,
+    };
+    spans.insert(
+        pointer.clone(),
+        Span {
+            key,
+            value: value_start,
+        },
+    );
+    match node {
+        Node::Object(object) => {
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for prop in &object.properties {
+                let (name, key_start) = match &prop.name {
+                    ObjectPropName::String(lit) => (lit.value.to_string(), lit.range.start),
+                    ObjectPropName::Word(lit) => (lit.value.to_owned(), lit.range.start),
+                };
+                let child = format!("{pointer}/{}", escape_token(&name));
+                if let Some(first) = seen.get(&name) {
+                    duplicates.push((child.clone(), key_start, *first));
+                } else {
+                    seen.insert(name, key_start);
+                }
+                record(&prop.value, child, Some(key_start), spans, duplicates);
+            }
+        }
+        Node::Array(array) => {
+            for (i, element) in array.elements.iter().enumerate() {
+                record(element, format!("{pointer}/{i}"), None, spans, duplicates);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// serde_json appends " at line L column C" to its messages; the diagnostic says it already.
+fn strip_position(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .map_or(message, |i| &message[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_point_at_keys_and_values() {
+        let text = "{\n  \"a\": {\n    \"b\": [1, \"x\"]\n  }\n}\n".to_owned();
+        let file = SourceFile::parse("t.json", text).unwrap();
+        assert_eq!(
+            file.position("#/a/b"),
+            Some(Position { line: 3, column: 5 })
+        );
+        assert_eq!(
+            file.position("#/a/b/1"),
+            Some(Position {
+                line: 3,
+                column: 14
+            })
+        );
+        // A pointer that does not exist falls back to its parent.
+        assert_eq!(
+            file.position("#/a/missing"),
+            Some(Position { line: 2, column: 3 })
+        );
+    }
+
+    #[test]
+    fn syntax_errors_and_duplicate_keys_are_located() {
+        let err = SourceFile::parse("t.json", "{\n  \"a\": 1,\n}".to_owned()).unwrap_err();
+        assert_eq!(err[0].position, Some(Position { line: 3, column: 1 }));
+        assert!(
+            err[0].message.starts_with("invalid JSON: trailing comma"),
+            "{}",
+            err[0]
+        );
+
+        let err = SourceFile::parse("t.json", "{\"a\": 1,\n \"a\": 2}".to_owned()).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "t.json:2:2: #/a: duplicate key (first defined at 1:2)"
+        );
+    }
+}
