@@ -6,6 +6,7 @@
 //! writes. Nothing is written unless every stage succeeded for every file.
 
 pub mod diagnostic;
+pub mod emit_client;
 pub mod emit_types;
 pub mod ir;
 pub mod load;
@@ -68,10 +69,21 @@ pub fn lower_schema_text(path: &str, text: &str) -> Result<Api, Diagnostics> {
 /// Emits and formats every generated file of the workspace.
 pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let types = emit_types::emit(api).map_err(|it| Diagnostics(vec![it]))?;
-    Ok(vec![GeneratedFile {
-        path: "crates/runa-order-types/src/generated.rs".to_owned(),
-        contents: render(types, &[&api.schema_file]).map_err(|it| Diagnostics(vec![it]))?,
-    }])
+    let client = emit_client::emit(api).map_err(|it| Diagnostics(vec![it]))?;
+    let operations_file = api
+        .operations_file
+        .as_deref()
+        .unwrap_or("spec/operations.json");
+    Ok(vec![
+        GeneratedFile {
+            path: "crates/runa-order-types/src/generated.rs".to_owned(),
+            contents: render(types, &[&api.schema_file]).map_err(|it| Diagnostics(vec![it]))?,
+        },
+        GeneratedFile {
+            path: "crates/runa-order-client/src/generated.rs".to_owned(),
+            contents: render(client, &[operations_file]).map_err(|it| Diagnostics(vec![it]))?,
+        },
+    ])
 }
 
 /// Formats `tokens` with prettyplease and adds the `@generated` header naming the inputs.

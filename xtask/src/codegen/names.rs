@@ -97,6 +97,43 @@ pub fn typify_name(name: &str) -> String {
     name.to_pascal_case()
 }
 
+/// The Rust name of an item made from an API name, in one of the cases the client uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `create_order`, for functions, modules and fields.
+    Snake,
+    /// `ExecutionMode`, for types and variants.
+    Pascal,
+    /// `EXECUTION_MODE`, for constants.
+    ShoutySnake,
+}
+
+/// A Rust identifier for `name` in `case`: `X-Idempotency-Key` is `IDEMPOTENCY_KEY` as a
+/// constant, `createOrder` is `create_order`. A leading `X-` of a header name is dropped, and
+/// a keyword gets a trailing `_`, as typify does for fields (`type` becomes `type_`).
+pub fn rust_name(name: &str, case: Case) -> String {
+    use heck::{ToShoutySnakeCase, ToSnakeCase};
+    let name = name
+        .strip_prefix("X-")
+        .or_else(|| name.strip_prefix("x-"))
+        .unwrap_or(name);
+    let it = match case {
+        Case::Snake => name.to_snake_case(),
+        Case::Pascal => name.to_pascal_case(),
+        Case::ShoutySnake => name.to_shouty_snake_case(),
+    };
+    let it = if it.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{it}")
+    } else {
+        it
+    };
+    if syn::parse_str::<syn::Ident>(&it).is_err() {
+        format!("{it}_")
+    } else {
+        it
+    }
+}
+
 /// The candidate closest to `word`, if it is close enough to be a likely misspelling.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
@@ -146,6 +183,24 @@ mod tests {
         );
         assert_eq!(closest("strng", &["string", "number"]), Some("string"));
         assert_eq!(closest("colour", &["string", "number"]), None);
+    }
+
+    #[test]
+    fn client_names() {
+        assert_eq!(
+            rust_name("X-Idempotency-Key", Case::ShoutySnake),
+            "IDEMPOTENCY_KEY"
+        );
+        assert_eq!(rust_name("X-Execution-Mode", Case::Pascal), "ExecutionMode");
+        assert_eq!(
+            rust_name("getListOfOrders", Case::Snake),
+            "get_list_of_orders"
+        );
+        assert_eq!(rust_name("type", Case::Snake), "type_");
+        assert_eq!(
+            rust_name("idempotency_in_progress", Case::Pascal),
+            "IdempotencyInProgress"
+        );
     }
 
     #[test]

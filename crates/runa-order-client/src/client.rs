@@ -1,0 +1,520 @@
+//! `Client`: configuration, the one method per operation, and the retry loop they share.
+
+use std::{
+    fmt,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use reqwest::header::HeaderValue;
+use runa_order_types::{
+    AsyncAcceptedOrder, GetSingleOrderResponse, NewOrderDetails, OrderId, OrderList,
+    OrderPriceRequest, OrderPriceResponse, SyncCompletedOrder,
+};
+
+use crate::{
+    API_VERSION, CreateError, Error, ExecutionMode, ListOrdersParams,
+    error::redact_emails,
+    operations::{create_order, estimate_order_price, get_list_of_orders, get_single_order},
+    retry::{
+        Clock, KeySource, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper, UuidKeys,
+    },
+    transport::{self, RawResponse, Request, Target},
+    validation,
+};
+
+/// An API key. Its `Debug` output hides it, and the client never prints it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(value: String) -> ApiKey {
+        ApiKey(value)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(value: &str) -> ApiKey {
+        ApiKey(value.to_owned())
+    }
+}
+
+/// A client of the order API. Cheap to clone; clones share the connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = runa_order_client::Client::builder()
+///     .base_url(runa_order_client::servers::PLAYGROUND)
+///     .api_key(std::env::var("RUNA_API_KEY")?)
+///     .build()?;
+/// let order = client.get_order("O-01H5WQGHKCBB85MQFM68S9KJ5Q").await?;
+/// # let _ = order;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    timeouts: Timeouts,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: HeaderValue,
+    api_version: String,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    sleeper: Arc<dyn Sleeper>,
+    keys: Arc<dyn KeySource>,
+    jitter: Mutex<StdRng>,
+    validate_requests: bool,
+    validate_responses: bool,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.base_url)
+            .field("api_key", &"<redacted>")
+            .field("api_version", &self.shared.api_version)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.shared.retry)
+            .field("validate_requests", &self.shared.validate_requests)
+            .field("validate_responses", &self.shared.validate_responses)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]; `base_url` and `api_key` are required.
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<ApiKey>,
+    api_version: Option<String>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    clock: Option<Arc<dyn Clock>>,
+    sleeper: Option<Arc<dyn Sleeper>>,
+    keys: Option<Arc<dyn KeySource>>,
+    jitter_seed: Option<u64>,
+    validate_requests: Option<bool>,
+    validate_responses: bool,
+    http: Option<reqwest::Client>,
+}
+
+/// Why a [`ClientBuilder`] could not build a client.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the client: {0}")]
+pub struct BuildError(String);
+
+impl ClientBuilder {
+    /// The server URL, such as [`servers::PLAYGROUND`](crate::servers::PLAYGROUND) or a mock's
+    /// `http://127.0.0.1:PORT/v2`. Operation paths (`/order`) are appended to it.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The API key, sent in `X-Api-Key` and never printed.
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The `X-Api-Version` to send; [`API_VERSION`] by default.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// The time limit of one attempt (30 s by default).
+    pub fn timeout(mut self, attempt: Duration) -> Self {
+        self.timeouts.attempt = attempt;
+        self
+    }
+
+    /// The time limit of a whole call, retries included (120 s by default).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.timeouts.deadline = deadline;
+        self
+    }
+
+    /// How requests are retried (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The clock deadlines are measured with ([`SystemClock`] by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How the client waits between attempts ([`TokioSleeper`] by default).
+    pub fn sleeper(mut self, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.sleeper = Some(sleeper);
+        self
+    }
+
+    /// Where idempotency keys come from ([`UuidKeys`] by default).
+    pub fn key_source(mut self, keys: Arc<dyn KeySource>) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// Seeds the jitter of the backoff, so that waits are reproducible in tests.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// Checks request bodies against the spec before sending (on by default); a body the
+    /// validator refuses is an [`Error::Refused`] and nothing is sent.
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.validate_requests = Some(on);
+        self
+    }
+
+    /// Checks response bodies against the spec (off by default); a mismatch is an
+    /// [`Error::SpecMismatch`].
+    pub fn validate_responses(mut self, on: bool) -> Self {
+        self.validate_responses = on;
+        self
+    }
+
+    /// A reqwest client to send with, for proxies or custom TLS; its own timeouts also apply.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = self
+            .base_url
+            .ok_or_else(|| BuildError("no base URL was given".to_owned()))?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|err| BuildError(format!("the base URL {base_url:?} is not a URL: {err}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+            return Err(BuildError(format!(
+                "the base URL {base_url:?} must be an http or https URL without a query"
+            )));
+        }
+        let ApiKey(key) = self
+            .api_key
+            .ok_or_else(|| BuildError("no API key was given".to_owned()))?;
+        if key.trim().is_empty() {
+            return Err(BuildError("the API key is empty".to_owned()));
+        }
+        let mut api_key = HeaderValue::from_str(&key).map_err(|_| {
+            BuildError("the API key contains characters HTTP headers cannot carry".to_owned())
+        })?;
+        api_key.set_sensitive(true);
+        let http = match self.http {
+            Some(it) => it,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|err| BuildError(err.to_string()))?,
+        };
+        if self.retry.max_attempts == 0 {
+            return Err(BuildError("max_attempts must be at least 1".to_owned()));
+        }
+        let jitter = match self.jitter_seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_os_rng(),
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                api_key,
+                api_version: self.api_version.unwrap_or_else(|| API_VERSION.to_owned()),
+                retry: self.retry,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
+                keys: self.keys.unwrap_or_else(|| Arc::new(UuidKeys)),
+                jitter: Mutex::new(jitter),
+                validate_requests: self.validate_requests.unwrap_or(true),
+                validate_responses: self.validate_responses,
+            }),
+            timeouts: self.timeouts,
+        })
+    }
+}
+
+/// Options of one [`Client::create_order`] call.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOptions {
+    /// The idempotency key; a new one from the client's [`KeySource`] when `None`. To survive
+    /// a crash, make the key first ([`Client::new_idempotency_key`]), store it with the order,
+    /// then pass it here, and pass it again when retrying after a restart.
+    pub idempotency_key: Option<String>,
+    /// `async` (the default: `202` and the order completes later) or `sync` (`200` with the
+    /// completed order; one item only).
+    pub mode: ExecutionMode,
+    /// Overrides the client's time limit of one attempt.
+    pub timeout: Option<Duration>,
+    /// Overrides the client's time limit of the whole call.
+    pub deadline: Option<Duration>,
+    /// Extra headers, such as the playground's `X-Trigger-Error`. The headers the client
+    /// manages (API key, version, idempotency key, execution mode) cannot be replaced.
+    pub extra_headers: Vec<(String, String)>,
+}
+
+impl CreateOptions {
+    /// Options for a sync order.
+    pub fn sync() -> CreateOptions {
+        CreateOptions {
+            mode: ExecutionMode::Sync,
+            ..CreateOptions::default()
+        }
+    }
+
+    /// Sets the idempotency key.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sets the execution mode.
+    pub fn mode(mut self, mode: ExecutionMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Sets the time limit of one attempt.
+    pub fn timeout(mut self, attempt: Duration) -> Self {
+        self.timeout = Some(attempt);
+        self
+    }
+
+    /// Sets the time limit of the whole call.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds an extra header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// What `POST /order` created.
+// The variants are the API's two bodies; the completed order is large, the accepted one small.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Created {
+    /// `200`, sync mode: the order is complete.
+    Completed(SyncCompletedOrder),
+    /// `202`, async mode: the order is accepted; poll [`Client::get_order`] until it completes.
+    Accepted(AsyncAcceptedOrder),
+}
+
+impl Created {
+    /// The order's ID.
+    pub fn id(&self) -> &OrderId {
+        match self {
+            Created::Completed(it) => &it.id,
+            Created::Accepted(it) => &it.id,
+        }
+    }
+}
+
+/// The result of [`Client::create_order`]: the order and the idempotency key it was placed with.
+#[derive(Debug, Clone)]
+pub struct CreateResponse {
+    /// The created order.
+    pub created: Created,
+    /// The key every attempt carried.
+    pub idempotency_key: String,
+    /// How many requests were sent.
+    pub attempts: u32,
+}
+
+impl Client {
+    /// A builder; `base_url` and `api_key` are required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A clone of this client (same connection pool) with another time limit per attempt.
+    pub fn with_timeout(&self, attempt: Duration) -> Client {
+        let mut it = self.clone();
+        it.timeouts.attempt = attempt;
+        it
+    }
+
+    /// A clone of this client (same connection pool) with another time limit per call.
+    pub fn with_deadline(&self, deadline: Duration) -> Client {
+        let mut it = self.clone();
+        it.timeouts.deadline = deadline;
+        it
+    }
+
+    /// A new idempotency key from the client's [`KeySource`]. Store it before calling
+    /// [`Client::create_order`] with it, so that a crash cannot lose it.
+    pub fn new_idempotency_key(&self) -> String {
+        self.shared.keys.new_key()
+    }
+
+    /// Places an order, exactly once: every attempt carries the same idempotency key and the
+    /// same body, so retries after a timeout or a dropped connection replay the first answer
+    /// instead of placing the order again.
+    ///
+    /// Refused before sending (nothing goes out): an empty key, `sync` with more than one
+    /// item, and a body the validator refuses (when `validate_requests` is on).
+    pub async fn create_order(
+        &self,
+        order: &NewOrderDetails,
+        options: CreateOptions,
+    ) -> Result<CreateResponse, CreateError> {
+        let idempotency_key = options
+            .idempotency_key
+            .clone()
+            .unwrap_or_else(|| self.new_idempotency_key());
+        let fail = |error, attempts| CreateError {
+            error,
+            idempotency_key: idempotency_key.clone(),
+            attempts,
+        };
+        let mut request = create_order::request(
+            order,
+            &self.shared.api_version,
+            &idempotency_key,
+            options.mode,
+        )
+        .map_err(|err| fail(err, 0))?;
+        for (name, value) in &options.extra_headers {
+            request
+                .extra_header(name, value)
+                .map_err(|err| fail(err, 0))?;
+        }
+        let timeouts = Timeouts {
+            attempt: options.timeout.unwrap_or(self.timeouts.attempt),
+            deadline: options.deadline.unwrap_or(self.timeouts.deadline),
+        };
+        let (outcome, attempts) = self.execute(&request, timeouts, create_order::decode).await;
+        match outcome {
+            Ok(success) => Ok(CreateResponse {
+                created: match success {
+                    create_order::Success::SyncCompletedOrder(it) => Created::Completed(it),
+                    create_order::Success::AsyncAcceptedOrder(it) => Created::Accepted(it),
+                },
+                idempotency_key,
+                attempts,
+            }),
+            Err(err) => Err(fail(err, attempts)),
+        }
+    }
+
+    /// The order with this ID: the full order once it is `COMPLETED` or `FAILED`, an
+    /// incomplete one while it is `PROCESSING`.
+    pub async fn get_order(&self, id: &str) -> Result<GetSingleOrderResponse, Error> {
+        let request = get_single_order::request(id, &self.shared.api_version)?;
+        self.execute(&request, self.timeouts, get_single_order::decode)
+            .await
+            .0
+    }
+
+    /// One page of orders. Follow `pagination.cursors.after` for the next page, or use
+    /// [`Client::list_all_orders`].
+    pub async fn list_orders(&self, params: &ListOrdersParams) -> Result<OrderList, Error> {
+        let request = get_list_of_orders::request(&self.shared.api_version, params)?;
+        self.execute(&request, self.timeouts, get_list_of_orders::decode)
+            .await
+            .0
+    }
+
+    /// The estimated price of an order, without placing it.
+    pub async fn estimate_order(
+        &self,
+        estimate: &OrderPriceRequest,
+    ) -> Result<OrderPriceResponse, Error> {
+        let request = estimate_order_price::request(estimate, &self.shared.api_version)?;
+        self.execute(&request, self.timeouts, estimate_order_price::decode)
+            .await
+            .0
+    }
+
+    /// Sends `request` until it succeeds, fails for good, runs out of attempts or out of time.
+    /// Returns the outcome and the number of requests sent.
+    pub(crate) async fn execute<T>(
+        &self,
+        request: &Request,
+        timeouts: Timeouts,
+        decode: fn(&RawResponse, bool) -> Result<T, Error>,
+    ) -> (Result<T, Error>, u32) {
+        let shared = &*self.shared;
+        if shared.validate_requests
+            && let Some(body) = &request.body
+            && let Err(problems) = validation::check_request(body.definition, &body.json)
+        {
+            let reasons: Vec<String> = problems.iter().map(|it| it.to_string()).collect();
+            return (
+                Err(Error::refused(format!(
+                    "the body does not match `{}` of the spec: {}",
+                    body.definition,
+                    redact_emails(&reasons.join("; "))
+                ))),
+                0,
+            );
+        }
+        let target = Target {
+            http: &shared.http,
+            base_url: &shared.base_url,
+            api_key: &shared.api_key,
+        };
+        let start = shared.clock.now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let limit =
+                timeouts
+                    .attempt
+                    .min(remaining(timeouts.deadline, start, shared.clock.now()));
+            let (outcome, asked) = match transport::send(&target, request, limit).await {
+                Ok(response) => (
+                    decode(&response, shared.validate_responses),
+                    response.retry_after(),
+                ),
+                Err(err) => (Err(err), None),
+            };
+            let err = match outcome {
+                Ok(value) => return (Ok(value), attempt),
+                Err(err) => err,
+            };
+            if !err.is_retryable() || attempt >= shared.retry.max_attempts {
+                return (Err(err), attempt);
+            }
+            let asked = asked.or_else(|| {
+                matches!(err, Error::RateLimited(_)).then_some(shared.retry.rate_limit_delay)
+            });
+            let fraction = shared
+                .jitter
+                .lock()
+                .unwrap_or_else(|it| it.into_inner())
+                .random::<f64>();
+            let wait = shared.retry.wait(attempt, fraction, asked);
+            // A retry that cannot start before the deadline is not made.
+            if wait >= remaining(timeouts.deadline, start, shared.clock.now()) {
+                return (Err(err), attempt);
+            }
+            shared.sleeper.sleep(wait).await;
+        }
+    }
+}
+
+fn remaining(deadline: Duration, start: Instant, now: Instant) -> Duration {
+    deadline.saturating_sub(now.saturating_duration_since(start))
+}

@@ -1,0 +1,3 @@
+//! Throughput of the mock server (placeholder until the bench lands).
+
+fn main() {}

@@ -1,0 +1,206 @@
+//! What a mock server is configured with: the product catalogue, the async delay, the rate limit, the API keys and the faults to inject.
+
+use std::{collections::BTreeMap, time::Duration};
+
+/// Configuration of a [`MockServer`](crate::MockServer).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The products that can be ordered and priced.
+    pub catalogue: Catalogue,
+    /// How long an async order stays `PROCESSING` before it is `COMPLETED` (the playground
+    /// simulates 1 second).
+    pub async_delay: Duration,
+    /// The API keys the server accepts; `None` accepts any non-empty key. A missing key is
+    /// `401 unauthorized`, an unknown one `401 invalid_api_key`.
+    pub api_keys: Option<Vec<String>>,
+    /// A rate limit on `POST /order`, as the API has (300 a minute); `None` for no limit.
+    pub rate_limit: Option<RateLimit>,
+    /// Faults to inject from the start; they can be changed while the server runs.
+    pub faults: Faults,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            catalogue: Catalogue::default(),
+            async_delay: Duration::from_secs(1),
+            api_keys: None,
+            rate_limit: None,
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// A fixed-window limit on order creation; requests over it get `429` with `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// How many `POST /order` requests a window allows; every request counts, failed ones too.
+    pub requests: u32,
+    /// The length of a window.
+    pub window: Duration,
+}
+
+/// Faults the server injects, for tests of retries and exactly-once behaviour.
+///
+/// Counted faults hit every `n`-th request of their kind, counted from when the faults were
+/// set, so a run is reproducible in how many requests each fault hits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Answer every `n`-th `POST /order` with `429` and `Retry-After`, before the idempotency
+    /// layer: nothing is stored, and a retry is processed normally.
+    pub rate_limit_every: Option<u32>,
+    /// Answer every `n`-th `POST /order` with `500 internal_server_error`, before the
+    /// idempotency layer: nothing is stored, and a retry with the same key is processed normally.
+    pub server_error_every: Option<u32>,
+    /// Close the connection without answering after every `n`-th new order was stored (and its
+    /// answer recorded for the idempotency key), as a network failure would.
+    pub drop_after_store_every: Option<u32>,
+    /// Delay every answer by this much. For `POST /order` the delay falls while the idempotency
+    /// key is in progress, so a concurrent repeat gets `idempotency_in_progress`.
+    pub delay: Option<Duration>,
+    /// The `Retry-After` (whole seconds) of injected and rate-limit `429` answers.
+    pub retry_after_secs: u64,
+}
+
+/// The products the server knows, with their currency, allowed face values and discount.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    /// Products by product code.
+    pub products: BTreeMap<String, Product>,
+    /// Payout selection templates by ID (`PT-…`).
+    pub templates: BTreeMap<String, Template>,
+    /// Accept a well-formed product code or template ID that is not listed, priced at face
+    /// value in the payment currency, with any face value of at least 0.01.
+    pub accept_unlisted: bool,
+}
+
+impl Default for Catalogue {
+    /// Accepts any well-formed product code (`AMZ-US`, `P2C-US`, …) and any template ID,
+    /// priced at face value in the payment currency, so the documented examples work.
+    fn default() -> Catalogue {
+        Catalogue {
+            products: BTreeMap::new(),
+            templates: BTreeMap::new(),
+            accept_unlisted: true,
+        }
+    }
+}
+
+impl Catalogue {
+    /// A catalogue that accepts only the products and templates added to it.
+    pub fn empty() -> Catalogue {
+        Catalogue {
+            products: BTreeMap::new(),
+            templates: BTreeMap::new(),
+            accept_unlisted: false,
+        }
+    }
+
+    /// Adds (or replaces) a product.
+    pub fn with_product(mut self, code: impl Into<String>, product: Product) -> Catalogue {
+        self.products.insert(code.into(), product);
+        self
+    }
+
+    /// Adds (or replaces) a template.
+    pub fn with_template(mut self, id: impl Into<String>, template: Template) -> Catalogue {
+        self.templates.insert(id.into(), template);
+        self
+    }
+
+    /// The product with this code: a listed one, or the default product for a well-formed
+    /// unlisted code when `accept_unlisted` is set.
+    pub fn product(&self, code: &str) -> Option<Product> {
+        match self.products.get(code) {
+            Some(it) => Some(it.clone()),
+            None if self.accept_unlisted && is_well_formed_code(code) => Some(Product::default()),
+            None => None,
+        }
+    }
+
+    /// The template with this ID, on the same terms as [`Catalogue::product`].
+    pub fn template(&self, id: &str) -> Option<Template> {
+        match self.templates.get(id) {
+            Some(it) => Some(it.clone()),
+            None if self.accept_unlisted && is_well_formed_code(id) => Some(Template::default()),
+            None => None,
+        }
+    }
+}
+
+/// A product code or template ID is well-formed when it is 1 to 64 upper-case ASCII letters,
+/// digits, `-` and `_`, starting with a letter or digit.
+pub fn is_well_formed_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 64
+        && code.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// One product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    /// The product's currency; `None` takes the order's payment currency.
+    pub currency: Option<String>,
+    /// The face values it can be ordered with.
+    pub face_values: FaceValues,
+    /// The discount, as a fraction of the face value (`0.05` is 5 %).
+    pub discount: f64,
+}
+
+impl Default for Product {
+    fn default() -> Product {
+        Product {
+            currency: None,
+            face_values: FaceValues::Range {
+                min: 0.01,
+                max: f64::MAX,
+            },
+            discount: 0.0,
+        }
+    }
+}
+
+/// The face values a product allows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaceValues {
+    /// Any value from `min` to `max`, both included.
+    Range {
+        /// The smallest face value.
+        min: f64,
+        /// The largest face value.
+        max: f64,
+    },
+    /// Only these denominations.
+    Fixed(Vec<f64>),
+}
+
+impl FaceValues {
+    /// True when `value` is allowed.
+    pub fn allows(&self, value: f64) -> bool {
+        match self {
+            FaceValues::Range { min, max } => value >= *min && value <= *max,
+            FaceValues::Fixed(values) => values.iter().any(|it| (it - value).abs() < 1e-9),
+        }
+    }
+
+    /// The smallest allowed value.
+    pub fn minimum(&self) -> f64 {
+        match self {
+            FaceValues::Range { min, .. } => *min,
+            FaceValues::Fixed(values) => values.iter().copied().fold(f64::INFINITY, f64::min),
+        }
+    }
+}
+
+/// A payout selection template.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Template {
+    /// The template's currency; `None` takes the order's payment currency.
+    pub currency: Option<String>,
+    /// The product codes the template offers (returned in order details when there are two
+    /// or more).
+    pub products: Vec<String>,
+}

@@ -1,0 +1,176 @@
+//! A local server that behaves like the Runa order API (version 2024-02-05), for contract tests.
+//!
+//! Start it on a random loopback port from a test, point a client at [`MockServer::base_url`],
+//! and inspect what it stored:
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let mock = runa_order_mock::MockServer::start(runa_order_mock::Config::default()).await?;
+//! let client = runa_order_client::Client::builder()
+//!     .base_url(mock.base_url())
+//!     .api_key("XX-test.key")
+//!     .build()
+//!     .expect("a valid configuration");
+//! # let _ = client;
+//! assert_eq!(mock.order_count(), 0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Or run it: `cargo run -p runa-order-mock -- --listen 127.0.0.1:0` prints
+//! `listening on http://127.0.0.1:PORT` as its first line and serves `/v2/order`,
+//! `/v2/order/{id}` and `/v2/order/estimate`.
+//!
+//! # Behaviour
+//!
+//! * `X-Api-Key` is required (`401 unauthorized`; a key outside [`Config::api_keys`] is
+//!   `401 invalid_api_key`). `X-Api-Version` may be absent or `2024-02-05`; a removed version
+//!   is `410 version_removed`, any other `400 invalid_version`. Answers carry `X-Api-Version`.
+//! * Request bodies are checked against the spec; a failure is `422 validation_error` whose
+//!   `details` give the `location` as path segments (`["items", "0", "face_value"]`). A body
+//!   that is not JSON is `400 bad_request`.
+//! * Sync orders answer `200` with the completed order; more than one item in sync mode is
+//!   `400 invalid_execution_mode` (the rule of `spec/operations.json`). Async orders answer
+//!   `202` and read as `PROCESSING` until [`Config::async_delay`] has passed, then `COMPLETED`.
+//! * Products come from the [`Catalogue`]: unknown products and face values a product does
+//!   not allow are `400 product_validation_error`; a product currency other than the payment
+//!   currency is `400 currency_mismatch` (the mock does no Embedded FX). The default catalogue
+//!   accepts any well-formed product code at face value, so `AMZ-US` and friends work.
+//! * `GET /order` lists newest first with opaque cursors; `limit` is 1 to 500 (default 100);
+//!   `before` with `after`, a bad cursor or a bad limit is `400 pagination_error`.
+//! * The playground's `X-Trigger-Error: insufficient_funds | internal_server_error` on
+//!   `POST /order` gives `400 insufficient_funds` or `500 internal_server_error`. The mock also
+//!   takes any other documented error type that `POST /order` answers with
+//!   (`ordering_restricted`, `timeout`, `validation_error`, …), with its documented status.
+//! * Every answer is checked against the spec as it is sent; a mismatch (a bug of the mock)
+//!   is recorded in [`MockServer::spec_violations`].
+//! * State is in memory, behind one lock: orders are never lost or stored twice.
+//!
+//! # Idempotency, and what is replayed
+//!
+//! Keys are scoped to the API key. A new key is marked in progress, the request is processed,
+//! and the answer is recorded together with the order it created, in one critical section.
+//! A repeat with the same key and the same JSON body (whitespace and member order do not
+//! matter) replays the recorded status and body; with another body it is
+//! `400 idempotency_validation_error`; while the first is still being processed it is
+//! `400 idempotency_in_progress`. If the client goes away while its request is in progress
+//! and the server stops processing it, the key is freed, so the retry is processed.
+//!
+//! The official docs say every answer, `5xx` included, is replayed for 30 days, and also
+//! that `5xx` should be retried with the same key. The mock settles it this way:
+//!
+//! * Outcomes of processing are recorded and replayed like real ones, including the errors
+//!   of the playground's `X-Trigger-Error` (a replayed `500` stays a `500`), validation
+//!   errors and catalogue errors.
+//! * Faults injected *before* the idempotency layer ([`Faults::rate_limit_every`],
+//!   [`Faults::server_error_every`], the [`RateLimit`]) and the authentication and version
+//!   checks record nothing, so a retry with the same key is processed normally. This is what
+//!   a failure in front of the API (a load balancer, a crashed worker) looks like, and it is
+//!   what lets exactly-once retries be tested.
+//! * [`Faults::drop_after_store_every`] stores the order and records its answer, then closes
+//!   the connection without answering: the retry replays the recorded answer.
+#![deny(missing_docs)]
+
+mod config;
+mod handlers;
+mod server;
+mod state;
+mod validation;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use tokio::{net::TcpListener, task::JoinHandle};
+
+pub use config::{
+    Catalogue, Config, FaceValues, Faults, Product, RateLimit, Template, is_well_formed_code,
+};
+pub use handlers::TRIGGER_ERROR_HEADER;
+pub use state::{OrderRecord, RecordedRequest};
+
+use handlers::App;
+
+/// A running mock server. Dropping it stops the server and closes its connections.
+pub struct MockServer {
+    address: SocketAddr,
+    app: Arc<App>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on a random port of 127.0.0.1.
+    pub async fn start(config: Config) -> std::io::Result<MockServer> {
+        MockServer::bind("127.0.0.1:0".parse().expect("a valid address"), config).await
+    }
+
+    /// Starts a server on `address` (port 0 picks a free port).
+    pub async fn bind(address: SocketAddr, config: Config) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(address).await?;
+        let address = listener.local_addr()?;
+        let app = Arc::new(App::new(config));
+        let task = tokio::spawn(server::serve(listener, handlers::router(Arc::clone(&app))));
+        Ok(MockServer { address, app, task })
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:PORT`: the server's origin.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// `http://127.0.0.1:PORT/v2`: the base URL to give a client.
+    pub fn base_url(&self) -> String {
+        format!("{}/v2", self.url())
+    }
+
+    /// Replaces the injected faults; their counters start again from zero.
+    pub fn set_faults(&self, faults: Faults) {
+        self.app
+            .faults
+            .lock()
+            .unwrap_or_else(|it| it.into_inner())
+            .set(faults);
+    }
+
+    /// How many orders are stored.
+    pub fn order_count(&self) -> usize {
+        self.app.store.order_count()
+    }
+
+    /// Every stored order's ID and idempotency key, in creation order.
+    pub fn orders(&self) -> Vec<OrderRecord> {
+        self.app.store.order_records()
+    }
+
+    /// Every request received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.app.store.requests()
+    }
+
+    /// Answers the server sent that do not match the spec; empty unless the mock has a bug.
+    pub fn spec_violations(&self) -> Vec<String> {
+        self.app.store.spec_violations()
+    }
+
+    /// Stops the server and closes every connection.
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,356 @@
+//! The mock's behaviours seen over raw HTTP, including the ones a correct client never triggers.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use runa_order_mock::{Config, Faults, MockServer};
+use serde_json::{Value, json};
+
+const KEY: &str = "XXtest.key";
+
+fn order(items: usize) -> Value {
+    let item = json!({
+        "face_value": 10,
+        "distribution_method": {"type": "EMAIL", "email_address": "fred@example.com"},
+        "products": {"type": "SINGLE", "value": "AMZ-US"}
+    });
+    json!({
+        "payment_method": {"type": "ACCOUNT_BALANCE", "currency": "USD"},
+        "items": vec![item; items]
+    })
+}
+
+async fn start() -> MockServer {
+    MockServer::start(Config {
+        async_delay: Duration::from_millis(100),
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+async fn post(
+    mock: &MockServer,
+    headers: &[(&str, &str)],
+    body: impl Into<reqwest::Body>,
+) -> (StatusCode, Value) {
+    let mut request = http().post(format!("{}/order", mock.base_url()));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.body(body).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+fn text(value: &Value) -> String {
+    value.to_string()
+}
+
+#[tokio::test]
+async fn authentication_versions_and_headers() {
+    let mock = start().await;
+    let body = text(&order(1));
+    let (status, answer) = post(&mock, &[("X-Idempotency-Key", "a")], body.clone()).await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    for (version, expected, ty) in [
+        ("2023-01-16", 410, "version_removed"),
+        ("2023-07-27", 410, "version_removed"),
+        ("2025-01-01", 400, "invalid_version"),
+    ] {
+        let (status, answer) = post(
+            &mock,
+            &[
+                ("X-Api-Key", KEY),
+                ("X-Api-Version", version),
+                ("X-Idempotency-Key", "a"),
+            ],
+            body.clone(),
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), answer["type"].as_str()),
+            (expected, Some(ty))
+        );
+    }
+    let (status, answer) = post(&mock, &[("X-Api-Key", KEY)], body.clone()).await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (400, Some("bad_request"))
+    );
+    let (status, answer) = post(
+        &mock,
+        &[
+            ("X-Api-Key", KEY),
+            ("X-Idempotency-Key", "b"),
+            ("X-Execution-Mode", "later"),
+        ],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (400, Some("invalid_execution_mode"))
+    );
+    let (status, answer) = post(
+        &mock,
+        &[
+            ("X-Api-Key", KEY),
+            ("X-Idempotency-Key", "c"),
+            ("X-Execution-Mode", "sync"),
+        ],
+        text(&order(2)),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (400, Some("invalid_execution_mode"))
+    );
+    let (status, answer) = post(
+        &mock,
+        &[("X-Api-Key", KEY), ("X-Idempotency-Key", "d")],
+        "{not json",
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (400, Some("bad_request"))
+    );
+    assert_eq!(mock.order_count(), 0);
+
+    let response = http()
+        .get(format!("{}/order/O-1", mock.base_url()))
+        .header("X-Api-Key", KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["X-Api-Version"], "2024-02-05");
+    assert!(
+        mock.spec_violations().is_empty(),
+        "{:?}",
+        mock.spec_violations()
+    );
+}
+
+#[tokio::test]
+async fn a_body_of_the_wrong_type_gets_422_with_the_location() {
+    let mock = start().await;
+    let mut body = order(2);
+    body["items"][1]["face_value"] = json!("ten");
+    let (status, answer) = post(
+        &mock,
+        &[("X-Api-Key", KEY), ("X-Idempotency-Key", "e")],
+        text(&body),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(answer["type"], "validation_error");
+    assert_eq!(
+        answer["details"][0]["location"],
+        json!(["items", "1", "face_value"])
+    );
+    assert!(
+        mock.spec_violations().is_empty(),
+        "{:?}",
+        mock.spec_violations()
+    );
+}
+
+#[tokio::test]
+async fn the_same_key_and_body_replays_and_another_body_is_refused() {
+    let mock = start().await;
+    let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "same")];
+    let (first_status, first) = post(&mock, &headers, text(&order(2))).await;
+    assert_eq!(first_status, 202);
+    // The same body, laid out differently, is the same body.
+    let pretty = serde_json::to_string_pretty(&order(2)).unwrap();
+    let (status, again) = post(&mock, &headers, pretty).await;
+    assert_eq!((status, &again), (first_status, &first));
+    let (status, other) = post(&mock, &headers, text(&order(1))).await;
+    assert_eq!(
+        (status.as_u16(), other["type"].as_str()),
+        (400, Some("idempotency_validation_error"))
+    );
+    // Keys are per API key.
+    let (status, _) = post(
+        &mock,
+        &[("X-Api-Key", "XXother.key"), ("X-Idempotency-Key", "same")],
+        text(&order(1)),
+    )
+    .await;
+    assert_eq!(status, 202);
+    assert_eq!(mock.order_count(), 2);
+    // Triggered errors are outcomes: recorded and replayed.
+    let trigger = [
+        ("X-Api-Key", KEY),
+        ("X-Idempotency-Key", "t"),
+        ("X-Trigger-Error", "internal_server_error"),
+    ];
+    let (status, _) = post(&mock, &trigger, text(&order(1))).await;
+    assert_eq!(status, 500);
+    let (status, _) = post(&mock, &headers[..], text(&order(2))).await;
+    assert_eq!(status, 202);
+    let (status, _) = post(
+        &mock,
+        &[("X-Api-Key", KEY), ("X-Idempotency-Key", "t")],
+        text(&order(1)),
+    )
+    .await;
+    assert_eq!(status, 500, "the recorded 500 is replayed");
+    assert!(
+        mock.spec_violations().is_empty(),
+        "{:?}",
+        mock.spec_violations()
+    );
+}
+
+#[tokio::test]
+async fn a_repeat_in_progress_is_refused_until_the_first_finishes() {
+    let mock = start().await;
+    mock.set_faults(Faults {
+        delay: Some(Duration::from_millis(1500)),
+        ..Faults::default()
+    });
+    let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "slow")];
+    let body = text(&order(1));
+    let (first, second) = tokio::join!(post(&mock, &headers, body.clone()), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        post(&mock, &headers, body.clone()).await
+    });
+    assert_eq!(first.0, 202);
+    assert_eq!(
+        (second.0.as_u16(), second.1["type"].as_str()),
+        (400, Some("idempotency_in_progress"))
+    );
+    assert_eq!(mock.order_count(), 1);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_still_stores_the_order_once() {
+    let mock = start().await;
+    mock.set_faults(Faults {
+        drop_after_store_every: Some(1),
+        ..Faults::default()
+    });
+    let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "dropped")];
+    let err = http()
+        .post(format!("{}/order", mock.base_url()))
+        .header(headers[0].0, headers[0].1)
+        .header(headers[1].0, headers[1].1)
+        .body(text(&order(1)))
+        .send()
+        .await
+        .expect_err("no answer comes");
+    assert!(!err.is_timeout(), "{err}");
+    assert_eq!(mock.order_count(), 1);
+    mock.set_faults(Faults::default());
+    let (status, answer) = post(&mock, &headers, text(&order(1))).await;
+    assert_eq!(status, 202);
+    assert_eq!(answer["id"].as_str(), Some(mock.orders()[0].id.as_str()));
+    assert_eq!(mock.order_count(), 1);
+}
+
+#[tokio::test]
+async fn injected_faults_before_the_idempotency_layer_record_nothing() {
+    let mock = start().await;
+    mock.set_faults(Faults {
+        rate_limit_every: Some(1),
+        retry_after_secs: 3,
+        ..Faults::default()
+    });
+    let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "f")];
+    let response = http()
+        .post(format!("{}/order", mock.base_url()))
+        .header(headers[0].0, headers[0].1)
+        .header(headers[1].0, headers[1].1)
+        .body(text(&order(1)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["Retry-After"], "3");
+    mock.set_faults(Faults {
+        server_error_every: Some(1),
+        ..Faults::default()
+    });
+    let (status, _) = post(&mock, &headers, text(&order(1))).await;
+    assert_eq!(status, 500);
+    mock.set_faults(Faults::default());
+    let (status, _) = post(&mock, &headers, text(&order(1))).await;
+    assert_eq!(status, 202, "the key was never recorded");
+    assert_eq!(mock.order_count(), 1);
+}
+
+#[tokio::test]
+async fn pagination_parameters_are_checked() {
+    let mock = start().await;
+    for query in [
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "after=zzz",
+        "after=c1&before=c2",
+    ] {
+        let response = http()
+            .get(format!("{}/order?{query}", mock.base_url()))
+            .header("X-Api-Key", KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{query}");
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["type"], "pagination_error", "{query}");
+    }
+    let answer: Value = http()
+        .get(format!("{}/order", mock.base_url()))
+        .header("X-Api-Key", KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer,
+        json!({"items": [], "pagination": {"cursors": {}, "page": {"limit": 100}}})
+    );
+    assert!(
+        mock.spec_violations().is_empty(),
+        "{:?}",
+        mock.spec_violations()
+    );
+}
+
+#[tokio::test]
+async fn concurrent_creates_are_neither_lost_nor_duplicated() {
+    let mock = start().await;
+    let requests = (0..300).map(|n| {
+        let mock = &mock;
+        async move {
+            let key = format!("k{}", n % 100);
+            post(
+                mock,
+                &[("X-Api-Key", KEY), ("X-Idempotency-Key", &key)],
+                text(&order(1)),
+            )
+            .await
+        }
+    });
+    let answers = futures::future::join_all(requests).await;
+    for (status, answer) in &answers {
+        let ok = *status == 202 || (*status == 400 && answer["type"] == "idempotency_in_progress");
+        assert!(ok, "{status} {answer}");
+    }
+    assert_eq!(mock.order_count(), 100);
+}
