@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod emit_types;
+pub mod emit_validator;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -67,11 +68,36 @@ pub fn lower_schema_text(path: &str, text: &str) -> Result<Api, Diagnostics> {
 
 /// Emits and formats every generated file of the workspace.
 pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let types = emit_types::emit(api).map_err(|it| Diagnostics(vec![it]))?;
-    Ok(vec![GeneratedFile {
-        path: "crates/runa-order-types/src/generated.rs".to_owned(),
-        contents: render(types, &[&api.schema_file]).map_err(|it| Diagnostics(vec![it]))?,
-    }])
+    let schema = api.schema_file.as_str();
+    let outputs = [
+        (
+            "crates/runa-order-types/src/generated.rs",
+            emit_types::emit(api),
+        ),
+        (
+            "crates/runa-order-validator/src/generated.rs",
+            emit_validator::emit(api).map(|mut tokens| {
+                tokens.extend(emit_validator::typed_impls(api));
+                tokens
+            }),
+        ),
+    ];
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (path, tokens) in outputs {
+        match tokens.and_then(|tokens| render(tokens, &[schema])) {
+            Ok(contents) => files.push(GeneratedFile {
+                path: path.to_owned(),
+                contents,
+            }),
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(problems))
+    }
 }
 
 /// Formats `tokens` with prettyplease and adds the `@generated` header naming the inputs.
