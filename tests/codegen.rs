@@ -3,7 +3,7 @@
 use std::{fs, path::Path};
 
 use codegen_tests::{fixtures, root};
-use xtask::codegen::{self, Mode, emit_types, outline::outline};
+use xtask::codegen::{self, Mode, emit_types, emit_validator, outline::outline};
 
 /// Every fixture: the outline of its IR and the types generated from it.
 #[test]
@@ -15,6 +15,8 @@ fn fixtures_generate_the_expected_code() {
         insta::assert_snapshot!("outline", outline(&api));
         let tokens = emit_types::emit(&api).unwrap_or_else(|err| panic!("{name}: {err}"));
         insta::assert_snapshot!("types", codegen::render(tokens, &[&name]).unwrap());
+        let tokens = emit_validator::emit(&api).unwrap_or_else(|err| panic!("{name}: {err}"));
+        insta::assert_snapshot!("validator", codegen::render(tokens, &[&name]).unwrap());
     });
 }
 
@@ -120,7 +122,10 @@ fn a_changed_bound_is_caught_by_check_and_fixed_by_codegen() {
     );
 
     let report = codegen::run(root, Mode::Write).unwrap();
-    assert_eq!(report, "updated crates/runa-order-types/src/generated.rs\n");
+    assert_eq!(
+        report,
+        "updated crates/runa-order-types/src/generated.rs\nupdated crates/runa-order-validator/src/generated.rs\n"
+    );
     codegen::run(root, Mode::Check).expect("up to date after regenerating");
     assert!(
         fs::read_to_string(root.join("crates/runa-order-types/src/generated.rs"))

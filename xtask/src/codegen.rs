@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod emit_client;
 pub mod emit_types;
+pub mod emit_validator;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -68,22 +69,47 @@ pub fn lower_schema_text(path: &str, text: &str) -> Result<Api, Diagnostics> {
 
 /// Emits and formats every generated file of the workspace.
 pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let types = emit_types::emit(api).map_err(|it| Diagnostics(vec![it]))?;
-    let client = emit_client::emit(api).map_err(|it| Diagnostics(vec![it]))?;
-    let operations_file = api
+    let schema = api.schema_file.as_str();
+    let operations = api
         .operations_file
         .as_deref()
         .unwrap_or("spec/operations.json");
-    Ok(vec![
-        GeneratedFile {
-            path: "crates/runa-order-types/src/generated.rs".to_owned(),
-            contents: render(types, &[&api.schema_file]).map_err(|it| Diagnostics(vec![it]))?,
-        },
-        GeneratedFile {
-            path: "crates/runa-order-client/src/generated.rs".to_owned(),
-            contents: render(client, &[operations_file]).map_err(|it| Diagnostics(vec![it]))?,
-        },
-    ])
+    let outputs = [
+        (
+            "crates/runa-order-types/src/generated.rs",
+            emit_types::emit(api),
+            schema,
+        ),
+        (
+            "crates/runa-order-validator/src/generated.rs",
+            emit_validator::emit(api).map(|mut tokens| {
+                tokens.extend(emit_validator::typed_impls(api));
+                tokens
+            }),
+            schema,
+        ),
+        (
+            "crates/runa-order-client/src/generated.rs",
+            emit_client::emit(api),
+            operations,
+        ),
+    ];
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (path, tokens, input) in outputs {
+        match tokens.and_then(|tokens| render(tokens, &[input])) {
+            Ok(contents) => files.push(GeneratedFile {
+                path: path.to_owned(),
+                contents,
+            }),
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(problems))
+    }
 }
 
 /// Formats `tokens` with prettyplease and adds the `@generated` header naming the inputs.

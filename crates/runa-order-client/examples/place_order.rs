@@ -87,8 +87,13 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     let (base_url, api_key, _mock) = match std::env::var("RUNA_API_KEY") {
         Ok(key) => (servers::PLAYGROUND.to_owned(), key, None),
         Err(_) => {
-            let mock = runa_order_mock::MockServer::start(runa_order_mock::Config::default()).await?;
-            (mock.base_url(), "XXlocal.example-key".to_owned(), Some(mock))
+            let mock =
+                runa_order_mock::MockServer::start(runa_order_mock::Config::default()).await?;
+            (
+                mock.base_url(),
+                "XXlocal.example-key".to_owned(),
+                Some(mock),
+            )
         }
     };
     let client = Client::builder()
@@ -105,10 +110,17 @@ async fn main() -> Result<(), Box<dyn StdError>> {
 
     // 2. Place the order, async (the default): the answer is 202 with the order's ID.
     let placed = client
-        .create_order(&order, CreateOptions::default().idempotency_key(key.as_str()))
+        .create_order(
+            &order,
+            CreateOptions::default().idempotency_key(key.as_str()),
+        )
         .await
         .map_err(|err| explain(&err))?;
-    println!("placed {} with key {}", placed.created.id(), placed.idempotency_key);
+    println!(
+        "placed {} with key {}",
+        placed.created.id(),
+        placed.idempotency_key
+    );
 
     // 3. Say the process crashed before it recorded the order ID. After the restart it finds
     //    the key in the outbox and places the same order with the same key: the API replays
@@ -133,7 +145,10 @@ async fn main() -> Result<(), Box<dyn StdError>> {
         }
     };
     for item in &completed.items {
-        println!("{} {}: payout link {}", completed.status, item.id, item.payout.url);
+        println!(
+            "{} {}: payout link {}",
+            completed.status, item.id, item.payout.url
+        );
     }
 
     // 5. A body the API refuses: a face value of 0 (the minimum is 0.01).

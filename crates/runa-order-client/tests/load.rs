@@ -48,7 +48,11 @@ async fn the_mock_serves_10000_creates_from_64_clients_without_loss_or_duplicate
         assert_eq!(stored.len(), ORDERS, "no order lost or duplicated");
         let stored_ids: HashSet<_> = stored.into_iter().map(|it| it.id).collect();
         assert_eq!(stored_ids, ids);
-        assert!(mock.spec_violations().is_empty(), "{:?}", mock.spec_violations());
+        assert!(
+            mock.spec_violations().is_empty(),
+            "{:?}",
+            mock.spec_violations()
+        );
     })
     .await;
 }

@@ -70,6 +70,22 @@ async fn requests_the_api_would_refuse_are_not_sent() {
             "{err:?}"
         );
 
+        // A body the spec refuses (a face value below 0.01) is refused before sending.
+        let bad = order_of("USD", vec![item("AMZ-US", 0.0, "maria@example.com")]);
+        let err = client
+            .create_order(&bad, CreateOptions::default())
+            .await
+            .unwrap_err();
+        let Error::Refused(refusal) = &err.error else {
+            panic!("{err:?}")
+        };
+        assert!(
+            refusal.reason.contains("/items/0/face_value"),
+            "{}",
+            refusal.reason
+        );
+        assert!(!refusal.reason.contains("maria@"), "{}", refusal.reason);
+
         // The same order with two items is fine in async mode.
         client
             .create_order(&two, CreateOptions::default())
@@ -297,6 +313,50 @@ async fn other_4xx_answers_are_not_retried_and_5xx_are_retried_with_backoff() {
             .map(|it| it.idempotency_key.unwrap())
             .collect();
         assert_eq!(keys, vec![err.idempotency_key.clone(); 4]);
+    })
+    .await;
+}
+
+/// A complete order whose template offers one product: the Rust types accept it, the spec
+/// (`minItems: 2`) does not.
+const ORDER_BREAKING_THE_SPEC: &str = r#"{"id": "O-1", "status": "COMPLETED",
+  "created_at": "2025-06-30T11:00:00Z", "payment_method": {"type": "ACCOUNT_BALANCE"},
+  "currency": "CAD", "total_price": "20", "total_discount": "0",
+  "items": [{"id": "E-1", "distribution_method": {"type": "PAYOUT_LINK"},
+    "products": {"type": "TEMPLATE", "template_id": "PT-1", "values": ["ONLY-ONE"]},
+    "face_value": "20", "price": "20",
+    "payout": {"status": "ACTIVE", "status_updated_at": "2025-06-30T11:00:00Z", "url": "https://x"}}]}"#;
+
+#[tokio::test]
+async fn response_validation_reports_a_mismatch_as_its_own_error() {
+    bounded(async {
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{ORDER_BREAKING_THE_SPEC}",
+            ORDER_BREAKING_THE_SPEC.len()
+        );
+        let address = canned(answer.into_bytes()).await;
+        let client = |validate| {
+            Client::builder()
+                .base_url(format!("http://{address}/v2"))
+                .api_key("XXtest.key")
+                .retry(RetryPolicy::never())
+                .validate_responses(validate)
+                .build()
+                .unwrap()
+        };
+        client(false)
+            .get_order("O-1")
+            .await
+            .expect("the types accept it");
+        let err = client(true).get_order("O-1").await.unwrap_err();
+        let Error::SpecMismatch(mismatch) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (mismatch.status, mismatch.definition),
+            (200, "GetSingleOrderResponse")
+        );
+        assert!(!err.is_retryable());
     })
     .await;
 }

@@ -38,7 +38,11 @@ fn order() -> NewOrderDetails {
         .payment_method(
             NewAccountPayment::builder()
                 .type_(AccountPaymentType::AccountBalance)
-                .currency("USD".parse::<runa_order_types::Currency>().expect("a currency")),
+                .currency(
+                    "USD"
+                        .parse::<runa_order_types::Currency>()
+                        .expect("a currency"),
+                ),
         )
         .items(vec![item])
         .try_into()

@@ -1,39 +1,63 @@
 //! The seam to the validator crate: checks request bodies (for 422 answers) and the server's own answers against the spec.
-//!
-//! Until `runa-order-validator` is wired in, requests are checked by the typed deserialization
-//! that follows, and answers by deserializing them into the type of their definition.
 
 use runa_order_types::ValidationErrorItem;
-use serde::de::DeserializeOwned;
+use runa_order_validator::Kind;
 
-/// Checks a request body against the `$defs` entry `definition`; the problems become the
-/// `details` of a 422 answer.
+fn kind(definition: &str) -> Kind {
+    Kind::from_name(definition).unwrap_or_else(|| {
+        panic!("the generated operations name `{definition}`, which the validator must know")
+    })
+}
+
+/// Checks a request body against the `$defs` entry `definition`; each problem becomes a
+/// detail of a 422 answer, its `location` the segments of the JSON pointer
+/// (`/items/0/face_value` is `["items", "0", "face_value"]`) and its `type` the keyword.
 pub(crate) fn check_request(
-    _definition: &str,
-    _body: &serde_json::Value,
+    definition: &str,
+    body: &serde_json::Value,
 ) -> Result<(), Vec<ValidationErrorItem>> {
-    Ok(())
+    kind(definition).validate(body).map_err(|errors| {
+        errors
+            .iter()
+            .map(|it| ValidationErrorItem {
+                location: segments(&it.instance_location),
+                message: it.message.clone(),
+                type_: it.keyword.to_owned(),
+            })
+            .collect()
+    })
 }
 
 /// Checks an answer's body against the `$defs` entry `definition`.
 pub(crate) fn check_response(definition: &str, body: &[u8]) -> Result<(), String> {
-    use runa_order_types as t;
-    match definition {
-        "SyncCompletedOrder" => typed::<t::SyncCompletedOrder>(body),
-        "AsyncAcceptedOrder" => typed::<t::AsyncAcceptedOrder>(body),
-        "GetSingleOrderResponse" => typed::<t::GetSingleOrderResponse>(body),
-        "OrderList" => typed::<t::OrderList>(body),
-        "OrderPriceResponse" => typed::<t::OrderPriceResponse>(body),
-        "APIErrorResponse" => typed::<t::APIErrorResponse>(body),
-        "ValidationErrorResponse" => typed::<t::ValidationErrorResponse>(body),
-        "RateExceededResponse" => typed::<t::RateExceededResponse>(body),
-        other => Err(format!("no check for `{other}`")),
-    }
+    kind(definition)
+        .validate_slice(body)
+        .map_err(|errors| errors.to_string())
 }
 
-fn typed<T: DeserializeOwned>(body: &[u8]) -> Result<(), String> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-        .map(drop)
-        .map_err(|err| format!("at `{}`: {}", err.path(), err.inner()))
+/// The reference tokens of a JSON pointer, unescaped (RFC 6901).
+fn segments(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|it| it.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_become_locations() {
+        assert_eq!(segments(""), Vec::<String>::new());
+        assert_eq!(
+            segments("/items/0/face_value"),
+            ["items", "0", "face_value"]
+        );
+        assert_eq!(segments("/metadata/a~1b~0c"), ["metadata", "a/b~c"]);
+    }
 }

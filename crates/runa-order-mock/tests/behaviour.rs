@@ -168,6 +168,41 @@ async fn a_body_of_the_wrong_type_gets_422_with_the_location() {
 }
 
 #[tokio::test]
+async fn a_body_the_spec_refuses_gets_422_with_every_location() {
+    let mock = start().await;
+    let mut body = order(1);
+    body["items"][0]["face_value"] = json!(0);
+    body["payment_method"]["currency"] = json!("usd");
+    let (status, answer) = post(
+        &mock,
+        &[("X-Api-Key", KEY), ("X-Idempotency-Key", "v")],
+        text(&body),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let locations: Vec<&Value> = answer["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| &it["location"])
+        .collect();
+    assert!(
+        locations.contains(&&json!(["items", "0", "face_value"])),
+        "{answer}"
+    );
+    assert!(
+        locations.contains(&&json!(["payment_method", "currency"])),
+        "{answer}"
+    );
+    assert_eq!(mock.order_count(), 0);
+    assert!(
+        mock.spec_violations().is_empty(),
+        "{:?}",
+        mock.spec_violations()
+    );
+}
+
+#[tokio::test]
 async fn the_same_key_and_body_replays_and_another_body_is_refused() {
     let mock = start().await;
     let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "same")];

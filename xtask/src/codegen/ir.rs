@@ -56,6 +56,9 @@ pub struct Schema {
     pub all_of: Vec<Schema>,
     pub any_of: Vec<Schema>,
     pub one_of: Vec<Schema>,
+    /// `x-personal: true`: the value (and everything in it) is personal data, so error messages
+    /// do not print it unless the caller asks for values to be shown.
+    pub personal: bool,
     /// Set when every `oneOf` branch is a reference to an object schema that requires the same
     /// property with a distinct single string value (the `type` tag of the Runa API).
     pub discriminator: Option<Discriminator>,

@@ -56,6 +56,7 @@ const SCHEMA_KEYWORDS: &[&str] = &[
     "oneOf",
     "anyOf",
     "allOf",
+    "x-personal",
 ];
 
 /// Keywords of JSON Schema 2020-12 (or of OpenAPI) that the generator refuses, with a hint.
@@ -338,13 +339,15 @@ impl<'a> Lowerer<'a> {
                 Value::Array(items) => schema.examples = items.iter().map(literal).collect(),
                 other => self.error(at, format!("`examples` must be an array, found {}", kind(other))),
             },
-            "deprecated" | "readOnly" | "writeOnly" | "uniqueItems" => {
+            "deprecated" | "readOnly" | "writeOnly" | "uniqueItems" | "x-personal" => {
                 let Some(flag) = value.as_bool() else {
                     self.error(at, format!("`{key}` must be a boolean, found {}", describe(value)));
                     return;
                 };
-                if key == "uniqueItems" {
-                    schema.array.unique_items = flag;
+                match key {
+                    "uniqueItems" => schema.array.unique_items = flag,
+                    "x-personal" => schema.personal = flag,
+                    _ => {}
                 }
             }
             "$ref" => schema.reference = self.reference(value, at),
@@ -353,6 +356,9 @@ impl<'a> Lowerer<'a> {
                 Value::Array(items) if !items.is_empty() => {
                     let values: Vec<Literal> = items.iter().map(literal).collect();
                     for (i, item) in items.iter().enumerate() {
+                        if item.is_array() || item.is_object() {
+                            self.error(&format!("{at}/{i}"), "`enum` values must be strings, numbers, booleans or null");
+                        }
                         if items[..i].contains(item) {
                             self.error(&format!("{at}/{i}"), format!("`enum` lists {item} twice"));
                         }
@@ -362,7 +368,12 @@ impl<'a> Lowerer<'a> {
                 Value::Array(_) => self.error(at, "`enum` must list at least one value"),
                 other => self.error(at, format!("`enum` must be an array, found {}", kind(other))),
             },
-            "const" => schema.const_value = Some(literal(value)),
+            "const" => {
+                if value.is_array() || value.is_object() {
+                    self.error(at, "`const` must be a string, a number, a boolean or null");
+                }
+                schema.const_value = Some(literal(value));
+            }
             "properties" => {
                 let Some(map) = self.object(value, at, "`properties`") else { return };
                 let path = at.trim_start_matches('#').to_owned();
@@ -688,6 +699,7 @@ impl<'a> Lowerer<'a> {
                             | "deprecated"
                             | "readOnly"
                             | "writeOnly"
+                            | "x-personal"
                     )
                 })
                 .collect();

@@ -244,6 +244,9 @@ pub fn summary(schema: &Schema) -> String {
             )),
         }
     }
+    if schema.personal {
+        parts.push("personal".to_owned());
+    }
     if parts.is_empty() {
         if schema.object.properties.is_empty() {
             "any".to_owned()

@@ -1,0 +1,124 @@
+//! Validation errors: where the payload breaks the contract, which rule it breaks, and why.
+
+use std::fmt;
+
+/// A 1-based line and column in a validated text. Columns count characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// One way in which a payload breaks the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// JSON pointer (RFC 6901) of the offending value in the payload; `""` is the whole payload.
+    pub instance_location: String,
+    /// JSON pointer of the broken keyword in `spec/order-api.schema.json`, such as
+    /// `/$defs/NewOrderItemDetails/properties/face_value/minimum`. Empty for parse errors.
+    pub schema_location: String,
+    /// The broken keyword (`minimum`, `required`, `oneOf`, …), or `parse` when the text is
+    /// not JSON.
+    pub keyword: &'static str,
+    /// What is wrong, without the location: `0 is less than the minimum of 0.01`.
+    pub message: String,
+    /// Where the offending value starts, when a text was validated.
+    pub position: Option<Position>,
+    /// For `oneOf` and `anyOf`: the errors of the closest branch.
+    pub causes: Vec<ValidationError>,
+}
+
+impl ValidationError {
+    /// The instance location as shown in messages: the pointer, or `(root)` for the whole payload.
+    pub fn location(&self) -> &str {
+        if self.instance_location.is_empty() {
+            "(root)"
+        } else {
+            &self.instance_location
+        }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    /// `/items/0/face_value: 0 is less than the minimum of 0.01`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.message)
+    }
+}
+
+/// Every error found in one payload, in document order. Never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errors(pub(crate) Vec<ValidationError>);
+
+impl Errors {
+    /// The errors, in document order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// The number of errors (at least one).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false: an `Errors` holds at least one error. Present for API symmetry.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first error.
+    pub fn first(&self) -> &ValidationError {
+        &self.0[0]
+    }
+
+    /// The errors as a vector.
+    pub fn into_vec(self) -> Vec<ValidationError> {
+        self.0
+    }
+
+    /// True when the text could not be read as JSON (the only error is a `parse` error).
+    pub fn is_parse_error(&self) -> bool {
+        self.0.len() == 1 && self.0[0].keyword == "parse"
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Errors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl fmt::Display for Errors {
+    /// One error per line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
