@@ -334,7 +334,7 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
         }
     });
 
-    let success = success_type(operation)?;
+    let success = success_type(api, operation)?;
     let query = query_struct(operation);
     let rules = rules_check(api, operation);
     let request = request_builder(operation);
@@ -383,11 +383,14 @@ fn successes(operation: &Operation) -> Vec<&super::ir::Response> {
         .collect()
 }
 
-fn success_type(operation: &Operation) -> Result<TokenStream, Diagnostic> {
+fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnostic> {
     let successes = successes(operation);
     match successes.as_slice() {
         [] => Err(Diagnostic {
-            file: "spec/operations.json".to_owned(),
+            file: api
+                .operations_file
+                .clone()
+                .unwrap_or_else(|| "spec/operations.json".to_owned()),
             position: None,
             pointer: None,
             message: format!(
