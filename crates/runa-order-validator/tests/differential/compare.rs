@@ -75,11 +75,22 @@ fn pointers(result: &Result<(), Errors>) -> BTreeSet<String> {
 }
 
 /// Runs both validators on `value` and compares verdicts and the sets of failing instance
-/// pointers (not messages, not counts).
-pub fn compare(kind: Kind, reference: &jsonschema061::Validator, value: &Value) -> Verdict {
+/// pointers (not messages, not counts). The text path reads the value serialized compactly,
+/// or indented when `pretty`.
+pub fn compare(
+    kind: Kind,
+    reference: &jsonschema061::Validator,
+    value: &Value,
+    pretty: bool,
+) -> Verdict {
     let fast = kind.is_valid(value);
     let ours = kind.validate(value);
-    let text = serde_json::to_vec(value).expect("a Value serializes");
+    let text = if pretty {
+        serde_json::to_vec_pretty(value)
+    } else {
+        serde_json::to_vec(value)
+    }
+    .expect("a Value serializes");
     let ours_text = kind.validate_slice(&text);
     let reference_valid = reference.is_valid(value);
     let reference_errors: Vec<(String, String, String)> = reference

@@ -449,7 +449,7 @@ impl<'s> Generator<'s> {
             .exclusive_maximum
             .map(|it| it - if integer { 1.0 } else { 0.01 }));
         let at_limit = match mode {
-            Mode::Sweep(n) => n % 3 == 0,
+            Mode::Sweep(n) => n.is_multiple_of(3),
             Mode::Random => rng.random_bool(0.15),
         };
         if at_limit && let Some(limit) = low.or(high) {

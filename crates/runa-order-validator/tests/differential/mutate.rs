@@ -50,7 +50,8 @@ impl Change {
     pub fn name(&self) -> &'static str {
         match self {
             Change::RemoveRequired(_) => "remove a required property",
-            Change::WrongType(_) => "wrong type (null included)",
+            Change::WrongType(Ty::Null) => "null where not allowed",
+            Change::WrongType(_) => "wrong type",
             Change::TooShort => "minLength - 1",
             Change::TooLong => "maxLength + 1",
             Change::BelowMinimum => "below minimum",
@@ -148,6 +149,17 @@ pub fn plan(spec: &Spec, payload: &Payload, index: usize) -> Vec<Planned> {
             targets,
         })
     };
+    // `null` where another branch of an enclosing `oneOf` or `anyOf` takes it (`fx` is the
+    // FX details or null) is allowed, so it is not a "null where not allowed".
+    let null_elsewhere = nodes.iter().any(|node| {
+        ["oneOf", "anyOf"].iter().any(|combinator| {
+            let branches = spec.node(node).get(*combinator).and_then(Value::as_array);
+            (0..branches.map_or(0, Vec::len)).any(|i| {
+                let branch = spec.closure(&format!("{node}/{combinator}/{i}"));
+                Constraints::of(spec, &branch).allows(Ty::Null)
+            })
+        })
+    });
     for ty in [
         Ty::Null,
         Ty::Boolean,
@@ -157,6 +169,9 @@ pub fn plan(spec: &Spec, payload: &Payload, index: usize) -> Vec<Planned> {
         Ty::Array,
         Ty::Object,
     ] {
+        if ty == Ty::Null && null_elsewhere {
+            continue;
+        }
         let refusing: Vec<String> = nodes
             .iter()
             .filter(|node| {
