@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use rand::{RngExt, rngs::StdRng, seq::IndexedRandom};
 use serde_json::{Map, Number, Value, json};
 
-use super::spec::{Spec, Ty, escape};
+use super::spec::{Spec, Ty, Words, escape};
 
 /// How choices are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,10 +308,12 @@ pub fn has_unchecked_a_label(address: &str) -> bool {
     })
 }
 
-/// The generator: the spec, and each pattern compiled for sampling.
+/// The generator: the spec, its words, and each pattern compiled for sampling.
 #[derive(Debug)]
 pub struct Generator<'s> {
     pub spec: &'s Spec,
+    /// The spec's property names and values, for arbitrary values.
+    pub words: Words,
     samplers: HashMap<String, rand_regex::Regex>,
     matchers: HashMap<String, regex::Regex>,
 }
@@ -320,6 +322,7 @@ impl<'s> Generator<'s> {
     pub fn new(spec: &'s Spec) -> Generator<'s> {
         Generator {
             spec,
+            words: spec.words(),
             samplers: HashMap::new(),
             matchers: HashMap::new(),
         }

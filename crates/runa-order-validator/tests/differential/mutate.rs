@@ -11,7 +11,7 @@ use super::generate::{
     Constraints, Generator, Mode, Payload, Site, UNKNOWN_PREFIX, date_time, email, float_value,
     has_unchecked_a_label, host_label, json_equal, pointer, text,
 };
-use super::spec::{Spec, Ty};
+use super::spec::{Spec, Ty, Words};
 
 /// One change to a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +43,9 @@ pub enum Change {
     OtherBranch(String),
     /// A property no schema declares: objects are open, so this keeps the payload valid.
     UnknownProperty,
+    /// An arbitrary JSON value built from the spec's property names and values, aimed at no
+    /// keyword in particular.
+    Arbitrary,
 }
 
 impl Change {
@@ -73,6 +76,7 @@ impl Change {
             Change::UnknownTag(_) => "oneOf tag unknown",
             Change::OtherBranch(_) => "oneOf with another branch's fields",
             Change::UnknownProperty => "unknown property",
+            Change::Arbitrary => "arbitrary value from the spec's words",
         }
     }
 }
@@ -184,6 +188,7 @@ pub fn plan(spec: &Spec, payload: &Payload, index: usize) -> Vec<Planned> {
             add(Change::WrongType(ty), refusing);
         }
     }
+    add(Change::Arbitrary, Vec::new());
     for node in nodes {
         let schema = spec.node(node);
         if schema.get("enum").is_some() || schema.get("const").is_some() {
@@ -602,6 +607,10 @@ pub fn apply(
             }
             format!("with the fields of {node}/oneOf/{other} too")
         }
+        Change::Arbitrary => {
+            *value = arbitrary(&generator.words, 3, rng);
+            format!("replaced with {value}")
+        }
         Change::UnknownProperty => {
             let map = value.as_object_mut()?;
             let key = match rng.random_range(0..3) {
@@ -627,6 +636,38 @@ pub fn apply(
         "{}: {what}",
         if here.is_empty() { "(root)" } else { &here }
     ))
+}
+
+/// A random JSON value of at most `depth` levels whose keys and strings are the spec's
+/// property names and values, so that it often nearly fits some schema.
+fn arbitrary(words: &Words, depth: u32, rng: &mut StdRng) -> Value {
+    match rng.random_range(0..if depth == 0 { 6 } else { 9 }) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.random_bool(0.5)),
+        2 => json!(rng.random_range(-3i64..=3)),
+        3 => [0.0, 0.01, 1.5, -0.0, 1e300, 0.009_999_999_999_999_998]
+            .choose(rng)
+            .map(|it| float_value(*it))
+            .expect("not empty"),
+        4 | 5 => match rng.random_range(0..4) {
+            0 => Value::String(email(rng)),
+            1 => Value::String(date_time(rng)),
+            _ => words.values.choose(rng).expect("not empty").clone(),
+        },
+        6 | 7 => {
+            let mut map = serde_json::Map::new();
+            for _ in 0..rng.random_range(0..6) {
+                let key = words.names.choose(rng).expect("not empty").clone();
+                map.insert(key, arbitrary(words, depth - 1, rng));
+            }
+            Value::Object(map)
+        }
+        _ => Value::Array(
+            (0..rng.random_range(0..4))
+                .map(|_| arbitrary(words, depth - 1, rng))
+                .collect(),
+        ),
+    }
 }
 
 fn empty_payload() -> Payload {

@@ -114,6 +114,13 @@ impl Occurrence {
     }
 }
 
+/// The property names and the scalar values (`enum`, `const`, `examples`) that the spec uses.
+#[derive(Debug, Clone)]
+pub struct Words {
+    pub names: Vec<String>,
+    pub values: Vec<Value>,
+}
+
 #[derive(Debug)]
 pub struct Spec {
     pub doc: Value,
@@ -137,6 +144,27 @@ impl Spec {
             .keys()
             .cloned()
             .collect()
+    }
+
+    /// Every property name and scalar value written in the spec.
+    pub fn words(&self) -> Words {
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for node in self.nodes() {
+            let schema = self.node(&node);
+            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+                names.extend(properties.keys().cloned());
+            }
+            for key in ["enum", "examples"] {
+                if let Some(listed) = schema.get(key).and_then(Value::as_array) {
+                    values.extend(listed.iter().filter(|it| !it.is_object()).cloned());
+                }
+            }
+            values.extend(schema.get("const").cloned());
+        }
+        names.sort();
+        names.dedup();
+        Words { names, values }
     }
 
     /// The schema node at a JSON pointer such as `/$defs/Currency`.
