@@ -77,6 +77,7 @@ struct Run<'s> {
     disagreement_count: usize,
     /// Payloads meant to be valid that the reference refused: bugs of this suite.
     generator_bugs: Vec<String>,
+    generator_bug_count: usize,
 }
 
 impl Run<'_> {
@@ -127,6 +128,9 @@ impl Run<'_> {
                 let text = self.failure(kind, "the validators disagree", origin, value, &verdict);
                 self.disagreements.push(text);
             }
+        }
+        if must_be_valid && !verdict.reference.valid {
+            self.generator_bug_count += 1;
         }
         if must_be_valid && !verdict.reference.valid && self.generator_bugs.len() < SHOWN {
             let text = self.failure(
@@ -198,6 +202,7 @@ fn the_generated_validator_agrees_with_the_reference() {
         disagreements: Vec::new(),
         disagreement_count: 0,
         generator_bugs: Vec::new(),
+        generator_bug_count: 0,
     };
 
     // The sweep: for every definition, payloads that take every alternative of the spec, and
@@ -285,7 +290,8 @@ fn the_generated_validator_agrees_with_the_reference() {
     let mut failures = Vec::new();
     if !run.generator_bugs.is_empty() {
         failures.push(format!(
-            "{} generated payloads meant to be valid were refused by the reference:\n\n{}",
+            "{} payloads meant to be valid were refused by the reference (the first {} are shown):\n\n{}",
+            run.generator_bug_count,
             run.generator_bugs.len(),
             run.generator_bugs.join("\n\n")
         ));
