@@ -6,7 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{RngExt, SeedableRng, rngs::StdRng};
 use reqwest::header::HeaderValue;
 use runa_order_types::{
     AsyncAcceptedOrder, GetSingleOrderResponse, NewOrderDetails, OrderId, OrderList,
@@ -230,7 +230,7 @@ impl ClientBuilder {
         }
         let jitter = match self.jitter_seed {
             Some(seed) => StdRng::seed_from_u64(seed),
-            None => StdRng::from_os_rng(),
+            None => StdRng::from_rng(&mut rand::rng()),
         };
         Ok(Client {
             shared: Arc::new(Shared {

@@ -17,7 +17,7 @@ use axum::{
     routing::{get, post},
 };
 use bytes::Bytes;
-use rand::Rng;
+use rand::RngExt;
 use runa_order_client::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers,
     operations::{create_order, estimate_order_price, get_list_of_orders, get_single_order},

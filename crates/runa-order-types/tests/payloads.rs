@@ -417,3 +417,22 @@ fn contract_rules_left_to_the_validator() {
         );
     }
 }
+
+/// The types derive schemars 1's `JsonSchema`, so users can embed them in their own schemas.
+#[test]
+fn types_describe_themselves_with_schemars() {
+    let schema = serde_json::to_value(schemars::schema_for!(types::NewOrderDetails)).unwrap();
+    assert_eq!(schema["title"], "NewOrderDetails");
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| it.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["items", "payment_method"]);
+    let defs = schema["$defs"].as_object().unwrap();
+    assert!(
+        defs.contains_key("DistributionMethod") && defs.contains_key("Currency"),
+        "{defs:?}"
+    );
+}

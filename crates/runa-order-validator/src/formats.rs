@@ -90,9 +90,32 @@ fn is_time(b: &[u8]) -> bool {
 /// `email`: an address the `email_address` crate parses, with an ASCII local part and a
 /// domain that is a host name or an IP address literal (`[192.0.2.1]`, `[IPv6:…]`).
 pub fn is_email(s: &str) -> bool {
+    plain_email(s) || full_email(s)
+}
+
+/// True for the everyday shape of address, `dot.atom@host.name` in ASCII, which both
+/// `email_address` and the host-name rules accept. Anything else (quoted local parts, IP
+/// literals, display names, non-ASCII) is decided by [`full_email`], so this shortcut never
+/// changes a verdict; it only avoids the general parser's scans and allocation.
+fn plain_email(s: &str) -> bool {
+    let Some(at) = s.bytes().position(|b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s.as_bytes()[..at], &s[at + 1..]);
+    let atext = |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(b);
+    !local.is_empty()
+        && local.len() <= 64
+        && local
+            .split(|b| *b == b'.')
+            .all(|atom| !atom.is_empty() && atom.iter().all(atext))
+        && is_host_name(domain)
+}
+
+/// The general check: the `email_address` crate, then the domain.
+fn full_email(s: &str) -> bool {
     // RFC 5321 allows an empty quoted local part, which `email_address` refuses.
     if let Some(domain) = s.strip_prefix("\"\"@") {
-        return is_email(&format!("\"a\"@{domain}"));
+        return full_email(&format!("\"a\"@{domain}"));
     }
     let Ok(address) = email_address::EmailAddress::from_str(s) else {
         return false;
@@ -116,18 +139,29 @@ pub fn is_email(s: &str) -> bool {
 /// digits and hyphens, not starting or ending with a hyphen. A hyphen in both the third and
 /// fourth place is reserved for A-labels (`xn--`, RFC 5891), whose Punycode is not decoded here.
 fn is_host_name(name: &str) -> bool {
-    if name.is_empty() || name.len() > 253 || name.ends_with('.') {
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 253 || b[b.len() - 1] == b'.' {
         return false;
     }
-    name.split('.').all(|label| {
-        let b = label.as_bytes();
-        !b.is_empty()
-            && b.len() <= 63
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-            && b[0] != b'-'
-            && b[b.len() - 1] != b'-'
-            && (b.len() < 4 || &b[2..4] != b"--" || b[..2].eq_ignore_ascii_case(b"xn"))
-    })
+    let label = |l: &[u8]| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l[0] != b'-'
+            && l[l.len() - 1] != b'-'
+            && (l.len() < 4 || &l[2..4] != b"--" || l[..2].eq_ignore_ascii_case(b"xn"))
+    };
+    let mut start = 0;
+    for (i, c) in b.iter().enumerate() {
+        if *c == b'.' {
+            if !label(&b[start..i]) {
+                return false;
+            }
+            start = i + 1;
+        } else if !(c.is_ascii_alphanumeric() || *c == b'-') {
+            return false;
+        }
+    }
+    label(&b[start..])
 }
 
 #[cfg(test)]
@@ -158,6 +192,40 @@ mod tests {
         ] {
             assert!(!is_date_time(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_shortcut_agrees_with_the_full_check() {
+        for s in [
+            "fred@example.com",
+            "a.b@c.d",
+            "a..b@c.d",
+            ".a@c.d",
+            "a.@c.d",
+            "a@b",
+            "a@-b.c",
+            "a@b-.c",
+            "a@b--c.d",
+            "a@xn--b.c",
+            "a@b.c.",
+            "a@@b.c",
+            "a b@c.d",
+            "\"a\"@b.c",
+            "a@[1.2.3.4]",
+            "é@b.c",
+            "a@é.c",
+            "!#$%&'*+-/=?^_`{|}~@b.c",
+            "a@b_c.d",
+        ] {
+            if plain_email(s) {
+                assert!(
+                    full_email(s),
+                    "{s} passes the shortcut but not the full check"
+                );
+            }
+        }
+        let long_local = format!("{}@b.c", "a".repeat(65));
+        assert!(!plain_email(&long_local) && !full_email(&long_local));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //!   pointer of the broken keyword in the spec, and a message;
 //! * [`Kind::validate_str`] and [`Kind::validate_slice`]: the same for JSON text, where every
 //!   error also has its line and column, and text that is not JSON (or has a duplicate key)
-//!   gives one located error.
+//!   gives one located error. Valid text is checked in one pass while it is read, without
+//!   building a `serde_json::Value` ([`Kind::is_valid_slice`]); only invalid text is read again
+//!   to locate the errors.
 //!
 //! ```
 //! use runa_order_validator::Kind;
@@ -36,6 +38,7 @@ pub mod formats;
 // calls depends on the keywords the spec uses.
 #[allow(dead_code)]
 mod rt;
+mod stream;
 mod text;
 
 // Generated code: one `v_*` and one `e_*` function per schema node, and `Kind`. Every node
@@ -107,8 +110,21 @@ impl Kind {
         self.validate_slice_with(bytes, &Options::default())
     }
 
+    /// True when `bytes` is one JSON document that matches this kind's schema.
+    ///
+    /// The bytes are checked while serde_json reads them, without building a `Value`, and
+    /// reading stops at the first broken rule. Duplicate keys make the text invalid.
+    pub fn is_valid_slice(self, bytes: &[u8]) -> bool {
+        self.check_slice(bytes)
+    }
+
     /// [`Kind::validate_slice`] with options.
     pub fn validate_slice_with(self, bytes: &[u8], options: &Options) -> Result<(), Errors> {
+        // Valid text is settled in one streaming pass; only invalid text is read again, into
+        // a `Value` with positions, to find and locate every error.
+        if self.check_slice(bytes) {
+            return Ok(());
+        }
         let document = text::parse(bytes).map_err(|err| Errors(vec![*err]))?;
         let Err(Errors(mut errors)) = self.validate_with(&document.value, options) else {
             return Ok(());

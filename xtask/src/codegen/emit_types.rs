@@ -329,3 +329,22 @@ fn literal(value: &Literal) -> Value {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(quietly(|| 7), Ok(7));
+        assert_eq!(
+            quietly(|| -> () { panic!("expected a '/' in $ref: Foo") }),
+            Err("expected a '/' in $ref: Foo".to_owned())
+        );
+        let name = "Foo";
+        assert_eq!(
+            quietly(|| -> () { panic!("no definition {name}") }),
+            Err("no definition Foo".to_owned())
+        );
+    }
+}

@@ -26,6 +26,9 @@ use super::{
 /// Generates the validator of every definition.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     let mut emitter = Emitter {
+        api,
+        nodes: Vec::new(),
+        index: BTreeMap::new(),
         items: Vec::new(),
         patterns: BTreeMap::new(),
         counters: BTreeMap::new(),
@@ -34,6 +37,35 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     for def in &api.definitions {
         let base = def.name.to_snake_case();
         emitter.node(&def.schema, &base, &base);
+    }
+    // Every node has a name now, so the streaming seeds can refer to any of them. Only the
+    // seeds reachable from a definition's seed are kept: the children of a node read into a
+    // `Value`, and the object schemas merged into an `allOf`, have no seed of their own.
+    let seeds: Vec<(String, TokenStream)> = (0..emitter.nodes.len())
+        .map(|i| (emitter.nodes[i].1.s.to_string(), emitter.stream(i)))
+        .collect();
+    let mut reachable: std::collections::BTreeSet<String> = api
+        .definitions
+        .iter()
+        .map(|it| format!("S_{}", it.name.to_snake_case()))
+        .collect();
+    let mut queue: Vec<String> = reachable.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        let Some((_, tokens)) = seeds.iter().find(|(it, _)| *it == name) else {
+            continue;
+        };
+        let mut named = std::collections::BTreeSet::new();
+        seed_names(tokens.clone(), &mut named);
+        for other in named {
+            if reachable.insert(other.clone()) {
+                queue.push(other);
+            }
+        }
+    }
+    for (name, tokens) in seeds {
+        if reachable.contains(&name) {
+            emitter.items.push(tokens);
+        }
     }
     let Emitter {
         items, patterns, ..
@@ -59,6 +91,10 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         .iter()
         .map(|it| format_ident!("v_{}", it.to_snake_case()))
         .collect();
+    let s_seeds: Vec<Ident> = names
+        .iter()
+        .map(|it| format_ident!("S_{}", it.to_snake_case()))
+        .collect();
     let e_fns: Vec<Ident> = names
         .iter()
         .map(|it| format_ident!("e_{}", it.to_snake_case()))
@@ -73,8 +109,10 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     });
 
     Ok(quote! {
-        use ::serde_json::Value;
+        use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+        use ::serde_json::{Value, value::RawValue};
         use crate::rt::{self, Cx};
+        use crate::stream;
 
         /// One variant per schema of the spec (`$defs` of `spec/order-api.schema.json`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,6 +142,10 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 
             pub(crate) fn collect<'v>(self, value: &'v Value, cx: &mut Cx<'v>) {
                 match self { #( Kind::#variants => #e_fns(value, cx), )* }
+            }
+
+            pub(crate) fn check_slice(self, bytes: &[u8]) -> bool {
+                match self { #( Kind::#variants => stream::check_document(#s_seeds, bytes), )* }
             }
         }
 
@@ -143,6 +185,8 @@ pub fn typed_impls(api: &Api) -> TokenStream {
 enum Mode {
     Fast,
     Collect,
+    /// Inside a streaming visitor: fail with an error, the verdict is all that matters.
+    Stream,
 }
 
 /// The two functions that check one schema node.
@@ -150,14 +194,21 @@ enum Mode {
 struct Callee {
     v: Ident,
     e: Ident,
+    /// The streaming seed type.
+    s: Ident,
     /// A short name for messages about `oneOf` and `anyOf` branches.
     label: String,
     /// True when the schema accepts every value, so no call is needed.
     trivial: bool,
 }
 
-struct Emitter {
+struct Emitter<'a> {
+    api: &'a Api,
     items: Vec<TokenStream>,
+    /// Every emitted node, its callee and its children's callees, in emission order.
+    nodes: Vec<(&'a Schema, Callee, Parts)>,
+    /// Schema location to position in `nodes`.
+    index: BTreeMap<String, usize>,
     /// Pattern source to the name of its static.
     patterns: BTreeMap<String, Ident>,
     /// Per definition, the number of nested nodes named so far.
@@ -166,12 +217,13 @@ struct Emitter {
     names_counter: usize,
 }
 
-impl Emitter {
+impl<'a> Emitter<'a> {
     fn definition_callee(&self, name: &str) -> Callee {
         let snake = name.to_snake_case();
         Callee {
             v: format_ident!("v_{snake}"),
             e: format_ident!("e_{snake}"),
+            s: format_ident!("S_{snake}"),
             label: name.to_owned(),
             trivial: false,
         }
@@ -187,7 +239,7 @@ impl Emitter {
 
     /// Emits the functions of `schema` (named after `name`) and of the nodes inside it, and
     /// returns what to call. `def` is the definition's snake-case name, for numbering.
-    fn node(&mut self, schema: &Schema, name: &str, def: &str) -> Callee {
+    fn node(&mut self, schema: &'a Schema, name: &str, def: &str) -> Callee {
         if let Some(target) = &schema.reference {
             return self.definition_callee(target);
         }
@@ -196,11 +248,12 @@ impl Emitter {
             return Callee {
                 v: format_ident!("v_any"),
                 e: format_ident!("e_any"),
+                s: format_ident!("S_any"),
                 label,
                 trivial: true,
             };
         }
-        let child = |this: &mut Self, schema: &Schema| {
+        let child = |this: &mut Self, schema: &'a Schema| {
             let n = this.counters.entry(def.to_owned()).or_insert(0);
             *n += 1;
             let child_name = format!("{def}_{n}");
@@ -239,6 +292,7 @@ impl Emitter {
         };
         let v = format_ident!("v_{name}");
         let e = format_ident!("e_{name}");
+        let seed = format_ident!("S_{name}");
         let fast = self.body(schema, &parts, Mode::Fast);
         let collect = self.body(schema, &parts, Mode::Collect);
         let doc = format!("Checks `{}`.", schema.location);
@@ -265,16 +319,20 @@ impl Emitter {
                 #leave
             }
         });
-        Callee {
+        let callee = Callee {
             v,
             e,
+            s: seed,
             label,
             trivial: false,
-        }
+        };
+        self.index.insert(schema.location.clone(), self.nodes.len());
+        self.nodes.push((schema, callee.clone(), parts));
+        callee
     }
 
     /// The statements that check `value` against `schema`.
-    fn body(&mut self, schema: &Schema, parts: &Parts, mode: Mode) -> TokenStream {
+    fn body(&mut self, schema: &'a Schema, parts: &Parts, mode: Mode) -> TokenStream {
         let loc = schema.location.trim_start_matches('#').to_owned();
         let mut out = TokenStream::new();
         out.extend(self.type_dispatch(schema, parts, mode, &loc));
@@ -283,6 +341,7 @@ impl Emitter {
         for branch in parts.all_of.iter().filter(|it| !it.trivial) {
             let (v, e) = (&branch.v, &branch.e);
             out.extend(match mode {
+                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { if !#v(value) { return false; } },
                 Mode::Collect => quote! { #e(value, cx); },
             });
@@ -299,7 +358,7 @@ impl Emitter {
     /// A `match` on the JSON type of `value`, with the type-specific keywords inside each arm.
     fn type_dispatch(
         &mut self,
-        schema: &Schema,
+        schema: &'a Schema,
         parts: &Parts,
         mode: Mode,
         loc: &str,
@@ -496,6 +555,7 @@ impl Emitter {
         }
         if rules.unique_items {
             out.extend(match mode {
+                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { if rt::first_duplicate(a).is_some() { return false; } },
                 Mode::Collect => {
                     let schema_loc = format!("{loc}/uniqueItems");
@@ -510,6 +570,7 @@ impl Emitter {
         if let Some(items) = parts.items.as_ref().filter(|it| !it.trivial) {
             let (v, e) = (&items.v, &items.e);
             out.extend(match mode {
+                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { for item in a { if !#v(item) { return false; } } },
                 Mode::Collect => quote! {
                     for (i, item) in a.iter().enumerate() {
@@ -525,7 +586,7 @@ impl Emitter {
 
     fn object_checks(
         &mut self,
-        schema: &Schema,
+        schema: &'a Schema,
         parts: &Parts,
         mode: Mode,
         loc: &str,
@@ -569,6 +630,7 @@ impl Emitter {
                 } else {
                     let (v, e) = (&callee.v, &callee.e);
                     match mode {
+                        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
                         Mode::Collect => quote! { cx.push_key(key); #e(item, cx); cx.pop(); },
                     }
@@ -583,6 +645,7 @@ impl Emitter {
                 (Some(Additional::Forbidden), _) => {
                     let schema_loc = format!("{loc}/additionalProperties");
                     match mode {
+                        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { return false; },
                         Mode::Collect => quote! {
                             cx.error("additionalProperties", #schema_loc, format!("{} is not allowed here", cx.show_name(key)));
@@ -592,6 +655,7 @@ impl Emitter {
                 (_, Some(callee)) if !callee.trivial => {
                     let (v, e) = (&callee.v, &callee.e);
                     match mode {
+                        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
                         Mode::Collect => quote! { cx.push_key(key); #e(item, cx); cx.pop(); },
                     }
@@ -628,6 +692,7 @@ impl Emitter {
                 });
                 let schema_loc = format!("{loc}/required");
                 out.extend(match mode {
+                    Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                     Mode::Fast => quote! { if seen != #all { return false; } },
                     Mode::Collect => {
                         let checks = required.iter().enumerate().map(|(i, name)| {
@@ -673,7 +738,7 @@ impl Emitter {
 
     /// Checks of each key against `propertyNames`. Names are strings, so a schema that only
     /// constrains strings is checked on the `&str`; any other schema gets the name as a value.
-    fn property_names(&mut self, names: &Schema, mode: Mode, loc: &str) -> TokenStream {
+    fn property_names(&mut self, names: &'a Schema, mode: Mode, loc: &str) -> TokenStream {
         let names_loc = format!("{loc}/propertyNames");
         let string_only = names.reference.is_none()
             && names
@@ -702,6 +767,7 @@ impl Emitter {
         let callee = self.node(names, &name, &name);
         let v = &callee.v;
         match mode {
+            Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
             Mode::Fast => quote! { if !#v(&Value::String(key.to_owned())) { return false; } },
             Mode::Collect => quote! {
                 let name = Value::String(key.to_owned());
@@ -744,6 +810,7 @@ impl Emitter {
                 "\"{property}\" is required to tell the variants apart; expected {expected}"
             );
             return match mode {
+                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => {
                     let v = callees.iter().map(|it| &it.v);
                     quote! {
@@ -784,6 +851,7 @@ impl Emitter {
         let e: Vec<&Ident> = branches.iter().map(|it| &it.e).collect();
         let labels: Vec<&str> = branches.iter().map(|it| it.label.as_str()).collect();
         match mode {
+            Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
             Mode::Fast => quote! {
                 let mut matched = 0usize;
                 #( if #v(value) { matched += 1; if matched > 1 { return false; } } )*
@@ -807,6 +875,7 @@ impl Emitter {
 }
 
 /// The callees of the schemas nested in one node.
+#[derive(Clone)]
 struct Parts {
     properties: Vec<(String, Callee, bool)>,
     additional: Option<Callee>,
@@ -829,6 +898,7 @@ fn any_of(branches: &[Callee], mode: Mode, loc: &str) -> TokenStream {
     let e: Vec<&Ident> = branches.iter().map(|it| &it.e).collect();
     let labels: Vec<&str> = branches.iter().map(|it| it.label.as_str()).collect();
     match mode {
+        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
         Mode::Fast => quote! { if !( #( #v(value) )||* ) { return false; } },
         Mode::Collect => quote! {
             if !( #( #v(value) )||* ) {
@@ -957,6 +1027,7 @@ fn escape_braces(text: &str) -> String {
 fn fail(mode: Mode, keyword: &str, schema_location: &str, message: TokenStream) -> TokenStream {
     match mode {
         Mode::Fast => quote! { return false; },
+        Mode::Stream => quote! { return Err(stream::invalid()); },
         Mode::Collect => quote! {
             let message = #message;
             cx.error(#keyword, #schema_location, message);
@@ -1013,4 +1084,842 @@ fn is_trivial(schema: &Schema) -> bool {
         ..Schema::default()
     };
     *schema == bare
+}
+
+// ---- The streaming seeds ----
+//
+// `S_*` seeds check JSON text while serde_json reads it (see `crates/runa-order-validator/src/
+// stream.rs`). A visitor implements `visit_*` only for the JSON types the schema allows, so a
+// value of another type fails in serde's default methods. Objects are read by an `O_*` state
+// machine that matches each key once, refuses repeated keys and checks required members at
+// the end. Schemas the visitor cannot check in one pass are read in one of two slower ways:
+// as raw text read once per branch (`oneOf` without a tag, `allOf` that is not just object
+// schemas), or into a `Value` for the `v_*` function (`uniqueItems`).
+
+/// The families of serde `visit_*` methods, one per JSON type (integers are numbers).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Lane {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// How a node is checked while reading.
+enum Plan {
+    /// By its own keywords; an `allOf` of object schemas is merged into one object lane.
+    Lanes,
+    /// A `oneOf` told apart by a tag: the tag picks the branch's object state machine.
+    Tagged,
+    /// A `oneOf` or `anyOf` whose branches allow disjoint JSON types: each type goes to the
+    /// one branch that allows it.
+    Delegate(Vec<(Lane, Ident)>),
+    /// The value is captured as raw text and read once per branch.
+    Combine(Rule, Vec<TokenStream>),
+    /// The value is read into a `Value` and checked by the `v_*` function.
+    ByValue,
+}
+
+#[derive(Clone, Copy)]
+enum Rule {
+    All,
+    Any,
+    One,
+}
+
+/// One object schema of an object lane, with its children's callees.
+struct Part<'a> {
+    schema: &'a Schema,
+    parts: Parts,
+}
+
+impl<'a> Emitter<'a> {
+    /// The node and children's callees of the schema at `location`.
+    fn recorded(&self, location: &str) -> Option<(&'a Schema, Callee, Parts)> {
+        self.index.get(location).map(|i| self.nodes[*i].clone())
+    }
+
+    /// The definition `name`'s node.
+    fn definition_node(&self, name: &str) -> Option<(&'a Schema, Callee, Parts)> {
+        let def = self.api.definition(name)?;
+        self.recorded(&def.schema.location)
+    }
+
+    /// The object schemas an `allOf` node is made of, when it is made only of object schemas
+    /// (following references and nested `allOf`s); `None` otherwise.
+    fn object_parts(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Part<'a>>> {
+        let mut out = Vec::new();
+        let mut object_typed = false;
+        self.collect_parts(schema, parts, &mut out, &mut object_typed)?;
+        object_typed.then_some(out)
+    }
+
+    fn collect_parts(
+        &self,
+        schema: &'a Schema,
+        parts: &Parts,
+        out: &mut Vec<Part<'a>>,
+        object_typed: &mut bool,
+    ) -> Option<()> {
+        if let Some(name) = &schema.reference {
+            let (target, _, target_parts) = self.definition_node(name)?;
+            return self.collect_parts(target, &target_parts, out, object_typed);
+        }
+        let objectish = schema.enum_values.is_none()
+            && schema.const_value.is_none()
+            && schema.any_of.is_empty()
+            && schema.one_of.is_empty()
+            && !schema.array.unique_items
+            && matches!(schema.types.as_deref(), None | Some([JsonType::Object]));
+        if !objectish || !names_are_strings(schema) {
+            return None;
+        }
+        *object_typed |= schema.types.as_deref() == Some(&[JsonType::Object]);
+        out.push(Part {
+            schema,
+            parts: parts.clone(),
+        });
+        for branch in &schema.all_of {
+            let (target, branch_parts) = match &branch.reference {
+                Some(name) => {
+                    let (target, _, target_parts) = self.definition_node(name)?;
+                    (target, target_parts)
+                }
+                None => {
+                    let (target, _, target_parts) = self.recorded(&branch.location)?;
+                    (target, target_parts)
+                }
+            };
+            self.collect_parts(target, &branch_parts, out, object_typed)?;
+        }
+        Some(())
+    }
+
+    fn plan(&self, schema: &'a Schema, parts: &Parts) -> Plan {
+        if schema.array.unique_items || !names_are_strings(schema) {
+            return Plan::ByValue;
+        }
+        let own = has_own_assertions(schema);
+        if !schema.all_of.is_empty() {
+            if !schema.any_of.is_empty() || !schema.one_of.is_empty() {
+                return Plan::ByValue;
+            }
+            if let Some(object) = self.object_parts(schema, parts)
+                && known_names(&object).len() <= 64
+            {
+                return Plan::Lanes;
+            }
+            if own {
+                return Plan::ByValue;
+            }
+            return Plan::Combine(Rule::All, parts.all_of.iter().map(seed_of).collect());
+        }
+        let (rule, branches, schemas) = match (schema.one_of.is_empty(), schema.any_of.is_empty()) {
+            (true, true) => {
+                let too_many = self
+                    .object_parts_own(schema, parts)
+                    .is_some_and(|it| known_names(&it).len() > 64);
+                return if too_many { Plan::ByValue } else { Plan::Lanes };
+            }
+            (false, true) => (Rule::One, &parts.one_of, &schema.one_of),
+            (true, false) => (Rule::Any, &parts.any_of, &schema.any_of),
+            (false, false) => return Plan::ByValue,
+        };
+        if own {
+            return Plan::ByValue;
+        }
+        if let Some(discriminator) = &schema.discriminator {
+            let all_plain = discriminator.variants.iter().all(|(_, name)| {
+                self.definition_node(name)
+                    .is_some_and(|(target, _, target_parts)| {
+                        matches!(self.plan(target, &target_parts), Plan::Lanes)
+                            && self.lanes_of(target, &target_parts) == Some(vec![Lane::Object])
+                    })
+            });
+            if all_plain {
+                return Plan::Tagged;
+            }
+        }
+        // Branches that allow disjoint JSON types: each value has one branch to try.
+        let mut taken: Vec<(Lane, Ident)> = Vec::new();
+        let mut disjoint = true;
+        for (branch, callee) in schemas.iter().zip(branches) {
+            let lanes = match &branch.reference {
+                Some(name) => self
+                    .definition_node(name)
+                    .and_then(|(target, _, target_parts)| self.lanes_of(target, &target_parts)),
+                None => self
+                    .recorded(&branch.location)
+                    .and_then(|(target, _, target_parts)| self.lanes_of(target, &target_parts)),
+            };
+            match lanes {
+                Some(lanes)
+                    if !callee.trivial
+                        && lanes
+                            .iter()
+                            .all(|lane| !taken.iter().any(|(it, _)| it == lane)) =>
+                {
+                    taken.extend(lanes.into_iter().map(|lane| (lane, callee.s.clone())));
+                }
+                _ => disjoint = false,
+            }
+        }
+        if disjoint {
+            Plan::Delegate(taken)
+        } else {
+            Plan::Combine(rule, branches.iter().map(seed_of).collect())
+        }
+    }
+
+    /// The single object part of a node without `allOf`, if it has object keywords.
+    fn object_parts_own(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Part<'a>>> {
+        allowed_lanes(schema).contains(&Lane::Object).then(|| {
+            vec![Part {
+                schema,
+                parts: parts.clone(),
+            }]
+        })
+    }
+
+    /// The JSON types a node's visitor implements, when its plan has a visitor.
+    fn lanes_of(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
+        match self.plan(schema, parts) {
+            Plan::Lanes if !schema.all_of.is_empty() => Some(vec![Lane::Object]),
+            Plan::Lanes => Some(allowed_lanes(schema)),
+            Plan::Tagged => Some(vec![Lane::Object]),
+            Plan::Delegate(taken) => {
+                let mut lanes: Vec<Lane> = taken.into_iter().map(|(it, _)| it).collect();
+                lanes.sort();
+                lanes.dedup();
+                Some(lanes)
+            }
+            Plan::Combine(..) | Plan::ByValue => None,
+        }
+    }
+
+    /// The seed (and visitor, and object state machine) of node `i`.
+    fn stream(&mut self, i: usize) -> TokenStream {
+        let (schema, callee, parts) = self.nodes[i].clone();
+        let seed = &callee.s;
+        let v = &callee.v;
+        let location = schema.location.as_str();
+        let doc = format!("Checks `{location}` while reading it.");
+        let header = quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy)]
+            #[allow(non_camel_case_types)]
+            struct #seed;
+        };
+        let visitor = |methods: TokenStream| {
+            quote! {
+                impl<'de> DeserializeSeed<'de> for #seed {
+                    type Value = ();
+                    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                        deserializer.deserialize_any(self)
+                    }
+                }
+                #[allow(unused_variables)]
+                impl<'de> Visitor<'de> for #seed {
+                    type Value = ();
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#location)
+                    }
+                    #methods
+                }
+            }
+        };
+        match self.plan(schema, &parts) {
+            Plan::ByValue => quote! {
+                #header
+                impl<'de> DeserializeSeed<'de> for #seed {
+                    type Value = ();
+                    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                        stream::by_value(deserializer, #v)
+                    }
+                }
+            },
+            Plan::Combine(rule, seeds) => {
+                let verdict = match rule {
+                    Rule::All => quote! { matched.iter().all(|it| *it) },
+                    Rule::Any => quote! { matched.iter().any(|it| *it) },
+                    Rule::One => quote! { matched.iter().filter(|it| **it).count() == 1 },
+                };
+                quote! {
+                    #header
+                    impl<'de> DeserializeSeed<'de> for #seed {
+                        type Value = ();
+                        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                            let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                            let matched = [ #( stream::run(#seeds, raw).is_ok() ),* ];
+                            if #verdict { Ok(()) } else { Err(stream::invalid()) }
+                        }
+                    }
+                }
+            }
+            Plan::Delegate(taken) => {
+                let methods: TokenStream = taken
+                    .iter()
+                    .map(|(lane, target)| delegate(*lane, target))
+                    .collect();
+                let body = visitor(methods);
+                quote! { #header #body }
+            }
+            Plan::Tagged => {
+                let discriminator = schema
+                    .discriminator
+                    .as_ref()
+                    .expect("a tagged plan has a discriminator");
+                let property = &discriminator.property;
+                let tags = discriminator.variants.iter().map(|it| &it.0);
+                let states = discriminator
+                    .variants
+                    .iter()
+                    .map(|(_, name)| format_ident!("O_{}", name.to_snake_case()));
+                let methods = quote! {
+                    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                        // Members before the tag are kept as raw text until the tag says
+                        // which branch reads them.
+                        let mut pending: Vec<(stream::Key<'de>, &'de RawValue)> = Vec::new();
+                        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+                            if key.as_str() == #property {
+                                let tag = map.next_value::<stream::Key<'de>>()?;
+                                return match tag.as_str() {
+                                    #( #tags => {
+                                        let mut state = #states::default();
+                                        stream::lift(state.member(key, stream::Checked))?;
+                                        for (key, raw) in pending {
+                                            stream::lift(state.member(key, stream::Raw(raw)))?;
+                                        }
+                                        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+                                            state.member(key, &mut map)?;
+                                        }
+                                        state.finish()
+                                    } )*
+                                    _ => Err(stream::invalid()),
+                                };
+                            }
+                            if pending.iter().any(|(it, _)| it.as_str() == key.as_str()) {
+                                return Err(stream::invalid());
+                            }
+                            let raw = map.next_value::<&'de RawValue>()?;
+                            pending.push((key, raw));
+                        }
+                        Err(stream::invalid())
+                    }
+                };
+                let body = visitor(methods);
+                quote! { #header #body }
+            }
+            Plan::Lanes => {
+                let object = if schema.all_of.is_empty() {
+                    self.object_parts_own(schema, &parts)
+                } else {
+                    self.object_parts(schema, &parts)
+                };
+                let lanes = if schema.all_of.is_empty() {
+                    allowed_lanes(schema)
+                } else {
+                    vec![Lane::Object]
+                };
+                let state = format_ident!("O_{}", seed.to_string().trim_start_matches("S_"));
+                let mut methods = TokenStream::new();
+                let mut extra = TokenStream::new();
+                for lane in lanes {
+                    match lane {
+                        Lane::Object => {
+                            let object = object.as_deref().unwrap_or_default();
+                            extra.extend(self.object_state(&state, object));
+                            methods.extend(quote! {
+                                fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                                    let mut state = #state::default();
+                                    while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+                                        state.member(key, &mut map)?;
+                                    }
+                                    state.finish()
+                                }
+                            });
+                        }
+                        Lane::Array => {
+                            let items = parts
+                                .items
+                                .as_ref()
+                                .map_or_else(|| quote!(stream::Skip), seed_of);
+                            let max = schema.array.max_items.map(|max| {
+                                let max = Lit::u64_unsuffixed(max);
+                                quote! { if n > #max { return Err(stream::invalid()); } }
+                            });
+                            let min = schema.array.min_items.map(|min| {
+                                let min = Lit::u64_unsuffixed(min);
+                                quote! { if n < #min { return Err(stream::invalid()); } }
+                            });
+                            methods.extend(if max.is_none() && min.is_none() {
+                                quote! {
+                                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                                        while seq.next_element_seed(#items)?.is_some() {}
+                                        Ok(())
+                                    }
+                                }
+                            } else {
+                                quote! {
+                                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                                        let mut n: u64 = 0;
+                                        while seq.next_element_seed(#items)?.is_some() {
+                                            n += 1;
+                                            #max
+                                        }
+                                        #min
+                                        Ok(())
+                                    }
+                                }
+                            });
+                        }
+                        Lane::String => {
+                            let loc = location.trim_start_matches('#').to_owned();
+                            let checks = self.string_checks(
+                                schema,
+                                Mode::Stream,
+                                &loc,
+                                &quote!(s),
+                                Subject::Value,
+                            );
+                            let values = literals(schema);
+                            let strings: Vec<&String> = values
+                                .iter()
+                                .filter_map(|it| match it {
+                                    Literal::String(s) => Some(s),
+                                    _ => None,
+                                })
+                                .collect();
+                            let allowed = (!literals(schema).is_empty()).then(|| quote! {
+                                if !matches!(s, #(#strings)|*) { return Err(stream::invalid()); }
+                            });
+                            methods.extend(quote! {
+                                fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+                                    #checks
+                                    #allowed
+                                    Ok(())
+                                }
+                            });
+                        }
+                        Lane::Number => {
+                            extra.extend(number_method(seed, schema));
+                            methods.extend(quote! {
+                                fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
+                                    self.number(stream::float_u(n), true)
+                                }
+                                fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
+                                    self.number(stream::float_i(n), true)
+                                }
+                                fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
+                                    self.number(n, n.fract() == 0.0)
+                                }
+                            });
+                        }
+                        Lane::Bool => {
+                            let values: Vec<bool> = literals(schema)
+                                .iter()
+                                .filter_map(|it| match it {
+                                    Literal::Bool(b) => Some(*b),
+                                    _ => None,
+                                })
+                                .collect();
+                            let allowed = (!literals(schema).is_empty()).then(|| {
+                                quote! {
+                                    if !( #( b == #values )||* ) { return Err(stream::invalid()); }
+                                }
+                            });
+                            methods.extend(quote! {
+                                fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+                                    #allowed
+                                    Ok(())
+                                }
+                            });
+                        }
+                        Lane::Null => methods.extend(quote! {
+                            fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+                                Ok(())
+                            }
+                        }),
+                    }
+                }
+                let body = visitor(methods);
+                quote! { #header #body #extra }
+            }
+        }
+    }
+
+    /// The `O_*` state machine that reads the members of an object checked against `parts`.
+    fn object_state(&mut self, state: &Ident, parts: &[Part<'a>]) -> TokenStream {
+        let names = known_names(parts);
+        let bit = |name: &str| 1u64 << names.iter().position(|it| it == name).unwrap_or(0);
+        let mut required: Vec<&String> = Vec::new();
+        for part in parts {
+            for name in &part.schema.object.required {
+                if !required.contains(&name) {
+                    required.push(name);
+                }
+            }
+        }
+        let required_mask =
+            Lit::u64_unsuffixed(required.iter().map(|it| bit(it)).fold(0, |a, b| a | b));
+        // The seeds that check the value of member `name` (`None` for a forbidden member).
+        let seeds_for = |name: Option<&str>| -> Option<Vec<TokenStream>> {
+            let mut seeds = Vec::new();
+            for part in parts {
+                let declared =
+                    name.and_then(|name| part.parts.properties.iter().find(|it| it.0 == name));
+                match (
+                    declared,
+                    &part.schema.object.additional,
+                    &part.parts.additional,
+                ) {
+                    (Some((_, callee, _)), _, _) if !callee.trivial => seeds.push(seed_of(callee)),
+                    (Some(_), _, _) => {}
+                    (None, Some(Additional::Forbidden), _) => return None,
+                    (None, Some(Additional::Schema(_)), Some(callee)) if !callee.trivial => {
+                        seeds.push(seed_of(callee))
+                    }
+                    _ => {}
+                }
+            }
+            Some(seeds)
+        };
+        let read = |seeds: Option<Vec<TokenStream>>| match seeds {
+            None => quote! { Err(stream::invalid()) },
+            Some(seeds) => match seeds.as_slice() {
+                [] => quote! { source.value(stream::Skip) },
+                [one] => quote! { source.value(#one) },
+                many => quote! {
+                    let raw = source.raw()?;
+                    #( stream::lift(stream::run(#many, raw))?; )*
+                    Ok(())
+                },
+            },
+        };
+        let mut slots = TokenStream::new();
+        let mut arms = TokenStream::new();
+        for (i, name) in names.iter().enumerate() {
+            let slot = Lit::u8_unsuffixed(i as u8);
+            let mask = Lit::u64_unsuffixed(1u64 << i);
+            let value = read(seeds_for(Some(name)));
+            slots.extend(quote! { #name => #slot, });
+            arms.extend(quote! {
+                #slot => {
+                    if self.seen & #mask != 0 {
+                        return Err(stream::invalid());
+                    }
+                    self.seen |= #mask;
+                    #value
+                }
+            });
+        }
+        let other = match seeds_for(None) {
+            None => quote! { Err(stream::invalid()) },
+            seeds => {
+                let value = read(seeds);
+                quote! {
+                    self.others.insert(key)?;
+                    #value
+                }
+            }
+        };
+        let mut name_checks = TokenStream::new();
+        for part in parts {
+            if let Some(names_schema) = &part.schema.object.property_names {
+                let names_loc = format!(
+                    "{}/propertyNames",
+                    part.schema.location.trim_start_matches('#')
+                );
+                name_checks.extend(self.string_checks(
+                    names_schema,
+                    Mode::Stream,
+                    &names_loc,
+                    &quote!(name),
+                    Subject::PropertyName,
+                ));
+            }
+        }
+        let min = parts
+            .iter()
+            .filter_map(|it| it.schema.object.min_properties)
+            .max();
+        let max = parts
+            .iter()
+            .filter_map(|it| it.schema.object.max_properties)
+            .min();
+        let counting = min.is_some() || max.is_some();
+        let (count_field, count_up, count_checks) = if counting {
+            let min = min.map(|min| {
+                let min = Lit::u64_unsuffixed(min);
+                quote! { if self.count < #min { return Err(stream::invalid()); } }
+            });
+            let max = max.map(|max| {
+                let max = Lit::u64_unsuffixed(max);
+                quote! { if self.count > #max { return Err(stream::invalid()); } }
+            });
+            (
+                quote! { count: u64, },
+                quote! { self.count += 1; },
+                quote! { #min #max },
+            )
+        } else {
+            (quote!(), quote!(), quote!())
+        };
+        let name_checks = if name_checks.is_empty() {
+            quote!()
+        } else {
+            quote! {
+                let name = key.as_str();
+                #name_checks
+            }
+        };
+        let dispatch = if names.is_empty() {
+            other
+        } else {
+            quote! {
+                let slot: u8 = match key.as_str() { #slots _ => u8::MAX };
+                match slot {
+                    #arms
+                    _ => { #other }
+                }
+            }
+        };
+        let (seen_field, required_check) = if names.is_empty() {
+            (quote!(), quote!())
+        } else if required.is_empty() {
+            (quote! { seen: u64, }, quote!())
+        } else {
+            (
+                quote! { seen: u64, },
+                quote! {
+                    if self.seen & #required_mask != #required_mask {
+                        return Err(stream::invalid());
+                    }
+                },
+            )
+        };
+        quote! {
+            #[derive(Default)]
+            #[allow(non_camel_case_types)]
+            struct #state<'de> {
+                #seen_field
+                #count_field
+                others: stream::Others<'de>,
+            }
+            impl<'de> #state<'de> {
+                fn member<S: stream::Source<'de>>(&mut self, key: stream::Key<'de>, source: S) -> Result<(), S::Error> {
+                    #count_up
+                    #name_checks
+                    #dispatch
+                }
+                fn finish<E: de::Error>(self) -> Result<(), E> {
+                    #required_check
+                    #count_checks
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// The seed that checks a child, or the one that skips it.
+fn seed_of(callee: &Callee) -> TokenStream {
+    if callee.trivial {
+        quote!(stream::Skip)
+    } else {
+        let s = &callee.s;
+        quote!(#s)
+    }
+}
+
+/// A `visit_*` method family that hands the value to another seed's visitor.
+fn delegate(lane: Lane, target: &Ident) -> TokenStream {
+    match lane {
+        Lane::Null => {
+            quote! { fn visit_unit<E: de::Error>(self) -> Result<(), E> { #target.visit_unit() } }
+        }
+        Lane::Bool => {
+            quote! { fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> { #target.visit_bool(b) } }
+        }
+        Lane::Number => quote! {
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> { #target.visit_u64(n) }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> { #target.visit_i64(n) }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> { #target.visit_f64(n) }
+        },
+        Lane::String => {
+            quote! { fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> { #target.visit_str(s) } }
+        }
+        Lane::Array => quote! {
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> { #target.visit_seq(seq) }
+        },
+        Lane::Object => quote! {
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<(), A::Error> { #target.visit_map(map) }
+        },
+    }
+}
+
+/// The checks of a number, given as `x` and whether it is integral.
+fn number_method(seed: &Ident, schema: &Schema) -> TokenStream {
+    let rules = &schema.number;
+    let integer_only = schema
+        .types
+        .as_ref()
+        .is_some_and(|it| it.contains(&JsonType::Integer) && !it.contains(&JsonType::Number));
+    let mut checks = TokenStream::new();
+    if integer_only {
+        checks.extend(quote! { if !integral { return Err(stream::invalid()); } });
+    }
+    // serde_json never hands over NaN, so each bound's failing side is the plain comparison.
+    for (bound, failing) in [
+        (&rules.minimum, quote!(<)),
+        (&rules.maximum, quote!(>)),
+        (&rules.exclusive_minimum, quote!(<=)),
+        (&rules.exclusive_maximum, quote!(>=)),
+    ] {
+        if let Some(bound) = bound {
+            let value = Lit::f64_unsuffixed(bound.value);
+            checks.extend(quote! { if x #failing #value { return Err(stream::invalid()); } });
+        }
+    }
+    let numbers: Vec<Lit> = literals(schema)
+        .iter()
+        .filter_map(|it| match it {
+            Literal::Number(text) => {
+                Some(Lit::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN)))
+            }
+            _ => None,
+        })
+        .collect();
+    if !literals(schema).is_empty() {
+        checks.extend(quote! { if !( #( x == #numbers )||* ) { return Err(stream::invalid()); } });
+    }
+    quote! {
+        impl #seed {
+            #[allow(unused_variables, clippy::float_cmp)]
+            fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+                #checks
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The values of `enum` and `const` together (a value must be among both).
+fn literals(schema: &Schema) -> Vec<Literal> {
+    match (&schema.enum_values, &schema.const_value) {
+        (Some(values), Some(one)) => values.iter().filter(|it| *it == one).cloned().collect(),
+        (Some(values), None) => values.clone(),
+        (None, Some(one)) => vec![one.clone()],
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The JSON types a schema's own keywords allow.
+fn allowed_lanes(schema: &Schema) -> Vec<Lane> {
+    let by_type = |ty: JsonType| schema.types.as_ref().is_none_or(|it| it.contains(&ty));
+    let restricted = schema.enum_values.is_some() || schema.const_value.is_some();
+    let values = literals(schema);
+    let listed = |lane: Lane| {
+        !restricted
+            || values.iter().any(|it| match it {
+                Literal::Null => lane == Lane::Null,
+                Literal::Bool(_) => lane == Lane::Bool,
+                Literal::Number(_) => lane == Lane::Number,
+                Literal::String(_) => lane == Lane::String,
+                Literal::Array(_) => lane == Lane::Array,
+                Literal::Object(_) => lane == Lane::Object,
+            })
+    };
+    let mut lanes = Vec::new();
+    for (lane, allowed) in [
+        (Lane::Null, by_type(JsonType::Null)),
+        (Lane::Bool, by_type(JsonType::Boolean)),
+        (
+            Lane::Number,
+            by_type(JsonType::Number) || by_type(JsonType::Integer),
+        ),
+        (Lane::String, by_type(JsonType::String)),
+        (Lane::Array, by_type(JsonType::Array)),
+        (Lane::Object, by_type(JsonType::Object)),
+    ] {
+        if allowed && listed(lane) {
+            lanes.push(lane);
+        }
+    }
+    lanes
+}
+
+/// True when the schema asserts something itself, besides its combinators.
+fn has_own_assertions(schema: &Schema) -> bool {
+    let bare = Schema {
+        location: schema.location.clone(),
+        title: schema.title.clone(),
+        description: schema.description.clone(),
+        default: schema.default.clone(),
+        examples: schema.examples.clone(),
+        personal: schema.personal,
+        all_of: schema.all_of.clone(),
+        any_of: schema.any_of.clone(),
+        one_of: schema.one_of.clone(),
+        discriminator: schema.discriminator.clone(),
+        ..Schema::default()
+    };
+    *schema != bare
+}
+
+/// True when `propertyNames`, if any, only constrains strings (so it can be checked on the key).
+fn names_are_strings(schema: &Schema) -> bool {
+    schema.object.property_names.as_deref().is_none_or(|names| {
+        names.reference.is_none()
+            && names
+                .types
+                .as_ref()
+                .is_none_or(|it| it.contains(&JsonType::String))
+            && names.const_value.is_none()
+            && names.all_of.is_empty()
+            && names.any_of.is_empty()
+            && names.one_of.is_empty()
+            && names
+                .enum_values
+                .as_ref()
+                .is_none_or(|values| values.iter().all(|it| matches!(it, Literal::String(_))))
+    })
+}
+
+/// Every member name the parts declare or require, in order of first appearance.
+fn known_names(parts: &[Part<'_>]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for part in parts {
+        let object = &part.schema.object;
+        for name in object
+            .properties
+            .iter()
+            .map(|it| &it.name)
+            .chain(&object.required)
+        {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// The seeds a piece of generated code uses: `S_*` idents, and `O_*` state machines, which
+/// belong to the seed of the same name.
+fn seed_names(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                if let Some(rest) = name.strip_prefix("S_").or_else(|| name.strip_prefix("O_")) {
+                    out.insert(format!("S_{rest}"));
+                }
+            }
+            proc_macro2::TokenTree::Group(group) => seed_names(group.stream(), out),
+            _ => {}
+        }
+    }
 }
