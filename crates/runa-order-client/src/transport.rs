@@ -101,15 +101,26 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    /// `Retry-After` in seconds, if present and well-formed (the HTTP-date form is ignored).
+    /// The wait `Retry-After` asks for, if present and well-formed: a number of seconds, or
+    /// an HTTP date (a date in the past asks for no wait).
     pub(crate) fn retry_after(&self) -> Option<Duration> {
+        self.retry_after_at(std::time::SystemTime::now())
+    }
+
+    /// [`RawResponse::retry_after`], with `now` the wall-clock time an HTTP date is measured from.
+    pub(crate) fn retry_after_at(&self, now: std::time::SystemTime) -> Option<Duration> {
         let value = self
             .headers
             .get(reqwest::header::RETRY_AFTER)?
             .to_str()
-            .ok()?;
-        let seconds: f64 = value.trim().parse().ok()?;
-        (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+            .ok()?
+            .trim();
+        if let Ok(seconds) = value.parse::<f64>() {
+            return (seconds.is_finite() && seconds >= 0.0)
+                .then(|| Duration::from_secs_f64(seconds));
+        }
+        let date = httpdate::parse_http_date(value).ok()?;
+        Some(date.duration_since(now).unwrap_or(Duration::ZERO))
     }
 }
 
@@ -210,6 +221,41 @@ mod tests {
         );
         assert_eq!(encode_path_segment("a/b c?"), "a%2Fb%20c%3F");
         assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_an_http_date() {
+        let answer = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                reqwest::header::RETRY_AFTER,
+                HeaderValue::from_str(value).unwrap(),
+            );
+            RawResponse {
+                status: 429,
+                headers,
+                body: Vec::new(),
+            }
+        };
+        let now = httpdate::parse_http_date("Thu, 26 Nov 2026 10:00:00 GMT").unwrap();
+        assert_eq!(
+            answer("7").retry_after_at(now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            answer(" 1.5 ").retry_after_at(now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            answer("Thu, 26 Nov 2026 10:00:30 GMT").retry_after_at(now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            answer("Thu, 26 Nov 2026 09:59:00 GMT").retry_after_at(now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(answer("soon").retry_after_at(now), None);
+        assert_eq!(answer("-3").retry_after_at(now), None);
     }
 
     #[test]

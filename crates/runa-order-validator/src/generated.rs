@@ -763,15 +763,19 @@ fn e_new_account_payment<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_account_payment_type(item, cx);
-                        cx.pop();
+                        if !v_account_payment_type(item) {
+                            cx.push_key(key);
+                            e_account_payment_type(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_currency(item, cx);
-                        cx.pop();
+                        if !v_currency(item) {
+                            cx.push_key(key);
+                            e_currency(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -843,14 +847,18 @@ fn e_account_payment<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_account_payment_type(item, cx);
-                        cx.pop();
+                        if !v_account_payment_type(item) {
+                            cx.push_key(key);
+                            e_account_payment_type(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
-                        cx.push_key(key);
-                        e_currency(item, cx);
-                        cx.pop();
+                        if !v_currency(item) {
+                            cx.push_key(key);
+                            e_currency(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -986,9 +994,11 @@ fn e_order_metadata<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                         message,
                     );
                 }
-                cx.push_key(key);
-                e_order_metadata_1(item, cx);
-                cx.pop();
+                if !v_order_metadata_1(item) {
+                    cx.push_key(key);
+                    e_order_metadata_1(item, cx);
+                    cx.pop();
+                }
             }
             if (m.len() as u64) > 20 {
                 let message = format!(
@@ -1126,20 +1136,26 @@ fn e_email_distribution<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_email_distribution_1(item, cx);
-                        cx.pop();
+                        if !v_email_distribution_1(item) {
+                            cx.push_key(key);
+                            e_email_distribution_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "email_address" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_email_distribution_2(item, cx);
-                        cx.pop();
+                        if !v_email_distribution_2(item) {
+                            cx.push_key(key);
+                            e_email_distribution_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "template_id" => {
-                        cx.push_key(key);
-                        e_redemption_template_id(item, cx);
-                        cx.pop();
+                        if !v_redemption_template_id(item) {
+                            cx.push_key(key);
+                            e_redemption_template_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -1240,14 +1256,18 @@ fn e_link_distribution<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_link_distribution_1(item, cx);
-                        cx.pop();
+                        if !v_link_distribution_1(item) {
+                            cx.push_key(key);
+                            e_link_distribution_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "template_id" => {
-                        cx.push_key(key);
-                        e_redemption_template_id(item, cx);
-                        cx.pop();
+                        if !v_redemption_template_id(item) {
+                            cx.push_key(key);
+                            e_redemption_template_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -1452,26 +1472,34 @@ fn e_recipient_distribution<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_recipient_distribution_1(item, cx);
-                        cx.pop();
+                        if !v_recipient_distribution_1(item) {
+                            cx.push_key(key);
+                            e_recipient_distribution_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "recipient_reference" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_recipient_distribution_2(item, cx);
-                        cx.pop();
+                        if !v_recipient_distribution_2(item) {
+                            cx.push_key(key);
+                            e_recipient_distribution_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "email_address" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_recipient_distribution_3(item, cx);
-                        cx.pop();
+                        if !v_recipient_distribution_3(item) {
+                            cx.push_key(key);
+                            e_recipient_distribution_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "template_id" => {
-                        cx.push_key(key);
-                        e_redemption_template_id(item, cx);
-                        cx.pop();
+                        if !v_redemption_template_id(item) {
+                            cx.push_key(key);
+                            e_redemption_template_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -1536,31 +1564,37 @@ fn e_distribution_method<'v>(value: &'v Value, cx: &mut Cx<'v>) {
         Value::Object(m) => {
             match m.get("type") {
                 Some(Value::String(tag)) if tag == "EMAIL" => {
-                    let causes = cx.branch(|cx| e_email_distribution(value, cx));
-                    cx.tagged_error(
-                        "/$defs/DistributionMethod/oneOf",
-                        "type",
-                        "EMAIL",
-                        causes,
-                    );
+                    if !v_email_distribution(value) {
+                        let causes = cx.branch(|cx| e_email_distribution(value, cx));
+                        cx.tagged_error(
+                            "/$defs/DistributionMethod/oneOf",
+                            "type",
+                            "EMAIL",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "PAYOUT_LINK" => {
-                    let causes = cx.branch(|cx| e_link_distribution(value, cx));
-                    cx.tagged_error(
-                        "/$defs/DistributionMethod/oneOf",
-                        "type",
-                        "PAYOUT_LINK",
-                        causes,
-                    );
+                    if !v_link_distribution(value) {
+                        let causes = cx.branch(|cx| e_link_distribution(value, cx));
+                        cx.tagged_error(
+                            "/$defs/DistributionMethod/oneOf",
+                            "type",
+                            "PAYOUT_LINK",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "RECIPIENT" => {
-                    let causes = cx.branch(|cx| e_recipient_distribution(value, cx));
-                    cx.tagged_error(
-                        "/$defs/DistributionMethod/oneOf",
-                        "type",
-                        "RECIPIENT",
-                        causes,
-                    );
+                    if !v_recipient_distribution(value) {
+                        let causes = cx.branch(|cx| e_recipient_distribution(value, cx));
+                        cx.tagged_error(
+                            "/$defs/DistributionMethod/oneOf",
+                            "type",
+                            "RECIPIENT",
+                            causes,
+                        );
+                    }
                 }
                 Some(tag) => {
                     let message = format!(
@@ -1656,9 +1690,11 @@ fn e_usage_config<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 let key: &str = key;
                 match key {
                     "spend_rules_template_id" => {
-                        cx.push_key(key);
-                        e_usage_config_1(item, cx);
-                        cx.pop();
+                        if !v_usage_config_1(item) {
+                            cx.push_key(key);
+                            e_usage_config_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -1796,20 +1832,26 @@ fn e_single_product_with_usage_config<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_single_product_with_usage_config_1(item, cx);
-                        cx.pop();
+                        if !v_single_product_with_usage_config_1(item) {
+                            cx.push_key(key);
+                            e_single_product_with_usage_config_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "value" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_single_product_with_usage_config_2(item, cx);
-                        cx.pop();
+                        if !v_single_product_with_usage_config_2(item) {
+                            cx.push_key(key);
+                            e_single_product_with_usage_config_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "usage_config" => {
-                        cx.push_key(key);
-                        e_usage_config(item, cx);
-                        cx.pop();
+                        if !v_usage_config(item) {
+                            cx.push_key(key);
+                            e_usage_config(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -1946,15 +1988,19 @@ fn e_single_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_single_product_1(item, cx);
-                        cx.pop();
+                        if !v_single_product_1(item) {
+                            cx.push_key(key);
+                            e_single_product_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "value" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_single_product_2(item, cx);
-                        cx.pop();
+                        if !v_single_product_2(item) {
+                            cx.push_key(key);
+                            e_single_product_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -2084,9 +2130,11 @@ fn e_multiple_product_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 );
             }
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_multiple_product_3(item, cx);
-                cx.pop();
+                if !v_multiple_product_3(item) {
+                    cx.push_index(i);
+                    e_multiple_product_3(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -2140,15 +2188,19 @@ fn e_multiple_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_multiple_product_1(item, cx);
-                        cx.pop();
+                        if !v_multiple_product_1(item) {
+                            cx.push_key(key);
+                            e_multiple_product_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "values" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_multiple_product_2(item, cx);
-                        cx.pop();
+                        if !v_multiple_product_2(item) {
+                            cx.push_key(key);
+                            e_multiple_product_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -2254,15 +2306,19 @@ fn e_payout_selection_template<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_payout_selection_template_1(item, cx);
-                        cx.pop();
+                        if !v_payout_selection_template_1(item) {
+                            cx.push_key(key);
+                            e_payout_selection_template_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "template_id" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_payout_selection_template_id(item, cx);
-                        cx.pop();
+                        if !v_payout_selection_template_id(item) {
+                            cx.push_key(key);
+                            e_payout_selection_template_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -2400,9 +2456,11 @@ fn e_payout_selection_template_detailed_3<'v>(value: &'v Value, cx: &mut Cx<'v>)
                 );
             }
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_payout_selection_template_detailed_4(item, cx);
-                cx.pop();
+                if !v_payout_selection_template_detailed_4(item) {
+                    cx.push_index(i);
+                    e_payout_selection_template_detailed_4(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -2465,20 +2523,26 @@ fn e_payout_selection_template_detailed<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_payout_selection_template_detailed_1(item, cx);
-                        cx.pop();
+                        if !v_payout_selection_template_detailed_1(item) {
+                            cx.push_key(key);
+                            e_payout_selection_template_detailed_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "template_id" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_payout_selection_template_id(item, cx);
-                        cx.pop();
+                        if !v_payout_selection_template_id(item) {
+                            cx.push_key(key);
+                            e_payout_selection_template_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     "values" => {
-                        cx.push_key(key);
-                        e_payout_selection_template_detailed_3(item, cx);
-                        cx.pop();
+                        if !v_payout_selection_template_detailed_3(item) {
+                            cx.push_key(key);
+                            e_payout_selection_template_detailed_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -2574,9 +2638,11 @@ fn e_unknown_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_unknown_product_1(item, cx);
-                        cx.pop();
+                        if !v_unknown_product_1(item) {
+                            cx.push_key(key);
+                            e_unknown_product_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -2625,32 +2691,39 @@ fn e_new_order_item_products<'v>(value: &'v Value, cx: &mut Cx<'v>) {
         Value::Object(m) => {
             match m.get("type") {
                 Some(Value::String(tag)) if tag == "SINGLE" => {
-                    let causes = cx
-                        .branch(|cx| e_single_product_with_usage_config(value, cx));
-                    cx.tagged_error(
-                        "/$defs/NewOrderItemProducts/oneOf",
-                        "type",
-                        "SINGLE",
-                        causes,
-                    );
+                    if !v_single_product_with_usage_config(value) {
+                        let causes = cx
+                            .branch(|cx| e_single_product_with_usage_config(value, cx));
+                        cx.tagged_error(
+                            "/$defs/NewOrderItemProducts/oneOf",
+                            "type",
+                            "SINGLE",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "MULTIPLE" => {
-                    let causes = cx.branch(|cx| e_multiple_product(value, cx));
-                    cx.tagged_error(
-                        "/$defs/NewOrderItemProducts/oneOf",
-                        "type",
-                        "MULTIPLE",
-                        causes,
-                    );
+                    if !v_multiple_product(value) {
+                        let causes = cx.branch(|cx| e_multiple_product(value, cx));
+                        cx.tagged_error(
+                            "/$defs/NewOrderItemProducts/oneOf",
+                            "type",
+                            "MULTIPLE",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "TEMPLATE" => {
-                    let causes = cx.branch(|cx| e_payout_selection_template(value, cx));
-                    cx.tagged_error(
-                        "/$defs/NewOrderItemProducts/oneOf",
-                        "type",
-                        "TEMPLATE",
-                        causes,
-                    );
+                    if !v_payout_selection_template(value) {
+                        let causes = cx
+                            .branch(|cx| e_payout_selection_template(value, cx));
+                        cx.tagged_error(
+                            "/$defs/NewOrderItemProducts/oneOf",
+                            "type",
+                            "TEMPLATE",
+                            causes,
+                        );
+                    }
                 }
                 Some(tag) => {
                     let message = format!(
@@ -2707,42 +2780,53 @@ fn e_completed_order_item_products<'v>(value: &'v Value, cx: &mut Cx<'v>) {
         Value::Object(m) => {
             match m.get("type") {
                 Some(Value::String(tag)) if tag == "MULTIPLE" => {
-                    let causes = cx.branch(|cx| e_multiple_product(value, cx));
-                    cx.tagged_error(
-                        "/$defs/CompletedOrderItemProducts/oneOf",
-                        "type",
-                        "MULTIPLE",
-                        causes,
-                    );
+                    if !v_multiple_product(value) {
+                        let causes = cx.branch(|cx| e_multiple_product(value, cx));
+                        cx.tagged_error(
+                            "/$defs/CompletedOrderItemProducts/oneOf",
+                            "type",
+                            "MULTIPLE",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "SINGLE" => {
-                    let causes = cx
-                        .branch(|cx| e_single_product_with_usage_config(value, cx));
-                    cx.tagged_error(
-                        "/$defs/CompletedOrderItemProducts/oneOf",
-                        "type",
-                        "SINGLE",
-                        causes,
-                    );
+                    if !v_single_product_with_usage_config(value) {
+                        let causes = cx
+                            .branch(|cx| e_single_product_with_usage_config(value, cx));
+                        cx.tagged_error(
+                            "/$defs/CompletedOrderItemProducts/oneOf",
+                            "type",
+                            "SINGLE",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "TEMPLATE" => {
-                    let causes = cx
-                        .branch(|cx| e_payout_selection_template_detailed(value, cx));
-                    cx.tagged_error(
-                        "/$defs/CompletedOrderItemProducts/oneOf",
-                        "type",
-                        "TEMPLATE",
-                        causes,
-                    );
+                    if !v_payout_selection_template_detailed(value) {
+                        let causes = cx
+                            .branch(|cx| e_payout_selection_template_detailed(
+                                value,
+                                cx,
+                            ));
+                        cx.tagged_error(
+                            "/$defs/CompletedOrderItemProducts/oneOf",
+                            "type",
+                            "TEMPLATE",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "UNKNOWN" => {
-                    let causes = cx.branch(|cx| e_unknown_product(value, cx));
-                    cx.tagged_error(
-                        "/$defs/CompletedOrderItemProducts/oneOf",
-                        "type",
-                        "UNKNOWN",
-                        causes,
-                    );
+                    if !v_unknown_product(value) {
+                        let causes = cx.branch(|cx| e_unknown_product(value, cx));
+                        cx.tagged_error(
+                            "/$defs/CompletedOrderItemProducts/oneOf",
+                            "type",
+                            "UNKNOWN",
+                            causes,
+                        );
+                    }
                 }
                 Some(tag) => {
                     let message = format!(
@@ -2797,22 +2881,26 @@ fn e_estimate_products<'v>(value: &'v Value, cx: &mut Cx<'v>) {
         Value::Object(m) => {
             match m.get("type") {
                 Some(Value::String(tag)) if tag == "MULTIPLE" => {
-                    let causes = cx.branch(|cx| e_multiple_product(value, cx));
-                    cx.tagged_error(
-                        "/$defs/EstimateProducts/oneOf",
-                        "type",
-                        "MULTIPLE",
-                        causes,
-                    );
+                    if !v_multiple_product(value) {
+                        let causes = cx.branch(|cx| e_multiple_product(value, cx));
+                        cx.tagged_error(
+                            "/$defs/EstimateProducts/oneOf",
+                            "type",
+                            "MULTIPLE",
+                            causes,
+                        );
+                    }
                 }
                 Some(Value::String(tag)) if tag == "SINGLE" => {
-                    let causes = cx.branch(|cx| e_single_product(value, cx));
-                    cx.tagged_error(
-                        "/$defs/EstimateProducts/oneOf",
-                        "type",
-                        "SINGLE",
-                        causes,
-                    );
+                    if !v_single_product(value) {
+                        let causes = cx.branch(|cx| e_single_product(value, cx));
+                        cx.tagged_error(
+                            "/$defs/EstimateProducts/oneOf",
+                            "type",
+                            "SINGLE",
+                            causes,
+                        );
+                    }
                 }
                 Some(tag) => {
                     let message = format!(
@@ -2926,21 +3014,27 @@ fn e_new_order_item_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "face_value" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_new_order_item_details_1(item, cx);
-                        cx.pop();
+                        if !v_new_order_item_details_1(item) {
+                            cx.push_key(key);
+                            e_new_order_item_details_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "distribution_method" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_distribution_method(item, cx);
-                        cx.pop();
+                        if !v_distribution_method(item) {
+                            cx.push_key(key);
+                            e_distribution_method(item, cx);
+                            cx.pop();
+                        }
                     }
                     "products" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_new_order_item_products(item, cx);
-                        cx.pop();
+                        if !v_new_order_item_products(item) {
+                            cx.push_key(key);
+                            e_new_order_item_products(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -2986,7 +3080,9 @@ fn v_new_order_details_1(value: &Value) -> bool {
 ///Checks `#/$defs/NewOrderDetails/properties/payment_method`.
 #[allow(unused_variables, clippy::needless_return)]
 fn e_new_order_details_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
-    e_new_account_payment(value, cx);
+    if !v_new_account_payment(value) {
+        e_new_account_payment(value, cx);
+    }
 }
 ///Checks `#/$defs/NewOrderDetails/properties/items`.
 #[allow(unused_variables, clippy::needless_return)]
@@ -3039,9 +3135,11 @@ fn e_new_order_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 );
             }
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_new_order_item_details(item, cx);
-                cx.pop();
+                if !v_new_order_item_details(item) {
+                    cx.push_index(i);
+                    e_new_order_item_details(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -3105,25 +3203,33 @@ fn e_new_order_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "payment_method" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_new_order_details_1(item, cx);
-                        cx.pop();
+                        if !v_new_order_details_1(item) {
+                            cx.push_key(key);
+                            e_new_order_details_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "items" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_new_order_details_3(item, cx);
-                        cx.pop();
+                        if !v_new_order_details_3(item) {
+                            cx.push_key(key);
+                            e_new_order_details_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "description" => {
-                        cx.push_key(key);
-                        e_order_description(item, cx);
-                        cx.pop();
+                        if !v_order_description(item) {
+                            cx.push_key(key);
+                            e_order_description(item, cx);
+                            cx.pop();
+                        }
                     }
                     "metadata" => {
-                        cx.push_key(key);
-                        e_order_metadata(item, cx);
-                        cx.pop();
+                        if !v_order_metadata(item) {
+                            cx.push_key(key);
+                            e_order_metadata(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -3377,26 +3483,34 @@ fn e_payout_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "status" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_payout_status(item, cx);
-                        cx.pop();
+                        if !v_payout_status(item) {
+                            cx.push_key(key);
+                            e_payout_status(item, cx);
+                            cx.pop();
+                        }
                     }
                     "status_updated_at" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_payout_details_2(item, cx);
-                        cx.pop();
+                        if !v_payout_details_2(item) {
+                            cx.push_key(key);
+                            e_payout_details_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "url" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_payout_details_3(item, cx);
-                        cx.pop();
+                        if !v_payout_details_3(item) {
+                            cx.push_key(key);
+                            e_payout_details_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "expiry_date" => {
-                        cx.push_key(key);
-                        e_payout_details_4(item, cx);
-                        cx.pop();
+                        if !v_payout_details_4(item) {
+                            cx.push_key(key);
+                            e_payout_details_4(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -3580,15 +3694,19 @@ fn e_transaction_detail_fx_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "value" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_transaction_detail_fx_details_4(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_fx_details_4(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_fx_details_4(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_transaction_detail_fx_details_5(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_fx_details_5(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_fx_details_5(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -3671,21 +3789,27 @@ fn e_transaction_detail_fx_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "rate" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_transaction_detail_fx_details_1(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_fx_details_1(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_fx_details_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "rate_symbol" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_transaction_detail_fx_details_2(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_fx_details_2(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_fx_details_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "fee" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_transaction_detail_fx_details_3(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_fx_details_3(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_fx_details_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -3839,14 +3963,18 @@ fn e_transaction_detail_entry<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "value" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_transaction_detail_entry_1(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_entry_1(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_entry_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "fx" => {
-                        cx.push_key(key);
-                        e_transaction_detail_entry_2(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail_entry_2(item) {
+                            cx.push_key(key);
+                            e_transaction_detail_entry_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -3890,9 +4018,11 @@ fn e_transaction_detail<'v>(value: &'v Value, cx: &mut Cx<'v>) {
         Value::Object(m) => {
             for (key, item) in m {
                 let key: &str = key;
-                cx.push_key(key);
-                e_transaction_detail_entry(item, cx);
-                cx.pop();
+                if !v_transaction_detail_entry(item) {
+                    cx.push_key(key);
+                    e_transaction_detail_entry(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -4045,44 +4175,58 @@ fn e_completed_order_item<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "id" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_completed_order_item_1(item, cx);
-                        cx.pop();
+                        if !v_completed_order_item_1(item) {
+                            cx.push_key(key);
+                            e_completed_order_item_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "distribution_method" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_distribution_method(item, cx);
-                        cx.pop();
+                        if !v_distribution_method(item) {
+                            cx.push_key(key);
+                            e_distribution_method(item, cx);
+                            cx.pop();
+                        }
                     }
                     "products" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_completed_order_item_products(item, cx);
-                        cx.pop();
+                        if !v_completed_order_item_products(item) {
+                            cx.push_key(key);
+                            e_completed_order_item_products(item, cx);
+                            cx.pop();
+                        }
                     }
                     "face_value" => {
                         seen |= 8;
-                        cx.push_key(key);
-                        e_completed_order_item_4(item, cx);
-                        cx.pop();
+                        if !v_completed_order_item_4(item) {
+                            cx.push_key(key);
+                            e_completed_order_item_4(item, cx);
+                            cx.pop();
+                        }
                     }
                     "price" => {
                         seen |= 16;
-                        cx.push_key(key);
-                        e_completed_order_item_5(item, cx);
-                        cx.pop();
+                        if !v_completed_order_item_5(item) {
+                            cx.push_key(key);
+                            e_completed_order_item_5(item, cx);
+                            cx.pop();
+                        }
                     }
                     "payout" => {
                         seen |= 32;
-                        cx.push_key(key);
-                        e_payout_details(item, cx);
-                        cx.pop();
+                        if !v_payout_details(item) {
+                            cx.push_key(key);
+                            e_payout_details(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
-                        cx.push_key(key);
-                        e_currency(item, cx);
-                        cx.pop();
+                        if !v_currency(item) {
+                            cx.push_key(key);
+                            e_currency(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -4353,55 +4497,73 @@ fn e_completed_order_with_basic_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "id" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_order_id(item, cx);
-                        cx.pop();
+                        if !v_order_id(item) {
+                            cx.push_key(key);
+                            e_order_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     "status" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_order_status(item, cx);
-                        cx.pop();
+                        if !v_order_status(item) {
+                            cx.push_key(key);
+                            e_order_status(item, cx);
+                            cx.pop();
+                        }
                     }
                     "created_at" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_completed_order_with_basic_details_3(item, cx);
-                        cx.pop();
+                        if !v_completed_order_with_basic_details_3(item) {
+                            cx.push_key(key);
+                            e_completed_order_with_basic_details_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "completed_at" => {
-                        cx.push_key(key);
-                        e_completed_order_with_basic_details_4(item, cx);
-                        cx.pop();
+                        if !v_completed_order_with_basic_details_4(item) {
+                            cx.push_key(key);
+                            e_completed_order_with_basic_details_4(item, cx);
+                            cx.pop();
+                        }
                     }
                     "description" => {
-                        cx.push_key(key);
-                        e_order_description(item, cx);
-                        cx.pop();
+                        if !v_order_description(item) {
+                            cx.push_key(key);
+                            e_order_description(item, cx);
+                            cx.pop();
+                        }
                     }
                     "payment_method" => {
                         seen |= 8;
-                        cx.push_key(key);
-                        e_account_payment(item, cx);
-                        cx.pop();
+                        if !v_account_payment(item) {
+                            cx.push_key(key);
+                            e_account_payment(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
                         seen |= 16;
-                        cx.push_key(key);
-                        e_currency(item, cx);
-                        cx.pop();
+                        if !v_currency(item) {
+                            cx.push_key(key);
+                            e_currency(item, cx);
+                            cx.pop();
+                        }
                     }
                     "total_price" => {
                         seen |= 32;
-                        cx.push_key(key);
-                        e_completed_order_with_basic_details_8(item, cx);
-                        cx.pop();
+                        if !v_completed_order_with_basic_details_8(item) {
+                            cx.push_key(key);
+                            e_completed_order_with_basic_details_8(item, cx);
+                            cx.pop();
+                        }
                     }
                     "total_discount" => {
                         seen |= 64;
-                        cx.push_key(key);
-                        e_completed_order_with_basic_details_9(item, cx);
-                        cx.pop();
+                        if !v_completed_order_with_basic_details_9(item) {
+                            cx.push_key(key);
+                            e_completed_order_with_basic_details_9(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -4487,9 +4649,11 @@ fn e_completed_order_with_full_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) 
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_completed_order_item(item, cx);
-                cx.pop();
+                if !v_completed_order_item(item) {
+                    cx.push_index(i);
+                    e_completed_order_item(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -4572,19 +4736,25 @@ fn e_completed_order_with_full_details_2<'v>(value: &'v Value, cx: &mut Cx<'v>) 
                 match key {
                     "items" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_completed_order_with_full_details_3(item, cx);
-                        cx.pop();
+                        if !v_completed_order_with_full_details_3(item) {
+                            cx.push_key(key);
+                            e_completed_order_with_full_details_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "transaction_detail" => {
-                        cx.push_key(key);
-                        e_transaction_detail(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail(item) {
+                            cx.push_key(key);
+                            e_transaction_detail(item, cx);
+                            cx.pop();
+                        }
                     }
                     "metadata" => {
-                        cx.push_key(key);
-                        e_order_metadata(item, cx);
-                        cx.pop();
+                        if !v_order_metadata(item) {
+                            cx.push_key(key);
+                            e_order_metadata(item, cx);
+                            cx.pop();
+                        }
                     }
                     "id" => {
                         seen |= 2;
@@ -4693,8 +4863,12 @@ fn v_completed_order_with_full_details(value: &Value) -> bool {
 ///Checks `#/$defs/CompletedOrderWithFullDetails`.
 #[allow(unused_variables, clippy::needless_return)]
 fn e_completed_order_with_full_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
-    e_completed_order_with_basic_details(value, cx);
-    e_completed_order_with_full_details_2(value, cx);
+    if !v_completed_order_with_basic_details(value) {
+        e_completed_order_with_basic_details(value, cx);
+    }
+    if !v_completed_order_with_full_details_2(value) {
+        e_completed_order_with_full_details_2(value, cx);
+    }
 }
 ///Checks `#/$defs/SyncCompletedOrder/allOf/1/properties/status`.
 #[allow(unused_variables, clippy::needless_return)]
@@ -4765,9 +4939,11 @@ fn e_sync_completed_order_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 let key: &str = key;
                 match key {
                     "status" => {
-                        cx.push_key(key);
-                        e_sync_completed_order_3(item, cx);
-                        cx.pop();
+                        if !v_sync_completed_order_3(item) {
+                            cx.push_key(key);
+                            e_sync_completed_order_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -4793,8 +4969,12 @@ fn v_sync_completed_order(value: &Value) -> bool {
 ///Checks `#/$defs/SyncCompletedOrder`.
 #[allow(unused_variables, clippy::needless_return)]
 fn e_sync_completed_order<'v>(value: &'v Value, cx: &mut Cx<'v>) {
-    e_completed_order_with_full_details(value, cx);
-    e_sync_completed_order_2(value, cx);
+    if !v_completed_order_with_full_details(value) {
+        e_completed_order_with_full_details(value, cx);
+    }
+    if !v_sync_completed_order_2(value) {
+        e_sync_completed_order_2(value, cx);
+    }
 }
 ///Checks `#/$defs/AsyncAcceptedOrder`.
 #[allow(unused_variables, clippy::needless_return)]
@@ -4841,15 +5021,19 @@ fn e_async_accepted_order<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "id" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_order_id(item, cx);
-                        cx.pop();
+                        if !v_order_id(item) {
+                            cx.push_key(key);
+                            e_order_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     "status" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_order_status(item, cx);
-                        cx.pop();
+                        if !v_order_status(item) {
+                            cx.push_key(key);
+                            e_order_status(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -4950,21 +5134,27 @@ fn e_incomplete_order<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "id" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_order_id(item, cx);
-                        cx.pop();
+                        if !v_order_id(item) {
+                            cx.push_key(key);
+                            e_order_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     "status" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_order_status(item, cx);
-                        cx.pop();
+                        if !v_order_status(item) {
+                            cx.push_key(key);
+                            e_order_status(item, cx);
+                            cx.pop();
+                        }
                     }
                     "message" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_incomplete_order_3(item, cx);
-                        cx.pop();
+                        if !v_incomplete_order_3(item) {
+                            cx.push_key(key);
+                            e_incomplete_order_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5158,14 +5348,18 @@ fn e_page_cursors<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 let key: &str = key;
                 match key {
                     "after" => {
-                        cx.push_key(key);
-                        e_page_cursors_1(item, cx);
-                        cx.pop();
+                        if !v_page_cursors_1(item) {
+                            cx.push_key(key);
+                            e_page_cursors_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "before" => {
-                        cx.push_key(key);
-                        e_page_cursors_2(item, cx);
-                        cx.pop();
+                        if !v_page_cursors_2(item) {
+                            cx.push_key(key);
+                            e_page_cursors_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5240,9 +5434,11 @@ fn e_page<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 let key: &str = key;
                 match key {
                     "limit" => {
-                        cx.push_key(key);
-                        e_page_1(item, cx);
-                        cx.pop();
+                        if !v_page_1(item) {
+                            cx.push_key(key);
+                            e_page_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5299,15 +5495,19 @@ fn e_pageable_meta<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "cursors" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_page_cursors(item, cx);
-                        cx.pop();
+                        if !v_page_cursors(item) {
+                            cx.push_key(key);
+                            e_page_cursors(item, cx);
+                            cx.pop();
+                        }
                     }
                     "page" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_page(item, cx);
-                        cx.pop();
+                        if !v_page(item) {
+                            cx.push_key(key);
+                            e_page(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5358,9 +5558,11 @@ fn e_order_list_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_order_list_item(item, cx);
-                cx.pop();
+                if !v_order_list_item(item) {
+                    cx.push_index(i);
+                    e_order_list_item(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -5414,15 +5616,19 @@ fn e_order_list<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "items" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_order_list_1(item, cx);
-                        cx.pop();
+                        if !v_order_list_1(item) {
+                            cx.push_key(key);
+                            e_order_list_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "pagination" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_pageable_meta(item, cx);
-                        cx.pop();
+                        if !v_pageable_meta(item) {
+                            cx.push_key(key);
+                            e_pageable_meta(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5521,15 +5727,19 @@ fn e_order_item_price_request<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "face_value" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_order_item_price_request_1(item, cx);
-                        cx.pop();
+                        if !v_order_item_price_request_1(item) {
+                            cx.push_key(key);
+                            e_order_item_price_request_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "products" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_estimate_products(item, cx);
-                        cx.pop();
+                        if !v_estimate_products(item) {
+                            cx.push_key(key);
+                            e_estimate_products(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5608,9 +5818,11 @@ fn e_order_price_request_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 );
             }
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_order_item_price_request(item, cx);
-                cx.pop();
+                if !v_order_item_price_request(item) {
+                    cx.push_index(i);
+                    e_order_item_price_request(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -5664,15 +5876,19 @@ fn e_order_price_request<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "payment_method" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_new_account_payment(item, cx);
-                        cx.pop();
+                        if !v_new_account_payment(item) {
+                            cx.push_key(key);
+                            e_new_account_payment(item, cx);
+                            cx.pop();
+                        }
                     }
                     "items" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_order_price_request_2(item, cx);
-                        cx.pop();
+                        if !v_order_price_request_2(item) {
+                            cx.push_key(key);
+                            e_order_price_request_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5844,33 +6060,43 @@ fn e_order_item_discount<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "products" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_estimate_products(item, cx);
-                        cx.pop();
+                        if !v_estimate_products(item) {
+                            cx.push_key(key);
+                            e_estimate_products(item, cx);
+                            cx.pop();
+                        }
                     }
                     "face_value" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_order_item_discount_2(item, cx);
-                        cx.pop();
+                        if !v_order_item_discount_2(item) {
+                            cx.push_key(key);
+                            e_order_item_discount_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "price" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_order_item_discount_3(item, cx);
-                        cx.pop();
+                        if !v_order_item_discount_3(item) {
+                            cx.push_key(key);
+                            e_order_item_discount_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "discount_multiplier" => {
                         seen |= 8;
-                        cx.push_key(key);
-                        e_product_discount_multiplier(item, cx);
-                        cx.pop();
+                        if !v_product_discount_multiplier(item) {
+                            cx.push_key(key);
+                            e_product_discount_multiplier(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
                         seen |= 16;
-                        cx.push_key(key);
-                        e_currency(item, cx);
-                        cx.pop();
+                        if !v_currency(item) {
+                            cx.push_key(key);
+                            e_currency(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -5942,9 +6168,11 @@ fn e_order_price_response_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_order_item_discount(item, cx);
-                cx.pop();
+                if !v_order_item_discount(item) {
+                    cx.push_index(i);
+                    e_order_item_discount(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -6073,38 +6301,50 @@ fn e_order_price_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "payment_method" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_account_payment(item, cx);
-                        cx.pop();
+                        if !v_account_payment(item) {
+                            cx.push_key(key);
+                            e_account_payment(item, cx);
+                            cx.pop();
+                        }
                     }
                     "items" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_order_price_response_2(item, cx);
-                        cx.pop();
+                        if !v_order_price_response_2(item) {
+                            cx.push_key(key);
+                            e_order_price_response_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "currency" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_currency(item, cx);
-                        cx.pop();
+                        if !v_currency(item) {
+                            cx.push_key(key);
+                            e_currency(item, cx);
+                            cx.pop();
+                        }
                     }
                     "total_discount" => {
                         seen |= 8;
-                        cx.push_key(key);
-                        e_order_price_response_5(item, cx);
-                        cx.pop();
+                        if !v_order_price_response_5(item) {
+                            cx.push_key(key);
+                            e_order_price_response_5(item, cx);
+                            cx.pop();
+                        }
                     }
                     "total_price" => {
                         seen |= 16;
-                        cx.push_key(key);
-                        e_order_price_response_6(item, cx);
-                        cx.pop();
+                        if !v_order_price_response_6(item) {
+                            cx.push_key(key);
+                            e_order_price_response_6(item, cx);
+                            cx.pop();
+                        }
                     }
                     "transaction_detail" => {
-                        cx.push_key(key);
-                        e_transaction_detail(item, cx);
-                        cx.pop();
+                        if !v_transaction_detail(item) {
+                            cx.push_key(key);
+                            e_transaction_detail(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -6269,20 +6509,26 @@ fn e_api_error_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_api_error_response_1(item, cx);
-                        cx.pop();
+                        if !v_api_error_response_1(item) {
+                            cx.push_key(key);
+                            e_api_error_response_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "message" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_api_error_response_2(item, cx);
-                        cx.pop();
+                        if !v_api_error_response_2(item) {
+                            cx.push_key(key);
+                            e_api_error_response_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "help" => {
-                        cx.push_key(key);
-                        e_api_error_response_3(item, cx);
-                        cx.pop();
+                        if !v_api_error_response_3(item) {
+                            cx.push_key(key);
+                            e_api_error_response_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -6407,9 +6653,11 @@ fn e_validation_error_item_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_validation_error_item_4(item, cx);
-                cx.pop();
+                if !v_validation_error_item_4(item) {
+                    cx.push_index(i);
+                    e_validation_error_item_4(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -6473,21 +6721,27 @@ fn e_validation_error_item<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_validation_error_item_1(item, cx);
-                        cx.pop();
+                        if !v_validation_error_item_1(item) {
+                            cx.push_key(key);
+                            e_validation_error_item_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "message" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_validation_error_item_2(item, cx);
-                        cx.pop();
+                        if !v_validation_error_item_2(item) {
+                            cx.push_key(key);
+                            e_validation_error_item_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "location" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_validation_error_item_3(item, cx);
-                        cx.pop();
+                        if !v_validation_error_item_3(item) {
+                            cx.push_key(key);
+                            e_validation_error_item_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -6623,9 +6877,11 @@ fn e_validation_error_response_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                cx.push_index(i);
-                e_validation_error_item(item, cx);
-                cx.pop();
+                if !v_validation_error_item(item) {
+                    cx.push_index(i);
+                    e_validation_error_item(item, cx);
+                    cx.pop();
+                }
             }
         }
         _ => {
@@ -6694,26 +6950,34 @@ fn e_validation_error_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "type" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_validation_error_response_1(item, cx);
-                        cx.pop();
+                        if !v_validation_error_response_1(item) {
+                            cx.push_key(key);
+                            e_validation_error_response_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     "message" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_validation_error_response_2(item, cx);
-                        cx.pop();
+                        if !v_validation_error_response_2(item) {
+                            cx.push_key(key);
+                            e_validation_error_response_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     "help" => {
-                        cx.push_key(key);
-                        e_validation_error_response_3(item, cx);
-                        cx.pop();
+                        if !v_validation_error_response_3(item) {
+                            cx.push_key(key);
+                            e_validation_error_response_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     "details" => {
                         seen |= 4;
-                        cx.push_key(key);
-                        e_validation_error_response_4(item, cx);
-                        cx.pop();
+                        if !v_validation_error_response_4(item) {
+                            cx.push_key(key);
+                            e_validation_error_response_4(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -6813,9 +7077,11 @@ fn e_rate_exceeded_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "error" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_rate_exceeded_response_1(item, cx);
-                        cx.pop();
+                        if !v_rate_exceeded_response_1(item) {
+                            cx.push_key(key);
+                            e_rate_exceeded_response_1(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -6903,9 +7169,11 @@ fn e_completed_order_webhook_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 let key: &str = key;
                 match key {
                     "status" => {
-                        cx.push_key(key);
-                        e_completed_order_webhook_3(item, cx);
-                        cx.pop();
+                        if !v_completed_order_webhook_3(item) {
+                            cx.push_key(key);
+                            e_completed_order_webhook_3(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }
@@ -6931,8 +7199,12 @@ fn v_completed_order_webhook(value: &Value) -> bool {
 ///Checks `#/$defs/CompletedOrderWebhook`.
 #[allow(unused_variables, clippy::needless_return)]
 fn e_completed_order_webhook<'v>(value: &'v Value, cx: &mut Cx<'v>) {
-    e_completed_order_with_basic_details(value, cx);
-    e_completed_order_webhook_2(value, cx);
+    if !v_completed_order_with_basic_details(value) {
+        e_completed_order_with_basic_details(value, cx);
+    }
+    if !v_completed_order_webhook_2(value) {
+        e_completed_order_webhook_2(value, cx);
+    }
 }
 ///Checks `#/$defs/FailedOrderWebhook/properties/status`.
 #[allow(unused_variables, clippy::needless_return)]
@@ -7012,15 +7284,19 @@ fn e_failed_order_webhook<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "id" => {
                         seen |= 1;
-                        cx.push_key(key);
-                        e_order_id(item, cx);
-                        cx.pop();
+                        if !v_order_id(item) {
+                            cx.push_key(key);
+                            e_order_id(item, cx);
+                            cx.pop();
+                        }
                     }
                     "status" => {
                         seen |= 2;
-                        cx.push_key(key);
-                        e_failed_order_webhook_2(item, cx);
-                        cx.pop();
+                        if !v_failed_order_webhook_2(item) {
+                            cx.push_key(key);
+                            e_failed_order_webhook_2(item, cx);
+                            cx.pop();
+                        }
                     }
                     _ => {}
                 }

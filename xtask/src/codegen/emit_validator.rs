@@ -343,7 +343,7 @@ impl<'a> Emitter<'a> {
             out.extend(match mode {
                 Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { if !#v(value) { return false; } },
-                Mode::Collect => quote! { #e(value, cx); },
+                Mode::Collect => quote! { if !#v(value) { #e(value, cx); } },
             });
         }
         if !parts.any_of.is_empty() {
@@ -574,9 +574,11 @@ impl<'a> Emitter<'a> {
                 Mode::Fast => quote! { for item in a { if !#v(item) { return false; } } },
                 Mode::Collect => quote! {
                     for (i, item) in a.iter().enumerate() {
-                        cx.push_index(i);
-                        #e(item, cx);
-                        cx.pop();
+                        if !#v(item) {
+                            cx.push_index(i);
+                            #e(item, cx);
+                            cx.pop();
+                        }
                     }
                 },
             });
@@ -632,7 +634,9 @@ impl<'a> Emitter<'a> {
                     match mode {
                         Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
-                        Mode::Collect => quote! { cx.push_key(key); #e(item, cx); cx.pop(); },
+                        Mode::Collect => {
+                            quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
+                        }
                     }
                 };
                 arms.extend(quote! { #name => { #mark #check } });
@@ -657,7 +661,9 @@ impl<'a> Emitter<'a> {
                     match mode {
                         Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
-                        Mode::Collect => quote! { cx.push_key(key); #e(item, cx); cx.pop(); },
+                        Mode::Collect => {
+                            quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
+                        }
                     }
                 }
                 _ => TokenStream::new(),
@@ -822,12 +828,15 @@ impl<'a> Emitter<'a> {
                 }
                 Mode::Collect => {
                     let e = callees.iter().map(|it| &it.e);
+                    let v = callees.iter().map(|it| &it.v);
                     quote! {
                         match value {
                             Value::Object(m) => match m.get(#property) {
                                 #( Some(Value::String(tag)) if tag == #tags => {
-                                    let causes = cx.branch(|cx| #e(value, cx));
-                                    cx.tagged_error(#loc, #property, #tags, causes);
+                                    if !#v(value) {
+                                        let causes = cx.branch(|cx| #e(value, cx));
+                                        cx.tagged_error(#loc, #property, #tags, causes);
+                                    }
                                 } )*
                                 Some(tag) => {
                                     let message = format!(#unknown_tag, cx.show(tag));
