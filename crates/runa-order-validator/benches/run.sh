@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the validator benchmarks and rewrites the tables of crates/runa-order-validator/BENCHMARKS.md.
 #
-# Usage: bash crates/runa-order-validator/benches/run.sh [criterion options]
-#   e.g. ... run.sh --measurement-time 5      (longer, steadier)
+# Usage: [RUNS=n] bash crates/runa-order-validator/benches/run.sh [criterion options]
+#   e.g. RUNS=3 ... run.sh                    (each time is the best median of 3 runs)
+#        ... run.sh --measurement-time 5      (longer, steadier)
 #        ... run.sh is_valid/new-order-200    (only the matching benchmarks; the table keeps
 #                                              the results of earlier runs for the rest)
 #
@@ -12,14 +13,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
+runs=${RUNS:-1}
+table=crates/runa-order-validator/benches/table.py
 cargo bench -p runa-order-validator --no-run
 commit=$(git rev-parse --short HEAD)
-if [ -n "$(git status --porcelain --untracked-files=no)" ]; then commit="$commit with uncommitted changes"; fi
-before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -n "$(git status --porcelain --untracked-files=no -- . ":!crates/runa-order-validator/BENCHMARKS.md")" ]; then commit="$commit with uncommitted changes"; fi
+rm -f "${CARGO_TARGET_DIR:-target}/criterion/runs.jsonl"
+loads=()
 start=$(date +%s)
-cargo bench -p runa-order-validator -- "$@"
+for run in $(seq "$runs"); do
+    before=$(cut -d' ' -f1-3 /proc/loadavg)
+    cargo bench -p runa-order-validator -- "$@"
+    loads+=("run $run: $before before, $(cut -d' ' -f1-3 /proc/loadavg) after")
+    python3 "$table" --record
+done
 seconds=$(($(date +%s) - start))
-after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 crates/runa-order-validator/benches/table.py --write --note \
-    "Measured on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, on $(nproc) cores shared with other builds; load average (1, 5, 15 min) $before before and $after after; the run took ${seconds} s."
+load=$(IFS=';'; echo "${loads[*]}" | sed 's/;/; /g')
+python3 "$table" --write --best-of-runs --note \
+    "Measured on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, on $(nproc) cores shared with other builds, in $runs run(s) of \`cargo bench -p runa-order-validator\` that took ${seconds} s in all; load average (1, 5, 15 min) $load."

@@ -9,7 +9,11 @@ targets with met/missed. With --write, the part of BENCHMARKS.md between the
 Usage (from anywhere in the workspace):
 
     python3 crates/runa-order-validator/benches/table.py [--write] [--note TEXT]
-        [--criterion DIR]
+        [--criterion DIR] [--record] [--best-of-runs]
+
+On a shared machine one run is noisy. `--record` appends the medians of the last run to
+target/criterion/runs.jsonl (run.sh empties it first); `--best-of-runs` then takes, for each
+benchmark, the smallest median of the recorded runs (the one least disturbed by other work).
 
 Only the standard library is used.
 """
@@ -80,6 +84,23 @@ def load(directory):
     return medians
 
 
+def record(directory, medians):
+    with open(directory / "runs.jsonl", "a") as out:
+        out.write(json.dumps([[*key, value] for key, value in sorted(medians.items())]) + "\n")
+
+
+def best_of_runs(directory, medians):
+    """The smallest median of each benchmark over the recorded runs, and the number of runs."""
+    path = directory / "runs.jsonl"
+    runs = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    best = dict(medians)
+    for run in runs:
+        for *key, value in run:
+            key = tuple(key)
+            best[key] = min(best.get(key, value), value)
+    return best, len(runs)
+
+
 def duration(ns):
     if ns is None:
         return "–"
@@ -147,12 +168,22 @@ def main():
     parser.add_argument("--criterion", help="criterion's output (default: target/criterion)")
     parser.add_argument("--write", action="store_true", help=f"update {BENCHMARKS_MD.name}")
     parser.add_argument("--note", default="", help="a line to put above the tables")
+    parser.add_argument("--record", action="store_true", help="record the last run and stop")
+    parser.add_argument(
+        "--best-of-runs", action="store_true", help="the smallest median of the recorded runs"
+    )
     args = parser.parse_args()
 
     directory = criterion_dir(args.criterion)
     medians = load(directory)
     if not medians:
         sys.exit(f"error: no results in {directory}; run `cargo bench -p runa-order-validator` first")
+    if args.record:
+        record(directory, medians)
+        return
+    if args.best_of_runs:
+        medians, runs = best_of_runs(directory, medians)
+        args.note += f" Each time is the smallest of the medians of {runs} run(s)."
     text = render(medians, args.note)
     if not args.write:
         sys.stdout.write(text)
