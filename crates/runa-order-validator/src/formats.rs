@@ -90,7 +90,8 @@ fn is_time(b: &[u8]) -> bool {
 /// `email`: an address the `email_address` crate parses, with an ASCII local part and a
 /// domain that is a host name or an IP address literal (`[192.0.2.1]`, `[IPv6:…]`).
 pub fn is_email(s: &str) -> bool {
-    plain_email(s) || full_email(s)
+    // Every form `email_address` accepts has an `@`.
+    plain_email(s) || (s.contains('@') && full_email(s))
 }
 
 /// True for the everyday shape of address, `dot.atom@host.name` in ASCII, which both

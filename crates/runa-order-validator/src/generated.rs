@@ -2196,11 +2196,9 @@ fn e_multiple_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     }
                     "values" => {
                         seen |= 2;
-                        if !v_multiple_product_2(item) {
-                            cx.push_key(key);
-                            e_multiple_product_2(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_multiple_product_2(item, cx);
+                        cx.pop();
                     }
                     _ => {}
                 }
@@ -2538,11 +2536,9 @@ fn e_payout_selection_template_detailed<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                         }
                     }
                     "values" => {
-                        if !v_payout_selection_template_detailed_3(item) {
-                            cx.push_key(key);
-                            e_payout_selection_template_detailed_3(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_payout_selection_template_detailed_3(item, cx);
+                        cx.pop();
                     }
                     _ => {}
                 }
@@ -3211,11 +3207,9 @@ fn e_new_order_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     }
                     "items" => {
                         seen |= 2;
-                        if !v_new_order_details_3(item) {
-                            cx.push_key(key);
-                            e_new_order_details_3(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_new_order_details_3(item, cx);
+                        cx.pop();
                     }
                     "description" => {
                         if !v_order_description(item) {
@@ -4736,11 +4730,9 @@ fn e_completed_order_with_full_details_2<'v>(value: &'v Value, cx: &mut Cx<'v>) 
                 match key {
                     "items" => {
                         seen |= 1;
-                        if !v_completed_order_with_full_details_3(item) {
-                            cx.push_key(key);
-                            e_completed_order_with_full_details_3(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_completed_order_with_full_details_3(item, cx);
+                        cx.pop();
                     }
                     "transaction_detail" => {
                         if !v_transaction_detail(item) {
@@ -5616,11 +5608,9 @@ fn e_order_list<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 match key {
                     "items" => {
                         seen |= 1;
-                        if !v_order_list_1(item) {
-                            cx.push_key(key);
-                            e_order_list_1(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_order_list_1(item, cx);
+                        cx.pop();
                     }
                     "pagination" => {
                         seen |= 2;
@@ -5884,11 +5874,9 @@ fn e_order_price_request<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     }
                     "items" => {
                         seen |= 2;
-                        if !v_order_price_request_2(item) {
-                            cx.push_key(key);
-                            e_order_price_request_2(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_order_price_request_2(item, cx);
+                        cx.pop();
                     }
                     _ => {}
                 }
@@ -6309,11 +6297,9 @@ fn e_order_price_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     }
                     "items" => {
                         seen |= 2;
-                        if !v_order_price_response_2(item) {
-                            cx.push_key(key);
-                            e_order_price_response_2(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_order_price_response_2(item, cx);
+                        cx.pop();
                     }
                     "currency" => {
                         seen |= 4;
@@ -6737,11 +6723,9 @@ fn e_validation_error_item<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     }
                     "location" => {
                         seen |= 4;
-                        if !v_validation_error_item_3(item) {
-                            cx.push_key(key);
-                            e_validation_error_item_3(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_validation_error_item_3(item, cx);
+                        cx.pop();
                     }
                     _ => {}
                 }
@@ -6973,11 +6957,9 @@ fn e_validation_error_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     }
                     "details" => {
                         seen |= 4;
-                        if !v_validation_error_response_4(item) {
-                            cx.push_key(key);
-                            e_validation_error_response_4(item, cx);
-                            cx.pop();
-                        }
+                        cx.push_key(key);
+                        e_validation_error_response_4(item, cx);
+                        cx.pop();
                     }
                     _ => {}
                 }

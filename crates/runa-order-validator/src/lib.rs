@@ -38,6 +38,7 @@ pub mod formats;
 // calls depends on the keywords the spec uses.
 #[allow(dead_code)]
 mod rt;
+mod scan;
 mod stream;
 mod text;
 
@@ -130,7 +131,7 @@ impl Kind {
     /// [`Kind::validate_slice`] with options.
     pub fn validate_slice_with(self, bytes: &[u8], options: &Options) -> Result<(), Errors> {
         // Valid text is settled in one streaming pass; only invalid text is read again, into
-        // a `Value` with positions, to find and locate every error.
+        // a `Value`, to find every error, and scanned once more to locate them.
         if self.check_slice(bytes) {
             return Ok(());
         }
@@ -138,13 +139,7 @@ impl Kind {
         // The streaming pass refused the text, and the text is JSON without duplicate keys,
         // so the value breaks some rule; `collect_refused` reports a disagreement as a bug.
         let Errors(mut errors) = self.collect_refused(&document.value, options);
-        fn locate(errors: &mut [ValidationError], document: &text::Document) {
-            for error in errors {
-                error.position = Some(document.position(&error.instance_location));
-                locate(&mut error.causes, document);
-            }
-        }
-        locate(&mut errors, &document);
+        document.locate(&mut errors);
         errors.sort_by_key(|it| it.position);
         Err(Errors(errors))
     }

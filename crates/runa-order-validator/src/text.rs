@@ -1,57 +1,89 @@
-//! Reads JSON text into a `serde_json::Value`, remembering where each value starts and refusing duplicate keys.
+//! Reads JSON text into a `serde_json::Value` that can say where each value starts, and explains text that is not one JSON document, duplicate keys included.
 //!
 //! serde_json does the parsing, so what is JSON here is exactly what is JSON everywhere else
 //! in the workspace, with its recursion limit (no stack overflow on deep nesting), its UTF-8
-//! checks and its refusal of numbers that do not fit an `f64`. The text is fed through a
-//! reader that counts the bytes serde_json has taken; when a value starts, that count (give
-//! or take the one byte serde_json looks ahead) says where.
+//! checks and its refusal of numbers that do not fit an `f64`. Text it accepts is scanned
+//! once for repeated keys (`scan::has_duplicate_key`), and positions are found afterwards,
+//! only for the pointers that errors name (`scan::starts`).
+//!
+//! Text it refuses is read a second time through a reader that counts the bytes serde_json
+//! has taken; when a key starts, that count (give or take the one byte serde_json looks
+//! ahead) says where, so a duplicate key is reported at its second occurrence, with the first.
 
-use std::{
-    cell::{Cell, RefCell},
-    collections::HashMap,
-    fmt, io,
-};
+use std::{cell::Cell, collections::HashMap, fmt, io};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::error::{Position, ValidationError};
+use crate::{
+    error::{Position, ValidationError},
+    scan,
+};
 
-/// A parsed document and the position of every value in it.
+/// A parsed document, and what it takes to locate values in it.
 #[derive(Debug)]
-pub(crate) struct Document {
+pub(crate) struct Document<'a> {
     pub(crate) value: Value,
-    /// JSON pointer to the byte offset where the value starts.
-    starts: HashMap<String, usize>,
-    lines: Lines,
+    text: &'a str,
+    lines: Lines<'a>,
 }
 
-impl Document {
-    /// Where the value at `pointer` starts; for a pointer to nothing (a missing property),
-    /// where its closest existing ancestor starts.
-    pub(crate) fn position(&self, pointer: &str) -> Position {
-        let mut pointer = pointer;
-        loop {
-            if let Some(offset) = self.starts.get(pointer) {
-                return self.lines.position(*offset);
-            }
-            match pointer.rfind('/') {
-                Some(i) => pointer = &pointer[..i],
-                None => return self.lines.position(0),
+impl Document<'_> {
+    /// Sets the position of every error (and of their causes) to where its value starts, or
+    /// where the closest existing ancestor starts for a value that is not there (a missing
+    /// property). One scan of the text serves every error.
+    pub(crate) fn locate(&self, errors: &mut [ValidationError]) {
+        fn pointers<'e>(errors: &'e [ValidationError], out: &mut Vec<&'e str>) {
+            for error in errors {
+                out.push(&error.instance_location);
+                pointers(&error.causes, out);
             }
         }
+        fn assign(errors: &mut [ValidationError], found: &mut impl Iterator<Item = Position>) {
+            for error in errors {
+                error.position = found.next();
+                assign(&mut error.causes, found);
+            }
+        }
+        let mut wanted = Vec::new();
+        pointers(errors, &mut wanted);
+        let starts = scan::starts(self.text, &wanted);
+        assign(
+            errors,
+            &mut starts.into_iter().map(|it| self.lines.position(it)),
+        );
+    }
+
+    /// Where the value at `pointer` starts (see [`Document::locate`]).
+    #[cfg(test)]
+    pub(crate) fn position(&self, pointer: &str) -> Position {
+        self.lines.position(scan::starts(self.text, &[pointer])[0])
     }
 }
 
-/// Parses `bytes` as one JSON document.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Document, Box<ValidationError>> {
+/// Parses `bytes` as one JSON document without repeated keys.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Document<'_>, Box<ValidationError>> {
     // A UTF-8 byte order mark is not JSON, but editors write it; it takes no column.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let Ok(value) = serde_json::from_str::<Value>(text)
+        && !scan::has_duplicate_key(text)
+    {
+        return Ok(Document {
+            value,
+            text,
+            lines: Lines::new(bytes),
+        });
+    }
+    Err(explain(bytes))
+}
+
+/// The located error of text that is not one JSON document without repeated keys.
+fn explain(bytes: &[u8]) -> Box<ValidationError> {
     let taken = Cell::new(0);
     let state = State {
         bytes,
         taken: &taken,
-        starts: RefCell::new(HashMap::new()),
         duplicate: Cell::new(None),
     };
     let lines = Lines::new(bytes);
@@ -65,45 +97,42 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Document, Box<ValidationError>> {
     }
     .deserialize(&mut de)
     .and_then(|value| de.end().map(|()| value));
-    match parsed {
-        Ok(value) => Ok(Document {
-            value,
-            starts: state.starts.into_inner(),
-            lines,
-        }),
-        Err(err) => {
-            let (position, instance_location, message) = match state.duplicate.take() {
-                Some(Duplicate {
-                    object,
-                    key_start,
-                    first_start,
-                }) => {
-                    let first = lines.position(first_start);
-                    let key = err.to_string();
-                    let key = key.split(" at line ").next().unwrap_or_default().to_owned();
-                    (
-                        lines.position(key_start),
-                        object,
-                        format!("{key} (first at {first})"),
-                    )
-                }
-                None => {
-                    let position = lines.serde_position(err.line(), err.column());
-                    let message = err.to_string();
-                    let message = message.split(" at line ").next().unwrap_or_default();
-                    (position, String::new(), format!("invalid JSON: {message}"))
-                }
-            };
-            Err(Box::new(ValidationError {
-                instance_location,
-                schema_location: String::new(),
-                keyword: "parse",
-                message,
-                position: Some(position),
-                causes: Vec::new(),
-            }))
+    let (position, instance_location, message) = match (parsed, state.duplicate.take()) {
+        (Err(err), Some(Duplicate {
+            object,
+            key_start,
+            first_start,
+        })) => {
+            let first = lines.position(first_start);
+            let key = err.to_string();
+            let key = key.split(" at line ").next().unwrap_or_default().to_owned();
+            (
+                lines.position(key_start),
+                object,
+                format!("{key} (first at {first})"),
+            )
         }
-    }
+        (Err(err), None) => {
+            let position = lines.serde_position(err.line(), err.column());
+            let message = err.to_string();
+            let message = message.split(" at line ").next().unwrap_or_default();
+            (position, String::new(), format!("invalid JSON: {message}"))
+        }
+        // The fast reading refused what this one accepts: say so rather than pass over it.
+        (Ok(_), _) => (
+            lines.position(0),
+            String::new(),
+            "the text could not be read as JSON, for a reason the validator does not know (a validator bug)".to_owned(),
+        ),
+    };
+    Box::new(ValidationError {
+        instance_location,
+        schema_location: String::new(),
+        keyword: "parse",
+        message,
+        position: Some(position),
+        causes: Vec::new(),
+    })
 }
 
 /// Serves the text to serde_json one read at a time, counting what it took.
@@ -131,7 +160,6 @@ struct Duplicate {
 struct State<'a> {
     bytes: &'a [u8],
     taken: &'a Cell<usize>,
-    starts: RefCell<HashMap<String, usize>>,
     duplicate: Cell<Option<Duplicate>>,
 }
 
@@ -158,11 +186,6 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        let start = self.state.next_start();
-        self.state
-            .starts
-            .borrow_mut()
-            .insert(self.pointer.clone(), start);
         deserializer.deserialize_any(self)
     }
 }
@@ -275,13 +298,13 @@ pub(crate) fn escape(token: &str) -> String {
 
 /// Where each line starts, to turn byte offsets into lines and columns.
 #[derive(Debug)]
-struct Lines {
-    text: String,
+struct Lines<'a> {
+    bytes: &'a [u8],
     starts: Vec<usize>,
 }
 
-impl Lines {
-    fn new(bytes: &[u8]) -> Self {
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
         let starts = std::iter::once(0)
             .chain(
                 bytes
@@ -291,10 +314,7 @@ impl Lines {
                     .map(|(i, _)| i + 1),
             )
             .collect();
-        Lines {
-            text: String::from_utf8_lossy(bytes).into_owned(),
-            starts,
-        }
+        Lines { bytes, starts }
     }
 
     fn line_start(&self, line: usize) -> usize {
@@ -308,7 +328,7 @@ impl Lines {
     fn position(&self, offset: usize) -> Position {
         let line = self.starts.partition_point(|it| *it <= offset).max(1);
         let start = self.line_start(line);
-        let bytes = self.text.as_bytes();
+        let bytes = self.bytes;
         let end = offset.min(bytes.len());
         let column = String::from_utf8_lossy(&bytes[start.min(end)..end])
             .chars()

@@ -200,6 +200,10 @@ struct Callee {
     label: String,
     /// True when the schema accepts every value, so no call is needed.
     trivial: bool,
+    /// True when the collecting function costs no more than the fast one on a valid value
+    /// (an array, whose collector checks each item with the item's fast function), so a parent
+    /// collecting errors calls it directly instead of walking the array twice.
+    direct: bool,
 }
 
 struct Emitter<'a> {
@@ -226,6 +230,7 @@ impl<'a> Emitter<'a> {
             s: format_ident!("S_{snake}"),
             label: name.to_owned(),
             trivial: false,
+            direct: false,
         }
     }
 
@@ -251,6 +256,7 @@ impl<'a> Emitter<'a> {
                 s: format_ident!("S_any"),
                 label,
                 trivial: true,
+                direct: false,
             };
         }
         let child = |this: &mut Self, schema: &'a Schema| {
@@ -325,6 +331,7 @@ impl<'a> Emitter<'a> {
             s: seed,
             label,
             trivial: false,
+            direct: parts.items.is_some(),
         };
         self.index.insert(schema.location.clone(), self.nodes.len());
         self.nodes.push((schema, callee.clone(), parts));
@@ -634,6 +641,9 @@ impl<'a> Emitter<'a> {
                     match mode {
                         Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
+                        Mode::Collect if callee.direct => {
+                            quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
+                        }
                         Mode::Collect => {
                             quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
                         }
@@ -661,6 +671,9 @@ impl<'a> Emitter<'a> {
                     match mode {
                         Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
+                        Mode::Collect if callee.direct => {
+                            quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
+                        }
                         Mode::Collect => {
                             quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
                         }

@@ -1,0 +1,279 @@
+//! Byte scans of JSON text that serde_json has already accepted: where the values at given pointers start, and whether an object repeats a key.
+//!
+//! serde_json decides what is JSON; these scans only walk text it parsed, so they look at
+//! structure (quotes, escapes, brackets, separators) and never at the meaning of a scalar.
+//! They still never index past the end, so a text that is not JSON gives a wrong answer,
+//! never a panic. Nesting is bounded by serde_json's recursion limit, which the text passed.
+
+use std::{borrow::Cow, collections::BTreeMap};
+
+/// The index just past the string that starts at `i` (on its opening quote), and whether it
+/// holds an escape.
+fn skip_string(b: &[u8], i: usize) -> (usize, bool) {
+    let mut j = i + 1;
+    let mut escaped = false;
+    while let Some(c) = b.get(j) {
+        match c {
+            b'"' => return (j + 1, escaped),
+            b'\\' => {
+                escaped = true;
+                j += 2;
+            }
+            _ => j += 1,
+        }
+    }
+    (b.len(), escaped)
+}
+
+fn skip_space(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the value that starts at `i`.
+fn skip_value(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(b'"') => skip_string(b, i).0,
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while let Some(c) = b.get(j) {
+                match c {
+                    b'"' => {
+                        j = skip_string(b, j).0;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            b.len()
+        }
+        _ => {
+            let mut j = i;
+            while let Some(c) = b.get(j) {
+                if matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
+                    break;
+                }
+                j += 1;
+            }
+            j
+        }
+    }
+}
+
+/// The text of the string at `start..end` (quotes included), unescaped only when it needs it.
+fn string_text(text: &str, start: usize, end: usize, escaped: bool) -> Cow<'_, str> {
+    let Some(raw) = text.get(start..end) else {
+        return Cow::Borrowed("");
+    };
+    if escaped {
+        Cow::Owned(serde_json::from_str(raw).unwrap_or_default())
+    } else {
+        Cow::Borrowed(raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default())
+    }
+}
+
+/// The tokens of a JSON pointer (RFC 6901), unescaped.
+fn tokens(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|it| it.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// For each pointer, the byte offset where its value starts in `text`, or where its closest
+/// existing ancestor starts when the value is not there (a missing property). One walk of the
+/// text serves every pointer, and it enters only the containers on the way to one of them.
+pub(crate) fn starts(text: &str, pointers: &[&str]) -> Vec<usize> {
+    let targets: Vec<(Vec<String>, usize)> = pointers
+        .iter()
+        .enumerate()
+        .map(|(i, pointer)| (tokens(pointer), i))
+        .collect();
+    let mut out = vec![0; pointers.len()];
+    let all: Vec<&(Vec<String>, usize)> = targets.iter().collect();
+    let b = text.as_bytes();
+    walk(text, skip_space(b, 0), 0, &all, &mut out);
+    out
+}
+
+/// Records `i` for every target (all of which lead through this value), then follows the
+/// ones that go deeper.
+fn walk(text: &str, i: usize, depth: usize, targets: &[&(Vec<String>, usize)], out: &mut [usize]) {
+    let mut deeper: BTreeMap<&str, Vec<&(Vec<String>, usize)>> = BTreeMap::new();
+    for target in targets {
+        out[target.1] = i;
+        if let Some(token) = target.0.get(depth) {
+            deeper.entry(token).or_default().push(target);
+        }
+    }
+    if deeper.is_empty() {
+        return;
+    }
+    let b = text.as_bytes();
+    let (open, close) = match b.get(i) {
+        Some(b'{') => (b'{', b'}'),
+        Some(b'[') => (b'[', b']'),
+        _ => return,
+    };
+    let mut j = skip_space(b, i + 1);
+    let mut index = 0usize;
+    while let Some(c) = b.get(j) {
+        if *c == close {
+            return;
+        }
+        let found = if open == b'{' {
+            let (end, escaped) = skip_string(b, j);
+            let key = string_text(text, j, end, escaped);
+            j = skip_space(b, end);
+            // The `:` after the key.
+            j = skip_space(b, j + 1);
+            deeper.get(key.as_ref())
+        } else {
+            let found = deeper.get(index.to_string().as_str());
+            index += 1;
+            found
+        };
+        if let Some(sub) = found {
+            walk(text, j, depth + 1, sub, out);
+        }
+        // Always move on, even past a byte that starts no value (only in text that is not JSON).
+        j = skip_space(b, skip_value(b, j).max(j + 1));
+        // The `,` between members, or the closing bracket.
+        if b.get(j) == Some(&b',') {
+            j = skip_space(b, j + 1);
+        }
+    }
+}
+
+/// The first object, in document order of its end, that repeats a key. The keys are compared
+/// after unescaping, as serde_json would store them.
+pub(crate) fn has_duplicate_key(text: &str) -> bool {
+    let b = text.as_bytes();
+    // The keys of the open objects, innermost last, and where each object's keys begin (or
+    // `None` for an array).
+    let mut keys: Vec<Cow<'_, str>> = Vec::new();
+    let mut frames: Vec<Option<usize>> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while let Some(c) = b.get(i) {
+        match c {
+            b'"' => {
+                let (end, escaped) = skip_string(b, i);
+                if expect_key {
+                    keys.push(string_text(text, i, end, escaped));
+                    expect_key = false;
+                }
+                i = end;
+                continue;
+            }
+            b'{' => {
+                frames.push(Some(keys.len()));
+                expect_key = true;
+            }
+            b'[' => {
+                frames.push(None);
+                expect_key = false;
+            }
+            b'}' | b']' => {
+                if let Some(Some(first)) = frames.pop() {
+                    if repeats(&mut keys[first..]) {
+                        return true;
+                    }
+                    keys.truncate(first);
+                }
+                expect_key = false;
+            }
+            b',' => expect_key = matches!(frames.last(), Some(Some(_))),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// True when two of the keys are equal; may reorder them.
+fn repeats(keys: &mut [Cow<'_, str>]) -> bool {
+    if keys.len() <= 16 {
+        keys.iter()
+            .enumerate()
+            .any(|(i, key)| keys[i + 1..].contains(key))
+    } else {
+        keys.sort_unstable();
+        keys.windows(2).any(|pair| pair[0] == pair[1])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_are_found_in_one_walk() {
+        let text =
+            "{\"a\" : [1, {\"b\":\"x\\\"]\"}, [[]]],\n \"c/d\": {\"~\": null}, \"e\\u0041\": 2}";
+        let pointers = [
+            "", "/a", "/a/1/b", "/a/2/0", "/c~1d/~0", "/eA", "/a/7", "/a/1/z",
+        ];
+        let found = starts(text, &pointers);
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(
+            found,
+            [
+                0,
+                at("[1,"),
+                at("\"x"),
+                at("[]"),
+                at("null"),
+                at("2}"),
+                at("[1,"),
+                at("{\"b\""),
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_keys_are_found_after_unescaping() {
+        assert!(!has_duplicate_key(
+            "{\"a\": {\"a\": [\"a\", \"a\"]}, \"b\": 1}"
+        ));
+        assert!(has_duplicate_key(
+            "[{\"a\": 1}, {\"b\": {\"c\": 1, \"c\": 2}}]"
+        ));
+        assert!(has_duplicate_key("{\"a\": 1, \"\\u0061\": 2}"));
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        assert!(!has_duplicate_key(&format!("{{{}}}", many.join(","))));
+        assert!(has_duplicate_key(&format!(
+            "{{{}, \"k7\": 0}}",
+            many.join(",")
+        )));
+    }
+
+    #[test]
+    fn broken_text_gives_an_answer_not_a_panic() {
+        for text in [
+            "",
+            "{",
+            "{\"a",
+            "[1,",
+            "{\"a\":",
+            "\"\\",
+            "}}]]",
+            "{\"a\" 1}",
+        ] {
+            let _ = has_duplicate_key(text);
+            let _ = starts(text, &["/a", "/0/b", ""]);
+        }
+    }
+}
