@@ -79,6 +79,11 @@ impl Case {
                     assert!(errors.first().position.is_some(), "{at}: no position");
                 }
             }
+            assert_eq!(
+                input.kind.is_valid_slice(bytes),
+                expected,
+                "{at}: ours is_valid_slice"
+            );
             let parsed: Value = serde_json::from_slice(bytes).unwrap();
             assert_eq!(&parsed, value, "{at}: the bytes are the value");
             serde_json::from_slice::<IgnoredAny>(bytes).unwrap();
@@ -170,6 +175,9 @@ fn bytes(c: &mut Criterion, case: &Case) {
         let mut group = c.benchmark_group(format!("bytes/{}/{variant}", input.name));
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function("ours", |b| b.iter(|| kind.validate_slice(black_box(bytes))));
+        group.bench_function("ours-is_valid_slice", |b| {
+            b.iter(|| kind.is_valid_slice(black_box(bytes)))
+        });
         group.bench_function("ours-from_slice-is_valid", |b| {
             b.iter(|| from_slice(black_box(bytes)).is_some_and(|it| kind.is_valid(&it)))
         });
