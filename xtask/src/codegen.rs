@@ -14,6 +14,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod outline;
+pub mod pattern;
 
 use std::{fmt::Write as _, fs, path::Path};
 

@@ -568,21 +568,109 @@ impl Kind {
         }
     }
 }
-static PATTERN_2: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new("^PSR-[0-9A-HJKMNP-TV-Z]{26}$")
-        .expect("the generator checked this pattern")
-});
-static PATTERN_3: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new("^[0-9]+(\\.[0-9]+)?$")
-        .expect("the generator checked this pattern")
-});
-static PATTERN_0: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new("^[A-Z]{3}$").expect("the generator checked this pattern")
-});
-static PATTERN_1: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-    ::regex::Regex::new("^[A-Za-z0-9-_@.]+$")
-        .expect("the generator checked this pattern")
-});
+///Matches `^PSR-[0-9A-HJKMNP-TV-Z]{26}$`.
+#[allow(clippy::manual_is_ascii_check)]
+fn pattern_2(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    if i < b.len() && matches!(b[i], b'P') {
+        i += 1;
+    } else {
+        return false;
+    }
+    if i < b.len() && matches!(b[i], b'S') {
+        i += 1;
+    } else {
+        return false;
+    }
+    if i < b.len() && matches!(b[i], b'R') {
+        i += 1;
+    } else {
+        return false;
+    }
+    if i < b.len() && matches!(b[i], b'-') {
+        i += 1;
+    } else {
+        return false;
+    }
+    let start = i;
+    while i < b.len() && i - start < 26
+        && matches!(
+            b[i], b'0'..= b'9' | b'A'..= b'H' | b'J'..= b'K' | b'M'..= b'N' | b'P'..=
+            b'T' | b'V'..= b'Z'
+        )
+    {
+        i += 1;
+    }
+    if i - start < 26 {
+        return false;
+    }
+    i == b.len()
+}
+///Matches `^[0-9]+(\.[0-9]+)?$`.
+#[allow(clippy::manual_is_ascii_check)]
+fn pattern_3(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    let start = i;
+    while i < b.len() && matches!(b[i], b'0'..= b'9') {
+        i += 1;
+    }
+    if i - start < 1 {
+        return false;
+    }
+    let group = |mut i: usize| -> Option<usize> {
+        if i < b.len() && matches!(b[i], b'.') {
+            i += 1;
+        } else {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && matches!(b[i], b'0'..= b'9') {
+            i += 1;
+        }
+        if i - start < 1 {
+            return None;
+        }
+        Some(i)
+    };
+    if let Some(end) = group(i) {
+        i = end;
+    }
+    i == b.len()
+}
+///Matches `^[A-Z]{3}$`.
+#[allow(clippy::manual_is_ascii_check)]
+fn pattern_0(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    let start = i;
+    while i < b.len() && i - start < 3 && matches!(b[i], b'A'..= b'Z') {
+        i += 1;
+    }
+    if i - start < 3 {
+        return false;
+    }
+    i == b.len()
+}
+///Matches `^[A-Za-z0-9-_@.]+$`.
+#[allow(clippy::manual_is_ascii_check)]
+fn pattern_1(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    let start = i;
+    while i < b.len()
+        && matches!(
+            b[i], b'-'..= b'.' | b'0'..= b'9' | b'@'..= b'Z' | b'_' | b'a'..= b'z'
+        )
+    {
+        i += 1;
+    }
+    if i - start < 1 {
+        return false;
+    }
+    i == b.len()
+}
 /// A schema without assertions accepts everything.
 #[allow(dead_code)]
 fn v_any(_: &Value) -> bool {
@@ -595,7 +683,7 @@ fn e_any<'v>(_: &'v Value, _: &mut Cx<'v>) {}
 fn v_currency(value: &Value) -> bool {
     match value {
         Value::String(s) => {
-            if !PATTERN_0.is_match(s) {
+            if !pattern_0(s) {
                 return false;
             }
         }
@@ -610,7 +698,7 @@ fn v_currency(value: &Value) -> bool {
 fn e_currency<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::String(s) => {
-            if !PATTERN_0.is_match(s) {
+            if !pattern_0(s) {
                 let message = format!(
                     "{} does not match the pattern ^[A-Z]{{3}}$", cx.show_str(s)
                 );
@@ -1327,7 +1415,7 @@ fn v_recipient_distribution_2(value: &Value) -> bool {
             if !rt::len_at_most(s, 255) {
                 return false;
             }
-            if !PATTERN_1.is_match(s) {
+            if !pattern_1(s) {
                 return false;
             }
         }
@@ -1353,7 +1441,7 @@ fn e_recipient_distribution_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                     message,
                 );
             }
-            if !PATTERN_1.is_match(s) {
+            if !pattern_1(s) {
                 let message = format!(
                     "{} does not match the pattern ^[A-Za-z0-9-_@.]+$", cx.show_str(s)
                 );
@@ -1621,7 +1709,7 @@ fn e_distribution_method<'v>(value: &'v Value, cx: &mut Cx<'v>) {
 fn v_usage_config_1(value: &Value) -> bool {
     match value {
         Value::String(s) => {
-            if !PATTERN_2.is_match(s) {
+            if !pattern_2(s) {
                 return false;
             }
         }
@@ -1636,7 +1724,7 @@ fn v_usage_config_1(value: &Value) -> bool {
 fn e_usage_config_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::String(s) => {
-            if !PATTERN_2.is_match(s) {
+            if !pattern_2(s) {
                 let message = format!(
                     "{} does not match the pattern ^PSR-[0-9A-HJKMNP-TV-Z]{{26}}$", cx
                     .show_str(s)
@@ -4858,9 +4946,7 @@ fn e_completed_order_with_full_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     if !v_completed_order_with_basic_details(value) {
         e_completed_order_with_basic_details(value, cx);
     }
-    if !v_completed_order_with_full_details_2(value) {
-        e_completed_order_with_full_details_2(value, cx);
-    }
+    e_completed_order_with_full_details_2(value, cx);
 }
 ///Checks `#/$defs/SyncCompletedOrder/allOf/1/properties/status`.
 #[allow(unused_variables, clippy::needless_return)]
@@ -5909,7 +5995,7 @@ fn e_order_price_request<'v>(value: &'v Value, cx: &mut Cx<'v>) {
 fn v_product_discount_multiplier(value: &Value) -> bool {
     match value {
         Value::String(s) => {
-            if !PATTERN_3.is_match(s) {
+            if !pattern_3(s) {
                 return false;
             }
         }
@@ -5924,7 +6010,7 @@ fn v_product_discount_multiplier(value: &Value) -> bool {
 fn e_product_discount_multiplier<'v>(value: &'v Value, cx: &mut Cx<'v>) {
     match value {
         Value::String(s) => {
-            if !PATTERN_3.is_match(s) {
+            if !pattern_3(s) {
                 let message = format!(
                     "{} does not match the pattern ^[0-9]+(\\.[0-9]+)?$", cx.show_str(s)
                 );
@@ -7362,7 +7448,7 @@ impl<'de> Visitor<'de> for S_currency {
         f.write_str("#/$defs/Currency")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !PATTERN_0.is_match(s) {
+        if !pattern_0(s) {
             return Err(stream::invalid());
         }
         Ok(())
@@ -7950,7 +8036,7 @@ impl<'de> Visitor<'de> for S_recipient_distribution_2 {
         if !rt::len_at_most(s, 255) {
             return Err(stream::invalid());
         }
-        if !PATTERN_1.is_match(s) {
+        if !pattern_1(s) {
             return Err(stream::invalid());
         }
         Ok(())
@@ -8148,7 +8234,7 @@ impl<'de> Visitor<'de> for S_usage_config_1 {
         f.write_str("#/$defs/UsageConfig/properties/spend_rules_template_id")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !PATTERN_2.is_match(s) {
+        if !pattern_2(s) {
             return Err(stream::invalid());
         }
         Ok(())
@@ -11445,7 +11531,7 @@ impl<'de> Visitor<'de> for S_product_discount_multiplier {
         f.write_str("#/$defs/ProductDiscountMultiplier")
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !PATTERN_3.is_match(s) {
+        if !pattern_3(s) {
             return Err(stream::invalid());
         }
         Ok(())

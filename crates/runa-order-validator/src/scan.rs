@@ -5,7 +5,7 @@
 //! They still never index past the end, so a text that is not JSON gives a wrong answer,
 //! never a panic. Nesting is bounded by serde_json's recursion limit, which the text passed.
 
-use std::{borrow::Cow, collections::BTreeMap};
+use std::borrow::Cow;
 
 /// The index just past the string that starts at `i` (on its opening quote), and whether it
 /// holds an escape.
@@ -84,43 +84,60 @@ fn string_text(text: &str, start: usize, end: usize, escaped: bool) -> Cow<'_, s
 }
 
 /// The tokens of a JSON pointer (RFC 6901), unescaped.
-fn tokens(pointer: &str) -> Vec<String> {
+fn tokens(pointer: &str) -> Vec<Cow<'_, str>> {
     pointer
         .split('/')
         .skip(1)
-        .map(|it| it.replace("~1", "/").replace("~0", "~"))
+        .map(|it| {
+            if it.contains('~') {
+                Cow::Owned(it.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(it)
+            }
+        })
         .collect()
 }
+
+/// A pointer to find: its tokens, and its place in the caller's list.
+type Target<'p> = (Vec<Cow<'p, str>>, usize);
 
 /// For each pointer, the byte offset where its value starts in `text`, or where its closest
 /// existing ancestor starts when the value is not there (a missing property). One walk of the
 /// text serves every pointer, and it enters only the containers on the way to one of them.
 pub(crate) fn starts(text: &str, pointers: &[&str]) -> Vec<usize> {
-    let targets: Vec<(Vec<String>, usize)> = pointers
+    let targets: Vec<Target<'_>> = pointers
         .iter()
         .enumerate()
         .map(|(i, pointer)| (tokens(pointer), i))
         .collect();
     let mut out = vec![0; pointers.len()];
-    let all: Vec<&(Vec<String>, usize)> = targets.iter().collect();
+    let all: Vec<&Target<'_>> = targets.iter().collect();
     let b = text.as_bytes();
-    walk(text, skip_space(b, 0), 0, &all, &mut out);
+    walk(text, skip_space(b, 0), 0, all, &mut out);
     out
 }
 
-/// Records `i` for every target (all of which lead through this value), then follows the
-/// ones that go deeper.
-fn walk(text: &str, i: usize, depth: usize, targets: &[&(Vec<String>, usize)], out: &mut [usize]) {
-    let mut deeper: BTreeMap<&str, Vec<&(Vec<String>, usize)>> = BTreeMap::new();
-    for target in targets {
+/// Records `i` for every target (all of which lead through the value that starts there),
+/// then follows the ones that go deeper.
+fn walk(text: &str, i: usize, depth: usize, targets: Vec<&Target<'_>>, out: &mut [usize]) {
+    for target in &targets {
         out[target.1] = i;
-        if let Some(token) = target.0.get(depth) {
-            deeper.entry(token).or_default().push(target);
-        }
     }
+    // The targets below this value, ordered by their next token so that the ones under each
+    // member are a range.
+    let mut deeper: Vec<&Target<'_>> = targets
+        .into_iter()
+        .filter(|it| it.0.len() > depth)
+        .collect();
     if deeper.is_empty() {
         return;
     }
+    deeper.sort_by(|a, b| a.0[depth].cmp(&b.0[depth]));
+    let below = |token: &str| {
+        let from = deeper.partition_point(|it| it.0[depth].as_ref() < token);
+        let to = from + deeper[from..].partition_point(|it| it.0[depth].as_ref() == token);
+        &deeper[from..to]
+    };
     let b = text.as_bytes();
     let (open, close) = match b.get(i) {
         Some(b'{') => (b'{', b'}'),
@@ -129,6 +146,7 @@ fn walk(text: &str, i: usize, depth: usize, targets: &[&(Vec<String>, usize)], o
     };
     let mut j = skip_space(b, i + 1);
     let mut index = 0usize;
+    let mut digits = String::new();
     while let Some(c) = b.get(j) {
         if *c == close {
             return;
@@ -139,14 +157,16 @@ fn walk(text: &str, i: usize, depth: usize, targets: &[&(Vec<String>, usize)], o
             j = skip_space(b, end);
             // The `:` after the key.
             j = skip_space(b, j + 1);
-            deeper.get(key.as_ref())
+            below(&key)
         } else {
-            let found = deeper.get(index.to_string().as_str());
+            use std::fmt::Write as _;
+            digits.clear();
+            let _ = write!(digits, "{index}");
             index += 1;
-            found
+            below(&digits)
         };
-        if let Some(sub) = found {
-            walk(text, j, depth + 1, sub, out);
+        if !found.is_empty() {
+            walk(text, j, depth + 1, found.to_vec(), out);
         }
         // Always move on, even past a byte that starts no value (only in text that is not JSON).
         j = skip_space(b, skip_value(b, j).max(j + 1));

@@ -330,10 +330,12 @@ impl<'a> Lines<'a> {
         let start = self.line_start(line);
         let bytes = self.bytes;
         let end = offset.min(bytes.len());
-        let column = String::from_utf8_lossy(&bytes[start.min(end)..end])
-            .chars()
-            .count()
-            + 1;
+        let before = &bytes[start.min(end)..end];
+        let characters = match std::str::from_utf8(before) {
+            Ok(before) => before.chars().count(),
+            Err(_) => String::from_utf8_lossy(before).chars().count(),
+        };
+        let column = characters + 1;
         Position { line, column }
     }
 

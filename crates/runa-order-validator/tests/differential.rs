@@ -389,6 +389,95 @@ fn the_excluded_a_labels_still_differ() {
     assert!(reference.is_valid(&value));
 }
 
+/// Every `pattern` of the spec (which the generator may turn into a byte loop instead of a
+/// regex) gives the reference's verdict on strings near a matching one: every string of up to
+/// two characters from an alphabet around the pattern's classes, and every one-character
+/// substitution, insertion and deletion of a generated matching string.
+#[test]
+fn every_pattern_agrees_with_the_reference_near_its_matches() {
+    let spec = Spec::load();
+    let mut generator = Generator::new(&spec);
+    let mut rng = StdRng::seed_from_u64(DEFAULT_SEED);
+    let alphabet: Vec<char> = "-./09:@AHIJKLOPRSTUVZ[_`az{ é\n".chars().collect();
+    let mut tested = BTreeMap::new();
+    for kind in Kind::ALL {
+        let payload = generator.payload(kind.name(), &mut rng, Mode::Sweep(0));
+        for site in &payload.sites {
+            let Some(pattern) = site.nodes.iter().find_map(|node| {
+                spec.doc
+                    .pointer(node)?
+                    .get("pattern")?
+                    .as_str()
+                    .map(str::to_owned)
+            }) else {
+                continue;
+            };
+            if tested.contains_key(&pattern) {
+                continue;
+            }
+            let at = generate::pointer(&site.path);
+            let Some(Value::String(matching)) = payload.value.pointer(&at).cloned() else {
+                continue;
+            };
+            let reference = compare::reference_for(&spec.doc, kind.name());
+            let mut candidates: Vec<String> = vec![String::new()];
+            for a in &alphabet {
+                candidates.push(a.to_string());
+                for b in &alphabet {
+                    candidates.push(format!("{a}{b}"));
+                }
+            }
+            let chars: Vec<char> = matching.chars().collect();
+            for i in 0..=chars.len() {
+                let (before, after) = chars.split_at(i);
+                let before: String = before.iter().collect();
+                candidates.push(format!(
+                    "{before}{}",
+                    after.iter().skip(1).collect::<String>()
+                ));
+                for c in &alphabet {
+                    let after: String = after.iter().collect();
+                    candidates.push(format!("{before}{c}{after}"));
+                    if !after.is_empty() {
+                        candidates.push(format!(
+                            "{before}{c}{}",
+                            &after[after.chars().next().map_or(0, char::len_utf8)..]
+                        ));
+                    }
+                }
+            }
+            let mut accepted = 0;
+            for candidate in &candidates {
+                let mut value = payload.value.clone();
+                *value.pointer_mut(&at).expect("the site exists") =
+                    Value::String(candidate.clone());
+                let verdict = compare(*kind, &reference, &value, false);
+                assert!(
+                    verdict.problems.is_empty(),
+                    "{pattern} at {at} of {}, {candidate:?}: {}",
+                    kind.name(),
+                    verdict.problems.join("; ")
+                );
+                accepted += usize::from(verdict.ours.is_ok());
+            }
+            tested.insert(pattern, (candidates.len(), accepted));
+        }
+    }
+    println!("patterns checked (candidates, accepted): {tested:?}");
+    let spec_patterns = spec.doc.to_string().matches("\"pattern\":").count();
+    assert!(
+        tested.len() >= 4 && tested.len() <= spec_patterns,
+        "{tested:?}"
+    );
+    // Each pattern met both verdicts.
+    for (pattern, (candidates, accepted)) in &tested {
+        assert!(
+            *accepted > 0 && accepted < candidates,
+            "{pattern}: {accepted} of {candidates}"
+        );
+    }
+}
+
 /// A seed gives the same payloads and mutants every time, so a failing seed can be replayed.
 #[test]
 fn a_seed_replays_the_same_payloads() {

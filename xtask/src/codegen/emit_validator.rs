@@ -101,10 +101,21 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         .collect();
     let count = names.len();
     let pattern_statics = patterns.iter().map(|(pattern, ident)| {
+        let doc = format!("Matches `{pattern}`.");
+        let body = super::pattern::matcher(pattern).unwrap_or_else(|| {
+            quote! {
+                static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
+                    ::regex::Regex::new(#pattern).expect("the generator checked this pattern")
+                });
+                PATTERN.is_match(s)
+            }
+        });
         quote! {
-            static #ident: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-                ::regex::Regex::new(#pattern).expect("the generator checked this pattern")
-            });
+            #[doc = #doc]
+            #[allow(clippy::manual_is_ascii_check)]
+            fn #ident(s: &str) -> bool {
+                #body
+            }
         }
     });
 
@@ -201,8 +212,9 @@ struct Callee {
     /// True when the schema accepts every value, so no call is needed.
     trivial: bool,
     /// True when the collecting function costs no more than the fast one on a valid value
-    /// (an array, whose collector checks each item with the item's fast function), so a parent
-    /// collecting errors calls it directly instead of walking the array twice.
+    /// (an array, whose collector checks each item with the item's fast function, or an object
+    /// or `allOf` that holds one), so a parent collecting errors calls it directly instead of
+    /// walking the array twice.
     direct: bool,
 }
 
@@ -213,7 +225,7 @@ struct Emitter<'a> {
     nodes: Vec<(&'a Schema, Callee, Parts)>,
     /// Schema location to position in `nodes`.
     index: BTreeMap<String, usize>,
-    /// Pattern source to the name of its static.
+    /// Pattern source to the name of its matching function.
     patterns: BTreeMap<String, Ident>,
     /// Per definition, the number of nested nodes named so far.
     counters: BTreeMap<String, usize>,
@@ -238,7 +250,7 @@ impl<'a> Emitter<'a> {
         let n = self.patterns.len();
         self.patterns
             .entry(pattern.to_owned())
-            .or_insert_with(|| format_ident!("PATTERN_{n}"))
+            .or_insert_with(|| format_ident!("pattern_{n}"))
             .clone()
     }
 
@@ -296,6 +308,12 @@ impl<'a> Emitter<'a> {
             any_of,
             one_of,
         };
+        // A collecting function that calls an array's collector directly costs no more than
+        // the fast function on a valid value, so its parents may call it directly too.
+        let direct = parts.items.is_some()
+            || parts.properties.iter().any(|it| it.1.direct)
+            || parts.all_of.iter().any(|it| it.direct)
+            || parts.additional.as_ref().is_some_and(|it| it.direct);
         let v = format_ident!("v_{name}");
         let e = format_ident!("e_{name}");
         let seed = format_ident!("S_{name}");
@@ -331,7 +349,7 @@ impl<'a> Emitter<'a> {
             s: seed,
             label,
             trivial: false,
-            direct: parts.items.is_some(),
+            direct,
         };
         self.index.insert(schema.location.clone(), self.nodes.len());
         self.nodes.push((schema, callee.clone(), parts));
@@ -350,6 +368,7 @@ impl<'a> Emitter<'a> {
             out.extend(match mode {
                 Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { if !#v(value) { return false; } },
+                Mode::Collect if branch.direct => quote! { #e(value, cx); },
                 Mode::Collect => quote! { if !#v(value) { #e(value, cx); } },
             });
         }
@@ -497,7 +516,7 @@ impl<'a> Emitter<'a> {
                 &shown,
             );
             let fail = fail(mode, keyword("pattern"), &format!("{loc}/pattern"), message);
-            out.extend(quote! { if !#ident.is_match(#s) { #fail } });
+            out.extend(quote! { if !#ident(#s) { #fail } });
         }
         if let Some(format) = rules.format {
             let (check, what) = match format {
