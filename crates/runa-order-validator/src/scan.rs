@@ -1,4 +1,4 @@
-//! Byte scans of JSON text that serde_json has already accepted: where the values at given pointers start, and whether an object repeats a key.
+//! A byte scan of JSON text that serde_json has already accepted, to find where the values at given pointers start.
 //!
 //! serde_json decides what is JSON; these scans only walk text it parsed, so they look at
 //! structure (quotes, escapes, brackets, separators) and never at the meaning of a scalar.
@@ -12,15 +12,16 @@ use std::borrow::Cow;
 fn skip_string(b: &[u8], i: usize) -> (usize, bool) {
     let mut j = i + 1;
     let mut escaped = false;
-    while let Some(c) = b.get(j) {
-        match c {
-            b'"' => return (j + 1, escaped),
-            b'\\' => {
-                escaped = true;
-                j += 2;
-            }
-            _ => j += 1,
+    while let Some(rest) = b.get(j..) {
+        let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+            break;
+        };
+        j += k;
+        if b[j] == b'"' {
+            return (j + 1, escaped);
         }
+        escaped = true;
+        j += 2;
     }
     (b.len(), escaped)
 }
@@ -177,64 +178,6 @@ fn walk(text: &str, i: usize, depth: usize, targets: Vec<&Target<'_>>, out: &mut
     }
 }
 
-/// The first object, in document order of its end, that repeats a key. The keys are compared
-/// after unescaping, as serde_json would store them.
-pub(crate) fn has_duplicate_key(text: &str) -> bool {
-    let b = text.as_bytes();
-    // The keys of the open objects, innermost last, and where each object's keys begin (or
-    // `None` for an array).
-    let mut keys: Vec<Cow<'_, str>> = Vec::new();
-    let mut frames: Vec<Option<usize>> = Vec::new();
-    let mut expect_key = false;
-    let mut i = 0;
-    while let Some(c) = b.get(i) {
-        match c {
-            b'"' => {
-                let (end, escaped) = skip_string(b, i);
-                if expect_key {
-                    keys.push(string_text(text, i, end, escaped));
-                    expect_key = false;
-                }
-                i = end;
-                continue;
-            }
-            b'{' => {
-                frames.push(Some(keys.len()));
-                expect_key = true;
-            }
-            b'[' => {
-                frames.push(None);
-                expect_key = false;
-            }
-            b'}' | b']' => {
-                if let Some(Some(first)) = frames.pop() {
-                    if repeats(&mut keys[first..]) {
-                        return true;
-                    }
-                    keys.truncate(first);
-                }
-                expect_key = false;
-            }
-            b',' => expect_key = matches!(frames.last(), Some(Some(_))),
-            _ => {}
-        }
-        i += 1;
-    }
-    false
-}
-
-/// True when two of the keys are equal; may reorder them.
-fn repeats(keys: &mut [Cow<'_, str>]) -> bool {
-    if keys.len() <= 16 {
-        keys.iter()
-            .enumerate()
-            .any(|(i, key)| keys[i + 1..].contains(key))
-    } else {
-        keys.sort_unstable();
-        keys.windows(2).any(|pair| pair[0] == pair[1])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,23 +207,6 @@ mod tests {
     }
 
     #[test]
-    fn repeated_keys_are_found_after_unescaping() {
-        assert!(!has_duplicate_key(
-            "{\"a\": {\"a\": [\"a\", \"a\"]}, \"b\": 1}"
-        ));
-        assert!(has_duplicate_key(
-            "[{\"a\": 1}, {\"b\": {\"c\": 1, \"c\": 2}}]"
-        ));
-        assert!(has_duplicate_key("{\"a\": 1, \"\\u0061\": 2}"));
-        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
-        assert!(!has_duplicate_key(&format!("{{{}}}", many.join(","))));
-        assert!(has_duplicate_key(&format!(
-            "{{{}, \"k7\": 0}}",
-            many.join(",")
-        )));
-    }
-
-    #[test]
     fn broken_text_gives_an_answer_not_a_panic() {
         for text in [
             "",
@@ -292,7 +218,6 @@ mod tests {
             "}}]]",
             "{\"a\" 1}",
         ] {
-            let _ = has_duplicate_key(text);
             let _ = starts(text, &["/a", "/0/b", ""]);
         }
     }

@@ -2,9 +2,9 @@
 //!
 //! serde_json does the parsing, so what is JSON here is exactly what is JSON everywhere else
 //! in the workspace, with its recursion limit (no stack overflow on deep nesting), its UTF-8
-//! checks and its refusal of numbers that do not fit an `f64`. Text it accepts is scanned
-//! once for repeated keys (`scan::has_duplicate_key`), and positions are found afterwards,
-//! only for the pointers that errors name (`scan::starts`).
+//! checks and its refusal of numbers that do not fit an `f64`; repeated keys, which
+//! serde_json's own `Value` would merge, are refused while the value is built. Positions are
+//! found afterwards, only for the pointers that errors name (`scan::starts`).
 //!
 //! Text it refuses is read a second time through a reader that counts the bytes serde_json
 //! has taken; when a key starts, that count (give or take the one byte serde_json looks
@@ -66,8 +66,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Document<'_>, Box<ValidationError>> 
     // A UTF-8 byte order mark is not JSON, but editors write it; it takes no column.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes)
-        && let Ok(value) = serde_json::from_str::<Value>(text)
-        && !scan::has_duplicate_key(text)
+        && let Ok(value) = read_strict(text)
     {
         return Ok(Document {
             value,
@@ -76,6 +75,82 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Document<'_>, Box<ValidationError>> 
         });
     }
     Err(explain(bytes))
+}
+
+/// serde_json's `Value`, except that a repeated key is an error (serde_json keeps the last).
+fn read_strict(text: &str) -> serde_json::Result<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Strict.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Reads one value, refusing repeated keys; `explain` says where they are.
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(Strict)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Strict)?;
+            if members.insert(key, value).is_some() {
+                return Err(de::Error::custom("duplicate key"));
+            }
+        }
+        Ok(Value::Object(members))
+    }
 }
 
 /// The located error of text that is not one JSON document without repeated keys.
