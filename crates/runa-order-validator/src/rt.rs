@@ -58,10 +58,20 @@ impl<'v> Cx<'v> {
 
     /// The JSON pointer of the current value.
     fn pointer(&self) -> String {
-        let mut out = String::new();
+        use std::fmt::Write as _;
+        let capacity = self
+            .path
+            .iter()
+            .map(|step| match step {
+                Step::Key(key) => key.len() + 1,
+                Step::Index(_) => 4,
+            })
+            .sum();
+        let mut out = String::with_capacity(capacity);
         for step in &self.path {
             out.push('/');
             match step {
+                Step::Key(key) if !key.contains(['~', '/']) => out.push_str(key),
                 Step::Key(key) => {
                     for c in key.chars() {
                         match c {
@@ -71,7 +81,9 @@ impl<'v> Cx<'v> {
                         }
                     }
                 }
-                Step::Index(i) => out.push_str(&i.to_string()),
+                Step::Index(i) => {
+                    let _ = write!(out, "{i}");
+                }
             }
         }
         out
