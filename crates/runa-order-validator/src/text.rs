@@ -13,11 +13,11 @@
 use std::{cell::Cell, collections::HashMap, fmt, io};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::{
     error::{Position, ValidationError},
-    scan,
+    scan, stream,
 };
 
 /// A parsed document, and what it takes to locate values in it.
@@ -80,77 +80,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Document<'_>, Box<ValidationError>> 
 /// serde_json's `Value`, except that a repeated key is an error (serde_json keeps the last).
 fn read_strict(text: &str) -> serde_json::Result<Value> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = Strict.deserialize(&mut de)?;
+    let value = stream::Strict.deserialize(&mut de)?;
     de.end()?;
     Ok(value)
-}
-
-/// Reads one value, refusing repeated keys; `explain` says where they are.
-struct Strict;
-
-impl<'de> DeserializeSeed<'de> for Strict {
-    type Value = Value;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Strict {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number out of range"))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(Strict)? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(Strict)?;
-            if members.insert(key, value).is_some() {
-                return Err(de::Error::custom("duplicate key"));
-            }
-        }
-        Ok(Value::Object(members))
-    }
 }
 
 /// The located error of text that is not one JSON document without repeated keys.
@@ -251,77 +183,63 @@ impl State<'_> {
     }
 }
 
-/// Reads one value at `pointer`.
+/// Reads one value at `pointer`, only to find where the text stops being one JSON document
+/// without repeated keys; it builds nothing.
 struct Node<'s, 'a> {
     state: &'s State<'a>,
     pointer: String,
 }
 
 impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
-    type Value = Value;
+    type Value = ();
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Node<'_, '_> {
-    type Value = Value;
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    // serde_json has checked a scalar (UTF-8, escapes, the range of a number) before it
+    // hands it over; there is nothing more to check.
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number out of range"))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        loop {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        for index in 0.. {
             let child = Node {
                 state: self.state,
-                pointer: format!("{}/{}", self.pointer, items.len()),
+                pointer: format!("{}/{index}", self.pointer),
             };
-            match seq.next_element_seed(child)? {
-                Some(item) => items.push(item),
-                None => return Ok(Value::Array(items)),
+            if seq.next_element_seed(child)?.is_none() {
+                break;
             }
         }
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut key_starts: HashMap<String, usize> = HashMap::new();
         while let Some((key, key_start)) = map.next_key_seed(Key { state: self.state })? {
             if let Some(first_start) = key_starts.get(&key) {
@@ -339,11 +257,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 state: self.state,
                 pointer: format!("{}/{}", self.pointer, escape(&key)),
             };
-            let value = map.next_value_seed(child)?;
-            key_starts.insert(key.clone(), key_start);
-            members.insert(key, value);
+            map.next_value_seed(child)?;
+            key_starts.insert(key, key_start);
         }
-        Ok(Value::Object(members))
+        Ok(())
     }
 }
 
