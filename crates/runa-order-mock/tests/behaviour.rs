@@ -29,6 +29,12 @@ async fn start() -> MockServer {
     .unwrap()
 }
 
+/// Every answer the mock sent so far validates against the spec.
+fn assert_answers_follow_the_spec(mock: &MockServer) {
+    let violations = mock.spec_violations();
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
 fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -136,11 +142,7 @@ async fn authentication_versions_and_headers() {
         .unwrap();
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["X-Api-Version"], "2024-02-05");
-    assert!(
-        mock.spec_violations().is_empty(),
-        "{:?}",
-        mock.spec_violations()
-    );
+    assert_answers_follow_the_spec(&mock);
 }
 
 #[tokio::test]
@@ -160,11 +162,7 @@ async fn a_body_of_the_wrong_type_gets_422_with_the_location() {
         answer["details"][0]["location"],
         json!(["items", "1", "face_value"])
     );
-    assert!(
-        mock.spec_violations().is_empty(),
-        "{:?}",
-        mock.spec_violations()
-    );
+    assert_answers_follow_the_spec(&mock);
 }
 
 #[tokio::test]
@@ -195,11 +193,7 @@ async fn a_body_the_spec_refuses_gets_422_with_every_location() {
         "{answer}"
     );
     assert_eq!(mock.order_count(), 0);
-    assert!(
-        mock.spec_violations().is_empty(),
-        "{:?}",
-        mock.spec_violations()
-    );
+    assert_answers_follow_the_spec(&mock);
 }
 
 #[tokio::test]
@@ -243,11 +237,7 @@ async fn the_same_key_and_body_replays_and_another_body_is_refused() {
     )
     .await;
     assert_eq!(status, 500, "the recorded 500 is replayed");
-    assert!(
-        mock.spec_violations().is_empty(),
-        "{:?}",
-        mock.spec_violations()
-    );
+    assert_answers_follow_the_spec(&mock);
 }
 
 #[tokio::test]
@@ -360,11 +350,7 @@ async fn pagination_parameters_are_checked() {
         answer,
         json!({"items": [], "pagination": {"cursors": {}, "page": {"limit": 100}}})
     );
-    assert!(
-        mock.spec_violations().is_empty(),
-        "{:?}",
-        mock.spec_violations()
-    );
+    assert_answers_follow_the_spec(&mock);
 }
 
 #[tokio::test]
