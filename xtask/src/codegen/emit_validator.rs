@@ -778,20 +778,7 @@ impl<'a> Emitter<'a> {
     /// constrains strings is checked on the `&str`; any other schema gets the name as a value.
     fn property_names(&mut self, names: &'a Schema, mode: Mode, loc: &str) -> TokenStream {
         let names_loc = format!("{loc}/propertyNames");
-        let string_only = names.reference.is_none()
-            && names
-                .types
-                .as_ref()
-                .is_none_or(|it| it.contains(&JsonType::String))
-            && names.const_value.is_none()
-            && names.all_of.is_empty()
-            && names.any_of.is_empty()
-            && names.one_of.is_empty()
-            && names
-                .enum_values
-                .as_ref()
-                .is_none_or(|values| values.iter().all(|it| matches!(it, Literal::String(_))));
-        if string_only {
+        if only_strings(names) {
             return self.string_checks(
                 names,
                 mode,
@@ -1912,21 +1899,29 @@ fn has_own_assertions(schema: &Schema) -> bool {
 
 /// True when `propertyNames`, if any, only constrains strings (so it can be checked on the key).
 fn names_are_strings(schema: &Schema) -> bool {
-    schema.object.property_names.as_deref().is_none_or(|names| {
-        names.reference.is_none()
-            && names
-                .types
-                .as_ref()
-                .is_none_or(|it| it.contains(&JsonType::String))
-            && names.const_value.is_none()
-            && names.all_of.is_empty()
-            && names.any_of.is_empty()
-            && names.one_of.is_empty()
-            && names
-                .enum_values
-                .as_ref()
-                .is_none_or(|values| values.iter().all(|it| matches!(it, Literal::String(_))))
-    })
+    schema
+        .object
+        .property_names
+        .as_deref()
+        .is_none_or(only_strings)
+}
+
+/// True when `schema` allows strings and its keywords all apply to a string as such (no
+/// `$ref`, `const` or combinator, an `enum` of strings only), so it can be checked on a `&str`.
+fn only_strings(schema: &Schema) -> bool {
+    schema.reference.is_none()
+        && schema
+            .types
+            .as_ref()
+            .is_none_or(|it| it.contains(&JsonType::String))
+        && schema.const_value.is_none()
+        && schema.all_of.is_empty()
+        && schema.any_of.is_empty()
+        && schema.one_of.is_empty()
+        && schema
+            .enum_values
+            .as_ref()
+            .is_none_or(|values| values.iter().all(|it| matches!(it, Literal::String(_))))
 }
 
 /// Every member name the parts declare or require, in order of first appearance.
