@@ -14,8 +14,8 @@ use runa_order_types::{
 };
 
 use crate::{
-    API_VERSION, CreateError, Error, ExecutionMode, ListOrdersParams,
-    error::redact_emails,
+    API_VERSION, CreateError, Error, ExecutionMode, ListOrdersParams, decode,
+    error::{Trace, redact_emails},
     operations::{create_order, estimate_order_price, get_list_of_orders, get_single_order},
     retry::{
         Clock, KeySource, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper, UuidKeys,
@@ -77,7 +77,12 @@ struct Shared {
     jitter: Mutex<StdRng>,
     validate_requests: bool,
     validate_responses: bool,
+    max_response_bytes: u64,
 }
+
+/// The default of [`ClientBuilder::max_response_bytes`]: 8 MiB. The largest documented
+/// answer, an order of 200 items, is a few hundred kilobytes.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,6 +94,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.shared.retry)
             .field("validate_requests", &self.shared.validate_requests)
             .field("validate_responses", &self.shared.validate_responses)
+            .field("max_response_bytes", &self.shared.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +113,7 @@ pub struct ClientBuilder {
     jitter_seed: Option<u64>,
     validate_requests: Option<bool>,
     validate_responses: bool,
+    max_response_bytes: Option<u64>,
     http: Option<reqwest::Client>,
 }
 
@@ -191,6 +198,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads, in bytes ([`DEFAULT_MAX_RESPONSE_BYTES`],
+    /// 8 MiB, by default). The limit holds while the body streams in: an answer whose
+    /// `Content-Length` is larger is refused before its body is read, and one without stops
+    /// being read at the limit. Either is an [`Error::ResponseTooLarge`] that names the limit.
+    /// At least 1.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// A reqwest client to send with, for proxies or custom TLS; its own timeouts also apply.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -228,6 +245,14 @@ impl ClientBuilder {
         if self.retry.max_attempts == 0 {
             return Err(BuildError("max_attempts must be at least 1".to_owned()));
         }
+        let max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes == 0 {
+            return Err(BuildError(
+                "max_response_bytes must be at least 1".to_owned(),
+            ));
+        }
         let jitter = match self.jitter_seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_rng(&mut rand::rng()),
@@ -245,6 +270,7 @@ impl ClientBuilder {
                 jitter: Mutex::new(jitter),
                 validate_requests: self.validate_requests.unwrap_or(true),
                 validate_responses: self.validate_responses,
+                max_response_bytes,
             }),
             timeouts: self.timeouts,
         })
@@ -383,28 +409,24 @@ impl Client {
             .idempotency_key
             .clone()
             .unwrap_or_else(|| self.new_idempotency_key());
-        let fail = |error, attempts| CreateError {
-            error,
-            idempotency_key: idempotency_key.clone(),
-            attempts,
-        };
+        let refuse = |error| CreateError::unsent(error, idempotency_key.clone());
         let mut request = create_order::request(
             order,
             &self.shared.api_version,
             &idempotency_key,
             options.mode,
         )
-        .map_err(|err| fail(err, 0))?;
+        .map_err(refuse)?;
         for (name, value) in &options.extra_headers {
-            request
-                .extra_header(name, value)
-                .map_err(|err| fail(err, 0))?;
+            request.extra_header(name, value).map_err(refuse)?;
         }
         let timeouts = Timeouts {
             attempt: options.timeout.unwrap_or(self.timeouts.attempt),
             deadline: options.deadline.unwrap_or(self.timeouts.deadline),
         };
-        let (outcome, attempts) = self.execute(&request, timeouts, create_order::decode).await;
+        let (outcome, trace) = self
+            .execute(&request, timeouts, create_order::decode, Keep::Answers)
+            .await;
         match outcome {
             Ok(success) => Ok(CreateResponse {
                 created: match success {
@@ -412,9 +434,10 @@ impl Client {
                     create_order::Success::AsyncAcceptedOrder(it) => Created::Accepted(it),
                 },
                 idempotency_key,
-                attempts,
+                attempts: trace.attempts,
             }),
-            Err(err) => Err(fail(err, attempts)),
+            Err(err) if trace.attempts == 0 => Err(refuse(err)),
+            Err(err) => Err(CreateError::sent(err, idempotency_key, trace)),
         }
     }
 
@@ -422,18 +445,28 @@ impl Client {
     /// incomplete one while it is `PROCESSING`.
     pub async fn get_order(&self, id: &str) -> Result<GetSingleOrderResponse, Error> {
         let request = get_single_order::request(id, &self.shared.api_version)?;
-        self.execute(&request, self.timeouts, get_single_order::decode)
-            .await
-            .0
+        self.execute(
+            &request,
+            self.timeouts,
+            get_single_order::decode,
+            Keep::Nothing,
+        )
+        .await
+        .0
     }
 
     /// One page of orders. Follow `pagination.cursors.after` for the next page, or use
     /// [`Client::list_all_orders`].
     pub async fn list_orders(&self, params: &ListOrdersParams) -> Result<OrderList, Error> {
         let request = get_list_of_orders::request(&self.shared.api_version, params)?;
-        self.execute(&request, self.timeouts, get_list_of_orders::decode)
-            .await
-            .0
+        self.execute(
+            &request,
+            self.timeouts,
+            get_list_of_orders::decode,
+            Keep::Nothing,
+        )
+        .await
+        .0
     }
 
     /// The estimated price of an order, without placing it.
@@ -442,20 +475,34 @@ impl Client {
         estimate: &OrderPriceRequest,
     ) -> Result<OrderPriceResponse, Error> {
         let request = estimate_order_price::request(estimate, &self.shared.api_version)?;
-        self.execute(&request, self.timeouts, estimate_order_price::decode)
-            .await
-            .0
+        self.execute(
+            &request,
+            self.timeouts,
+            estimate_order_price::decode,
+            Keep::Nothing,
+        )
+        .await
+        .0
     }
 
     /// Sends `request` until it succeeds, fails for good, runs out of attempts or out of time.
-    /// Returns the outcome and the number of requests sent.
-    pub(crate) async fn execute<T>(
+    /// Returns the outcome and what the attempts left behind (with `Keep::Answers`, the last
+    /// body and order ID of a failed answer).
+    ///
+    /// Each attempt has one time limit (its timeout, cut to what is left of the deadline) for
+    /// sending, reading the answer, and decoding and checking it. Decoding is CPU work that
+    /// grows with the body, so it runs on tokio's blocking threads, where it cannot hold up
+    /// the runtime; when the limit passes first, the attempt ends with `Error::Timeout` and
+    /// the decoding finishes in the background, its result dropped.
+    pub(crate) async fn execute<T: Send + 'static>(
         &self,
         request: &Request,
         timeouts: Timeouts,
         decode: fn(&RawResponse, bool) -> Result<T, Error>,
-    ) -> (Result<T, Error>, u32) {
+        keep: Keep,
+    ) -> (Result<T, Error>, Trace) {
         let shared = &*self.shared;
+        let mut trace = Trace::default();
         if shared.validate_requests
             && let Some(body) = &request.body
             && let Err(problems) = validation::check_request(body.definition, &body.json)
@@ -467,35 +514,41 @@ impl Client {
                     body.definition,
                     redact_emails(&reasons.join("; "))
                 ))),
-                0,
+                trace,
             );
         }
         let target = Target {
             http: &shared.http,
             base_url: &shared.base_url,
             api_key: &shared.api_key,
+            max_response_bytes: shared.max_response_bytes,
         };
         let start = shared.clock.now();
-        let mut attempt = 0;
         loop {
-            attempt += 1;
+            trace.attempts += 1;
             let limit =
                 timeouts
                     .attempt
                     .min(remaining(timeouts.deadline, start, shared.clock.now()));
-            let (outcome, asked) = match transport::send(&target, request, limit).await {
-                Ok(response) => (
-                    decode(&response, shared.validate_responses),
-                    response.retry_after(),
-                ),
-                Err(err) => (Err(err), None),
+            let (err, received) = match self.attempt(&target, request, limit, decode).await {
+                Ok(value) => return (Ok(value), trace),
+                Err(it) => it,
             };
-            let err = match outcome {
-                Ok(value) => return (Ok(value), attempt),
-                Err(err) => err,
+            trace.may_have_been_processed |= err.may_have_been_processed();
+            let asked = match &received {
+                Received::Whole(response) => response.retry_after(),
+                _ => None,
             };
-            if !err.is_retryable() || attempt >= shared.retry.max_attempts {
-                return (Err(err), attempt);
+            if keep == Keep::Answers
+                && let Some(body) = received.into_body()
+            {
+                if let Some(id) = decode::order_id(&body) {
+                    trace.order_id = Some(id);
+                }
+                trace.last_body = Some(body);
+            }
+            if !err.is_retryable() || trace.attempts >= shared.retry.max_attempts {
+                return (Err(err), trace);
             }
             let asked = asked.or_else(|| {
                 matches!(err, Error::RateLimited(_)).then_some(shared.retry.rate_limit_delay)
@@ -505,14 +558,89 @@ impl Client {
                 .lock()
                 .unwrap_or_else(|it| it.into_inner())
                 .random::<f64>();
-            let wait = shared.retry.wait(attempt, fraction, asked);
+            let wait = shared.retry.wait(trace.attempts, fraction, asked);
             // A retry that cannot start before the deadline is not made.
             if wait >= remaining(timeouts.deadline, start, shared.clock.now()) {
-                return (Err(err), attempt);
+                return (Err(err), trace);
             }
             shared.sleeper.sleep(wait).await;
         }
     }
+
+    /// One attempt within `limit`: the exchange, then decoding on a blocking thread. A
+    /// failure comes with what arrived of the answer.
+    async fn attempt<T: Send + 'static>(
+        &self,
+        target: &Target<'_>,
+        request: &Request,
+        limit: Duration,
+        decode: fn(&RawResponse, bool) -> Result<T, Error>,
+    ) -> Result<T, (Error, Received)> {
+        let deadline = transport::deadline_after(limit);
+        let response = match transport::send(target, request, deadline, limit).await {
+            Ok(it) => Arc::new(it),
+            Err(failure) => {
+                let received = match failure.partial {
+                    Some((_, body)) => Received::Partial(body),
+                    None => Received::Nothing,
+                };
+                return Err((failure.error, received));
+            }
+        };
+        let validate = self.shared.validate_responses;
+        let job = tokio::task::spawn_blocking({
+            let response = Arc::clone(&response);
+            move || decode(&response, validate)
+        });
+        let err = match tokio::time::timeout_at(deadline, job).await {
+            Ok(Ok(Ok(value))) => return Ok(value),
+            Ok(Ok(Err(err))) => err,
+            // The decoders do not panic on any answer (the fuzz test holds them to it); if one
+            // did, the panic goes on as it would have without the blocking thread.
+            Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Ok(Err(join)) => Error::refused(format!(
+                "`{}`: decoding the answer was cancelled: {join}",
+                request.operation
+            )),
+            Err(_) => Error::Timeout { after: limit },
+        };
+        Err((err, Received::Whole(response)))
+    }
+}
+
+/// What arrived of the answer to a failed attempt.
+#[derive(Debug)]
+enum Received {
+    /// No answer.
+    Nothing,
+    /// The start of an answer whose body was cut short, too large or too slow.
+    Partial(Vec<u8>),
+    /// A whole answer (the decoding job may still hold a clone when it timed out).
+    Whole(Arc<RawResponse>),
+}
+
+impl Received {
+    fn into_body(self) -> Option<Vec<u8>> {
+        match self {
+            Received::Nothing => None,
+            Received::Partial(body) => Some(body),
+            // Copied only when a timed-out decoding job still holds the answer.
+            Received::Whole(response) => Some(
+                Arc::try_unwrap(response)
+                    .map(|it| it.body)
+                    .unwrap_or_else(|it| it.body.clone()),
+            ),
+        }
+    }
+}
+
+/// What [`Client::execute`] keeps of failed answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Nothing: the error says enough.
+    Nothing,
+    /// The last body and the order ID answers carried, for [`CreateError`].
+    Answers,
 }
 
 fn remaining(deadline: Duration, start: Instant, now: Instant) -> Duration {

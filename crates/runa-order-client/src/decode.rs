@@ -1,6 +1,8 @@
 //! Turns an answer into the documented body or the error it stands for; never panics on a bad answer.
 
-use serde::de::DeserializeOwned;
+use std::{borrow::Cow, fmt};
+
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use runa_order_types::{APIErrorResponse, RateExceededResponse, ValidationErrorResponse};
 
@@ -144,6 +146,123 @@ fn parse<T: DeserializeOwned>(
     Ok(value)
 }
 
+/// The longest order ID [`order_id`] accepts; a longer string is not an order ID.
+const MAX_ORDER_ID_BYTES: usize = 256;
+
+/// The order ID in `body`, read leniently: the first top-level string member `id` of a JSON
+/// object, found while reading the object member by member, so that it is found even when
+/// the rest of the body does not decode, breaks the spec, or is cut short. Takes time linear
+/// in the body and allocates only the ID (and keys with escapes).
+pub(crate) fn order_id(body: &[u8]) -> Option<String> {
+    let mut found = None;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // An error after the ID was seen (a missing field, a bad value, the end of a cut body)
+    // leaves `found` as it was.
+    let _ = TopLevelId(&mut found).deserialize(&mut deserializer);
+    found
+}
+
+/// Reads a JSON object and records its first string member `id` in the `Option`.
+struct TopLevelId<'a>(&'a mut Option<String>);
+
+impl<'de> DeserializeSeed<'de> for TopLevelId<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevelId<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "id" && self.0.is_none() {
+                if let StringOrOther(Some(id)) = map.next_value()?
+                    && !id.is_empty()
+                    && id.len() <= MAX_ORDER_ID_BYTES
+                {
+                    *self.0 = Some(id);
+                }
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    // Anything but an object has no order ID.
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A JSON string, or `None` for any other value (which is read and dropped).
+struct StringOrOther(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for StringOrOther {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StringOrOther;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, it: &str) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(Some(it.to_owned())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StringOrOther, A::Error> {
+                IgnoredAny.visit_map(map)?;
+                Ok(StringOrOther(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<StringOrOther, A::Error> {
+                IgnoredAny.visit_seq(seq)?;
+                Ok(StringOrOther(None))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<StringOrOther, E> {
+                Ok(StringOrOther(None))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
 /// The start of a body as text, with control characters escaped and e-mail addresses redacted.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -196,6 +315,44 @@ mod tests {
         }
         let err = failure::<APIErrorResponse>(&response(502, "<html>"), "APIErrorResponse", false);
         assert!(err.is_retryable(), "a 502 from a proxy may pass: {err:?}");
+    }
+
+    #[test]
+    fn the_order_id_is_read_from_bodies_that_do_not_decode() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (r#"{"id": "O-1", "status": "DONE"}"#, Some("O-1")),
+            (r#"{"status": "PROCESSING", "id": "O-2"}"#, Some("O-2")),
+            // Cut short after the ID, or before it.
+            (
+                r#"{"status": "PROCESSING", "id": "O-3", "crea"#,
+                Some("O-3"),
+            ),
+            (r#"{"status": "PROCESSING", "id": "O-"#, None),
+            // A broken value after the ID, a nested object before it, an escaped key.
+            (r#"{"id": "O-4", "total_price": 1e999}"#, Some("O-4")),
+            (r#"{"items": [{"id": "E-1"}], "id": "O-5"}"#, Some("O-5")),
+            // The first string `id` wins; a non-string `id` is no ID.
+            (r#"{"id": 7, "id": "O-6", "id": "O-7"}"#, Some("O-6")),
+            (r#"{"id": ""}"#, None),
+            (r#"{"order": {"id": "O-8"}}"#, None),
+            (r#"[{"id": "O-9"}]"#, None),
+            (r#""O-10""#, None),
+            ("", None),
+            ("<html>502</html>", None),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(order_id(body.as_bytes()).as_deref(), *expected, "{body}");
+        }
+        let long = format!(r#"{{"id": "{}"}}"#, "x".repeat(MAX_ORDER_ID_BYTES + 1));
+        assert_eq!(order_id(long.as_bytes()), None);
+        // Deep nesting before the ID is skipped without recursion, so it neither overflows
+        // the stack nor hides the ID.
+        let deep = format!(
+            r#"{{"a": {}1{}, "id": "O-11"}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(order_id(deep.as_bytes()).as_deref(), Some("O-11"));
     }
 
     #[test]

@@ -7,9 +7,10 @@ use crate::ApiErrorType;
 /// Everything a call to the API can fail with.
 ///
 /// [`Error::is_retryable`] says whether the same request may succeed later; the client has
-/// already retried those as far as its [`RetryPolicy`](crate::RetryPolicy) allows. Messages
-/// never contain the API key, and e-mail addresses in text that came from a response are
-/// replaced by `<email>`.
+/// already retried those as far as its [`RetryPolicy`](crate::RetryPolicy) allows. Whether an
+/// order may have been placed is a different question, answered by
+/// [`CreateError::order_may_exist`]. Messages never contain the API key, and e-mail addresses
+/// in text that came from a response are replaced by `<email>`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The API answered with an error body (`400`, `401`, `403`, `404`, `410`, `5xx`, …).
@@ -25,12 +26,18 @@ pub enum Error {
     /// reset, TLS failure, a connection dropped before the answer was complete.
     #[error("{0}")]
     Transport(TransportError),
-    /// No complete answer arrived in time: the attempt's timeout or the call's deadline passed.
+    /// No complete and checked answer in time: the attempt's timeout or the call's deadline
+    /// passed while the client connected, sent, read the answer, or decoded and checked it.
     #[error("no complete answer within {} ms", after.as_millis())]
     Timeout {
         /// How long the last attempt waited.
         after: Duration,
     },
+    /// The answer's body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); the
+    /// client stopped reading it at the limit.
+    #[error("{0}")]
+    ResponseTooLarge(ResponseTooLarge),
     /// The answer does not match the spec: an undocumented status, or a body that is not JSON
     /// or not of the documented type.
     #[error("{0}")]
@@ -44,9 +51,14 @@ pub enum Error {
 }
 
 impl Error {
-    /// True when sending the same request again (with the same idempotency key) may succeed:
-    /// connection errors, timeouts, `5xx`, `429`, and `idempotency_in_progress` whatever its
-    /// status. Other `4xx` answers are final: fix the request and use a new key.
+    /// True when sending the same request again (with the same idempotency key) may give
+    /// another answer: connection errors, timeouts, `5xx`, `429`, and `idempotency_in_progress`
+    /// whatever its status. The client retries these itself, within its policy.
+    ///
+    /// False does not mean that nothing happened: a `2xx` answer whose body does not decode is
+    /// not retryable (the API would replay the same body), yet the order exists. For
+    /// `create_order`, decide with [`CreateError::order_may_exist`] before placing an order
+    /// again under a new key.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(it) => it.is_retryable(),
@@ -54,6 +66,32 @@ impl Error {
             Error::RateLimited(_) | Error::Transport(_) | Error::Timeout { .. } => true,
             Error::UnexpectedResponse(it) => retryable_status(it.status),
             Error::SpecMismatch(it) => retryable_status(it.status),
+            Error::ResponseTooLarge(it) => retryable_status(it.status),
+        }
+    }
+
+    /// True when the request this error ended may have been processed by the API, so that an
+    /// order sent with it may have been stored. See [`CreateError::order_may_exist`] for the
+    /// rule; this is its verdict for one attempt.
+    pub(crate) fn may_have_been_processed(&self) -> bool {
+        match self {
+            Error::Api(it) => {
+                it.error_type == ApiErrorType::IdempotencyInProgress || !is_client_error(it.status)
+            }
+            Error::Validation(it) => !is_client_error(it.status),
+            // The rate limit refuses a request before the API looks at it.
+            Error::RateLimited(_) | Error::Refused(_) => false,
+            // Nothing left the client when the connection could not be made; otherwise the
+            // request may have arrived, and a status seen before the body was cut says no more
+            // than an unreadable body does.
+            Error::Transport(it) => match it.status {
+                Some(status) => status_may_mean_processed(status),
+                None => it.maybe_sent,
+            },
+            Error::Timeout { .. } => true,
+            Error::UnexpectedResponse(it) => status_may_mean_processed(it.status),
+            Error::SpecMismatch(it) => status_may_mean_processed(it.status),
+            Error::ResponseTooLarge(it) => status_may_mean_processed(it.status),
         }
     }
 
@@ -65,7 +103,9 @@ impl Error {
             Error::RateLimited(_) => Some(429),
             Error::UnexpectedResponse(it) => Some(it.status),
             Error::SpecMismatch(it) => Some(it.status),
-            Error::Transport(_) | Error::Timeout { .. } | Error::Refused(_) => None,
+            Error::ResponseTooLarge(it) => Some(it.status),
+            Error::Transport(it) => it.status,
+            Error::Timeout { .. } | Error::Refused(_) => None,
         }
     }
 
@@ -91,6 +131,18 @@ impl Error {
 
 fn retryable_status(status: u16) -> bool {
     status >= 500 || status == 429 || status == 102
+}
+
+/// A `4xx` status: the API refused the request.
+fn is_client_error(status: u16) -> bool {
+    (400..500).contains(&status)
+}
+
+/// Whether an answer with `status`, whose error type is unknown (its body could not be read),
+/// may stand for a processed request: anything but a refusal, and `400` too, because
+/// `idempotency_in_progress` comes as a `400` and its body is what tells it apart.
+fn status_may_mean_processed(status: u16) -> bool {
+    !is_client_error(status) || status == 400
 }
 
 /// An error body of the API (`APIErrorResponse`).
@@ -197,6 +249,9 @@ impl fmt::Display for RateLimited {
 pub struct TransportError {
     /// The status of the answer, when the connection failed while its body was read.
     pub status: Option<u16>,
+    /// False only when the connection could not be made, so that no byte of the request left
+    /// the client; true when the request may have reached the API.
+    pub maybe_sent: bool,
     /// What happened, with its causes.
     pub message: String,
     /// The underlying error.
@@ -242,6 +297,31 @@ impl fmt::Display for UnexpectedResponse {
             write!(f, " at `{path}`")?;
         }
         write!(f, "; body starts {:?}", self.excerpt)
+    }
+}
+
+/// An answer whose body is larger than the client's limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseTooLarge {
+    /// The HTTP status.
+    pub status: u16,
+    /// The limit, in bytes ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    pub limit: u64,
+    /// The `Content-Length` of the answer, when it gave one.
+    pub content_length: Option<u64>,
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the body of the {} answer is larger than the limit of {} bytes (ClientBuilder::max_response_bytes)",
+            self.status, self.limit
+        )?;
+        match self.content_length {
+            Some(length) => write!(f, ": its Content-Length is {length}"),
+            None => f.write_str("; the client stopped reading at the limit"),
+        }
     }
 }
 
@@ -309,29 +389,122 @@ impl From<RuleViolation> for Error {
     }
 }
 
-/// The error of [`Client::create_order`](crate::Client::create_order): the error, and the
-/// idempotency key that every attempt carried, so that the order can be retried later (after
-/// a crash, too) without being placed twice.
+/// The error of [`Client::create_order`](crate::Client::create_order): the error, the
+/// idempotency key that every attempt carried, and whether the order may exist all the same.
+///
+/// **The rule:** while [`CreateError::order_may_exist`] is true, never place the order again
+/// under a new key. Retry with [`CreateError::idempotency_key`] and the same body (the API
+/// replays the first answer instead of placing a second order), or look the order up with
+/// [`Client::get_order`](crate::Client::get_order) when [`CreateError::order_id`] gives its
+/// ID. Only when it is false did the API certainly not store the order, and a fixed request
+/// may go out under a new key.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "creating the order failed after {attempts} attempt(s) with idempotency key {idempotency_key}: {error}"
+    "creating the order failed after {attempts} attempt(s) with idempotency key {idempotency_key}{}: {error}",
+    MayExist(self)
 )]
 pub struct CreateError {
     /// What went wrong on the last attempt.
     #[source]
     pub error: Error,
     /// The key every attempt carried. Retry with this key and the same body while
-    /// [`CreateError::is_retryable`] is true.
+    /// [`CreateError::order_may_exist`] is true.
     pub idempotency_key: String,
     /// How many requests were sent (0 when the request was refused before sending).
     pub attempts: u32,
+    order_may_exist: bool,
+    order_id: Option<String>,
+    response_body: Option<Vec<u8>>,
+}
+
+/// The part of [`CreateError`]'s message that says the order may exist.
+struct MayExist<'a>(&'a CreateError);
+
+impl fmt::Display for MayExist<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.0.order_may_exist, &self.0.order_id) {
+            (false, _) => Ok(()),
+            (true, Some(id)) => write!(
+                f,
+                " (order {id} exists: look it up or retry with the same key, never with a new one)"
+            ),
+            (true, None) => {
+                f.write_str(" (the order may exist: retry with the same key, never with a new one)")
+            }
+        }
+    }
 }
 
 impl CreateError {
-    /// See [`Error::is_retryable`].
+    /// An error of a call that sent nothing.
+    pub(crate) fn unsent(error: Error, idempotency_key: String) -> CreateError {
+        CreateError {
+            error,
+            idempotency_key,
+            attempts: 0,
+            order_may_exist: false,
+            order_id: None,
+            response_body: None,
+        }
+    }
+
+    /// An error after `attempts` requests; `trace` is what they left behind.
+    pub(crate) fn sent(error: Error, idempotency_key: String, trace: Trace) -> CreateError {
+        CreateError {
+            error,
+            idempotency_key,
+            attempts: trace.attempts,
+            order_may_exist: trace.may_have_been_processed,
+            order_id: trace.order_id,
+            response_body: trace.last_body,
+        }
+    }
+
+    /// See [`Error::is_retryable`]: true when the client gave up on an error that may pass
+    /// (retry later with the same key and body). False does not mean the order was not
+    /// placed; that is [`CreateError::order_may_exist`].
     pub fn is_retryable(&self) -> bool {
         self.error.is_retryable()
     }
+
+    /// True whenever the API may have stored the order: some attempt got a `2xx` (even one
+    /// whose body did not decode), a `5xx`, `idempotency_in_progress`, an answer whose error
+    /// type could not be read, or ended in a timeout or a transport error after the request
+    /// may have left the client. False only when nothing was sent (refused before sending,
+    /// or no connection could be made) or every answer refused the request (a `429`, or a
+    /// `4xx` error such as `422`, `insufficient_funds` or `unauthorized`).
+    ///
+    /// While this is true, never place the order again under a new key: retry with
+    /// [`CreateError::idempotency_key`] and the same body, or look the order up.
+    pub fn order_may_exist(&self) -> bool {
+        self.order_may_exist
+    }
+
+    /// The order's ID, whenever an answer carried one, even in a body that did not decode
+    /// (a top-level string `id` of a JSON object, read as far as the body goes).
+    pub fn order_id(&self) -> Option<&str> {
+        self.order_id.as_deref()
+    }
+
+    /// The body of the last answer, as received (possibly cut short, and at most
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes) long),
+    /// when an attempt got an answer. It may hold personal data, such as e-mail addresses.
+    pub fn response_body(&self) -> Option<&[u8]> {
+        self.response_body.as_deref()
+    }
+}
+
+/// What the attempts of one call left behind, for [`CreateError`].
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    /// How many requests were sent.
+    pub(crate) attempts: u32,
+    /// True when some attempt may have been processed by the API.
+    pub(crate) may_have_been_processed: bool,
+    /// The last order ID an answer carried.
+    pub(crate) order_id: Option<String>,
+    /// The body of the last answer, complete or not.
+    pub(crate) last_body: Option<Vec<u8>>,
 }
 
 /// Replaces every e-mail address in `text` by `<email>`, so that personal data from bodies

@@ -36,10 +36,11 @@ mod validation;
 
 pub use client::{
     ApiKey, BuildError, Client, ClientBuilder, CreateOptions, CreateResponse, Created,
+    DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{
-    ApiError, CreateError, Error, RateLimited, Refusal, RuleViolation, SpecMismatch,
-    TransportError, UnexpectedResponse, ValidationDetail, ValidationFailure,
+    ApiError, CreateError, Error, RateLimited, Refusal, ResponseTooLarge, RuleViolation,
+    SpecMismatch, TransportError, UnexpectedResponse, ValidationDetail, ValidationFailure,
 };
 pub use generated::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers, servers,

@@ -1,10 +1,15 @@
-//! One HTTP exchange: a prepared request goes out through reqwest, its whole answer comes back, within a time limit.
+//! One HTTP exchange: a prepared request goes out through reqwest, its whole answer comes back, within a time limit and a size limit.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use tokio::time::Instant;
 
-use crate::{Error, error::TransportError, headers};
+use crate::{
+    Error,
+    error::{ResponseTooLarge, TransportError},
+    headers,
+};
 
 /// A request, ready to send as many times as the retries need: the body is serialized once,
 /// so every attempt sends the same bytes.
@@ -104,24 +109,31 @@ impl RawResponse {
     /// The wait `Retry-After` asks for, if present and well-formed: a number of seconds, or
     /// an HTTP date (a date in the past asks for no wait).
     pub(crate) fn retry_after(&self) -> Option<Duration> {
-        self.retry_after_at(std::time::SystemTime::now())
+        retry_after(&self.headers, SystemTime::now())
     }
+}
 
-    /// [`RawResponse::retry_after`], with `now` the wall-clock time an HTTP date is measured from.
-    pub(crate) fn retry_after_at(&self, now: std::time::SystemTime) -> Option<Duration> {
-        let value = self
-            .headers
-            .get(reqwest::header::RETRY_AFTER)?
-            .to_str()
-            .ok()?
-            .trim();
-        if let Ok(seconds) = value.parse::<f64>() {
-            return (seconds.is_finite() && seconds >= 0.0)
-                .then(|| Duration::from_secs_f64(seconds));
-        }
-        let date = httpdate::parse_http_date(value).ok()?;
-        Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+/// The wait the `Retry-After` header of `headers` asks for, with `now` the wall-clock time an
+/// HTTP date is measured from. Never panics: a number of seconds too large for a `Duration`
+/// (`1e20`, twenty digits) is [`Duration::MAX`], which no deadline allows, and a value that is
+/// neither a non-negative number nor an HTTP date is ignored.
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|it| it.is_ascii_digit()) {
+        // `delta-seconds` of RFC 9110; more digits than a u64 holds is "forever".
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
+    if let Ok(seconds) = value.parse::<f64>() {
+        // Fractions are not in the RFC, but harmless; NaN, infinities and negatives are ignored.
+        return (seconds.is_finite() && seconds >= 0.0)
+            .then(|| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// What the transport needs besides the request.
@@ -129,14 +141,44 @@ pub(crate) struct Target<'a> {
     pub(crate) http: &'a reqwest::Client,
     pub(crate) base_url: &'a str,
     pub(crate) api_key: &'a HeaderValue,
+    /// The most bytes of a body the client reads.
+    pub(crate) max_response_bytes: u64,
 }
 
-/// Sends `request` and reads the whole answer, or fails after `limit`.
+/// A failed exchange: the error, and as much of the answer as had arrived.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    /// The status and the part of the body that arrived before the failure, if the answer
+    /// had started.
+    pub(crate) partial: Option<(u16, Vec<u8>)>,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure {
+            error,
+            partial: None,
+        }
+    }
+}
+
+/// The instant `limit` from now, or a far future when that cannot be represented.
+pub(crate) fn deadline_after(limit: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(limit)
+        .unwrap_or_else(|| now + Duration::from_secs(60 * 60 * 24 * 365))
+}
+
+/// Sends `request` and reads the whole answer, or fails at `deadline`, or when the body grows
+/// past `target.max_response_bytes` (a `Content-Length` above it is refused before reading).
+/// The body is read into one buffer, sized from `Content-Length` when the answer gives one.
 pub(crate) async fn send(
     target: &Target<'_>,
     request: &Request,
+    deadline: Instant,
     limit: Duration,
-) -> Result<RawResponse, Error> {
+) -> Result<RawResponse, Failure> {
     let url = format!("{}{}", target.base_url, request.path);
     let mut builder = target
         .http
@@ -154,28 +196,66 @@ pub(crate) async fn send(
             .body(body.json.clone());
     }
     let operation = request.operation;
-    let exchange = async {
-        let response = builder
-            .send()
-            .await
-            .map_err(|err| transport_error(operation, None, err))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| transport_error(operation, Some(status), err))?
-            .to_vec();
-        Ok(RawResponse {
+    let timeout = || Error::Timeout { after: limit };
+    let mut response = match tokio::time::timeout_at(deadline, builder.send()).await {
+        Err(_) => return Err(timeout().into()),
+        Ok(Err(err)) => return Err(transport_error(operation, None, err).into()),
+        Ok(Ok(it)) => it,
+    };
+    let status = response.status().as_u16();
+    let max = target.max_response_bytes;
+    let too_large = |content_length| {
+        Error::ResponseTooLarge(ResponseTooLarge {
             status,
-            headers,
-            body,
+            limit: max,
+            content_length,
         })
     };
-    match tokio::time::timeout(limit, exchange).await {
-        Err(_) => Err(Error::Timeout { after: limit }),
-        Ok(outcome) => outcome,
+    let declared = response.content_length();
+    if let Some(length) = declared.filter(|it| *it > max) {
+        return Err(Failure {
+            error: too_large(Some(length)),
+            partial: Some((status, Vec::new())),
+        });
     }
+    let headers = std::mem::take(response.headers_mut());
+    // `declared` is at most `max` here; a body that is shorter than it said is cut, and hyper
+    // refuses one that is longer.
+    let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
+    loop {
+        let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Err(_) => {
+                return Err(Failure {
+                    error: timeout(),
+                    partial: Some((status, body)),
+                });
+            }
+            Ok(Err(err)) => {
+                return Err(Failure {
+                    error: transport_error(operation, Some(status), err),
+                    partial: Some((status, body)),
+                });
+            }
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(chunk))) => chunk,
+        };
+        let room = usize::try_from(max)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(body.len());
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Err(Failure {
+                error: too_large(declared),
+                partial: Some((status, body)),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) -> Error {
@@ -191,6 +271,8 @@ fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) ->
     }
     Error::Transport(TransportError {
         status,
+        // A connection error means no connection, so nothing of the request was written.
+        maybe_sent: status.is_some() || !err.is_connect(),
         message: format!("`{operation}`: {message}"),
         source: Some(Box::new(err)),
     })
@@ -223,39 +305,69 @@ mod tests {
         assert_eq!(encode_path_segment("é"), "%C3%A9");
     }
 
+    fn retry_after_of(value: &[u8], now: SystemTime) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_bytes(value).unwrap(),
+        );
+        retry_after(&headers, now)
+    }
+
     #[test]
     fn retry_after_takes_seconds_or_an_http_date() {
-        let answer = |value: &str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(
-                reqwest::header::RETRY_AFTER,
-                HeaderValue::from_str(value).unwrap(),
-            );
-            RawResponse {
-                status: 429,
-                headers,
-                body: Vec::new(),
-            }
-        };
         let now = httpdate::parse_http_date("Thu, 26 Nov 2026 10:00:00 GMT").unwrap();
+        let answer = |value: &str| retry_after_of(value.as_bytes(), now);
+        assert_eq!(answer("7"), Some(Duration::from_secs(7)));
+        assert_eq!(answer(" 1.5 "), Some(Duration::from_millis(1500)));
         assert_eq!(
-            answer("7").retry_after_at(now),
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(
-            answer(" 1.5 ").retry_after_at(now),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            answer("Thu, 26 Nov 2026 10:00:30 GMT").retry_after_at(now),
+            answer("Thu, 26 Nov 2026 10:00:30 GMT"),
             Some(Duration::from_secs(30))
         );
         assert_eq!(
-            answer("Thu, 26 Nov 2026 09:59:00 GMT").retry_after_at(now),
+            answer("Thu, 26 Nov 2026 09:59:00 GMT"),
             Some(Duration::ZERO)
         );
-        assert_eq!(answer("soon").retry_after_at(now), None);
-        assert_eq!(answer("-3").retry_after_at(now), None);
+        assert_eq!(answer("soon"), None);
+        assert_eq!(answer("-3"), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    /// Issue 9, item 1: these values made `Duration::from_secs_f64` panic.
+    #[test]
+    fn retry_after_too_large_for_a_duration_is_forever_not_a_panic() {
+        let now = SystemTime::now();
+        for huge in [
+            "1e20",
+            "99999999999999999999",
+            "18446744073709551616",
+            "1e308",
+            "1.8446744073709552e19",
+            "184467440737095516150000000000000000000000",
+        ] {
+            assert_eq!(
+                retry_after_of(huge.as_bytes(), now),
+                Some(Duration::MAX),
+                "{huge}"
+            );
+        }
+        assert_eq!(
+            retry_after_of(b"18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for ignored in [
+            "NaN".as_bytes(),
+            b"inf",
+            b"-inf",
+            b"1e400",
+            b"-0.5",
+            b"",
+            b"0x10",
+            b"Fri, 31 Dec 99999 23:59:59 GMT",
+            b"\xff\xfe",
+        ] {
+            assert_eq!(retry_after_of(ignored, now), None, "{ignored:?}");
+        }
     }
 
     #[test]
