@@ -1,4 +1,4 @@
-//! Places an order exactly once, polls it to completion, and handles a 422, insufficient funds and a crash.
+//! Places an order exactly once, polls it until its status is final, and handles a 422, insufficient funds, an answer that may hide a placed order, and a crash.
 //!
 //! `cargo run -p runa-order-client --example place_order` runs it against a local mock server.
 //! With `RUNA_API_KEY` set (a playground key), it runs against the playground instead.
@@ -8,8 +8,8 @@ use std::{collections::HashMap, error::Error as StdError, time::Duration};
 use runa_order_client::{
     ApiErrorType, Client, CreateError, CreateOptions, Error, servers,
     types::{
-        AccountPaymentType, DistributionMethod, GetSingleOrderResponse, NewAccountPayment,
-        NewOrderDetails, NewOrderItemDetails, NewOrderItemProducts,
+        AccountPaymentType, DistributionMethod, NewAccountPayment, NewOrderDetails,
+        NewOrderItemDetails, NewOrderItemProducts, OrderStatus,
     },
 };
 
@@ -54,9 +54,26 @@ fn reward(email: &str, amount: f64) -> Result<NewOrderDetails, Box<dyn StdError>
 }
 
 /// What to do about a failed `create_order`.
+///
+/// The rule: while `order_may_exist()` is true, never place the order again under a new key.
+/// Retry with the same key and body (the API replays the first answer), or look the order up.
 fn explain(err: &CreateError) -> String {
+    if err.order_may_exist() {
+        return match err.order_id() {
+            // The API answered with the order's ID (even if the rest of the body was bad):
+            // the order exists; follow it with `get_order`.
+            Some(id) => format!("order {id} was placed; look it up, do not place it again"),
+            // A timeout, a dropped connection, a 5xx, or `idempotency_in_progress`: keep the
+            // key, and retry later with the same key and the same body.
+            None => format!(
+                "the order may have been placed: retry later with key {} and the same body, never with a new key ({})",
+                err.idempotency_key, err.error
+            ),
+        };
+    }
+    // From here on, the API certainly did not store the order.
     match &err.error {
-        // 422: the body is wrong; fix it and place the order with a *new* key.
+        // 422: the body is wrong; fix it and place the order, with a new key if you like.
         Error::Validation(failure) => {
             let problems: Vec<String> = failure
                 .details
@@ -69,10 +86,9 @@ fn explain(err: &CreateError) -> String {
         Error::Refused(refusal) => format!("fix the order: {}", refusal.reason),
         // Branch on the documented type, never on the message.
         Error::Api(api) if api.error_type == ApiErrorType::InsufficientFunds => {
-            "top up the USD balance, then place the order with a new key".to_owned()
+            "top up the USD balance, then place the order again".to_owned()
         }
-        // Transient (5xx, 429, timeouts, dropped connections): the client already retried;
-        // keep the key and try again later with the same key and the same body.
+        // A 429 or a connection that could not be made: nothing was stored; try again later.
         _ if err.is_retryable() => format!(
             "retry later with key {} and the same body: {}",
             err.idempotency_key, err.error
@@ -133,22 +149,24 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     assert_eq!(again.created.id(), placed.created.id());
     println!("after the restart: the same order {}", again.created.id());
 
-    // 4. Poll the order until it is complete (the playground takes about a second).
+    // 4. Poll the order until its status is final (the playground takes about a second).
+    //    Decide by `status`, not by the shape of the body: a full body may still say PROCESSING.
     let id = placed.created.id().to_string();
-    let completed = loop {
-        match client.get_order(&id).await? {
-            GetSingleOrderResponse::CompletedOrderWithFullDetails(order) => break order,
-            GetSingleOrderResponse::IncompleteOrder(order) => {
-                println!("{}: {}", order.status, order.message);
-                tokio::time::sleep(Duration::from_millis(500)).await;
+    let polled = loop {
+        let polled = client.get_order(&id).await?;
+        if polled.is_final() {
+            break polled;
+        }
+        println!("{}: {}", polled.id(), polled.status());
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    match (polled.status(), polled.full_details()) {
+        (OrderStatus::Completed, Some(completed)) => {
+            for item in &completed.items {
+                println!("COMPLETED {}: payout link {}", item.id, item.payout.url);
             }
         }
-    };
-    for item in &completed.items {
-        println!(
-            "{} {}: payout link {}",
-            completed.status, item.id, item.payout.url
-        );
+        (status, _) => println!("{} is {status}", polled.id()),
     }
 
     // 5. A body the API refuses: a face value of 0 (the minimum is 0.01).

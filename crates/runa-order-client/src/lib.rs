@@ -12,6 +12,19 @@
 //! * Errors are typed ([`Error`]): API errors carry the documented [`ApiErrorType`], a `422`
 //!   its details, a `429` its wait, and an answer that does not match the spec its status, a
 //!   short excerpt and the serde path of the mismatch. A bad answer never panics.
+//! * **A failed `create_order` may still have placed the order.** While
+//!   [`CreateError::order_may_exist`] is true (a timeout, a dropped connection, a `5xx`,
+//!   `idempotency_in_progress`, a `2xx` whose body did not decode…), never place the order
+//!   again under a new key: retry with the same key and body, or look the order up
+//!   ([`CreateError::order_id`] gives its ID whenever an answer carried one).
+//!   [`CreateError::is_retryable`] answers another question (may the same request get another
+//!   answer?) and is false for a `2xx` that did not decode.
+//! * To know whether an order is finished, ask its status:
+//!   [`GetSingleOrderResponse::is_final`](runa_order_types::GetSingleOrderResponse::is_final)
+//!   (`COMPLETED` or `FAILED`), never the shape of the body.
+//! * Limits: each attempt has one time limit for sending, reading, decoding and checking the
+//!   answer (decoding runs on tokio's blocking threads, off the runtime), and bodies are capped
+//!   while they stream in ([`ClientBuilder::max_response_bytes`], 8 MiB by default).
 //! * Checks before sending: `sync` with more than one item, an empty idempotency key, bounds
 //!   of query parameters, and (with `validate_requests`) the body against the spec.
 //! * The API key never appears in `Debug` output, errors or messages; e-mail addresses from
