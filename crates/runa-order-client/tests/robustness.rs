@@ -2,12 +2,14 @@
 
 mod common;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use common::{bounded, builder, client, item, mock, order, order_of};
 use runa_order_client::{
-    ApiErrorType, Client, CreateOptions, Error, ListOrdersParams, ManualTime, RetryPolicy,
+    ApiErrorType, Client, CreateError, CreateOptions, Error, ListOrdersParams, ManualTime,
+    RetryPolicy,
 };
+use runa_order_types::OrderStatus;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
@@ -139,11 +141,18 @@ async fn the_api_key_is_never_printed() {
 
 /// Serves one canned answer per connection, whatever the request.
 async fn canned(answer: Vec<u8>) -> std::net::SocketAddr {
+    scripted(vec![answer]).await
+}
+
+/// Serves the answers in order, one per connection, then the last one again and again.
+async fn scripted(answers: Vec<Vec<u8>>) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
+        let mut next = 0;
         while let Ok((mut stream, _)) = listener.accept().await {
-            let answer = answer.clone();
+            let answer = answers[next.min(answers.len() - 1)].clone();
+            next += 1;
             tokio::spawn(async move {
                 let mut request = Vec::new();
                 let mut buffer = [0u8; 4096];
@@ -177,6 +186,30 @@ async fn canned(answer: Vec<u8>) -> std::net::SocketAddr {
         }
     });
     address
+}
+
+/// An answer with `status_line`, `headers` (each ending in `\r\n`) and `body`, with a correct
+/// `content-length`, on a connection that closes after it.
+fn http(status_line: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status_line}\r\nconnection: close\r\n{headers}content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A client of `address` with `policy`, whose waits are instant and recorded in `time`.
+fn client_of(address: std::net::SocketAddr, policy: RetryPolicy, time: &ManualTime) -> Client {
+    Client::builder()
+        .base_url(format!("http://{address}/v2"))
+        .api_key("XXtest.key")
+        .clock(Arc::new(time.clone()))
+        .sleeper(Arc::new(time.clone()))
+        .timeout(Duration::from_secs(5))
+        .deadline(Duration::from_secs(600))
+        .retry(policy)
+        .build()
+        .unwrap()
 }
 
 /// The error of `create_order` against a server that answers `status_line` and `body`, with
@@ -357,6 +390,331 @@ async fn response_validation_reports_a_mismatch_as_its_own_error() {
             (200, "GetSingleOrderResponse")
         );
         assert!(!err.is_retryable());
+    })
+    .await;
+}
+
+/// A complete order, as `GET /order/{id}` (and, with `COMPLETED`, a sync `POST /order`) answers.
+fn full_order(status: &str) -> String {
+    format!(
+        r#"{{"id": "O-FULL", "status": "{status}", "created_at": "2025-06-30T11:00:00Z",
+  "payment_method": {{"type": "ACCOUNT_BALANCE"}}, "currency": "USD",
+  "total_price": "25", "total_discount": "0",
+  "items": [{{"id": "E-1", "distribution_method": {{"type": "PAYOUT_LINK"}},
+    "products": {{"type": "SINGLE", "value": "AMZ-US"}}, "face_value": "25", "price": "25",
+    "payout": {{"status": "ACTIVE", "status_updated_at": "2025-06-30T11:00:00Z",
+      "url": "https://spend.runa.io/x"}}}}]}}"#
+    )
+}
+
+/// Issue 9, item 1: `Retry-After: 1e20` (or twenty digits) made every call panic, on any
+/// status. Now a success is a success, and a retry that would wait that long is not made: the
+/// call ends at once with the attempt's typed error.
+#[tokio::test]
+async fn a_huge_retry_after_never_panics_and_ends_the_call_with_the_typed_error() {
+    bounded(async {
+        for huge in ["1e20", "99999999999999999999", "1.8446744073709552e19"] {
+            let header = format!("retry-after: {huge}\r\n");
+            let time = ManualTime::new();
+            let policy = RetryPolicy {
+                max_attempts: 5,
+                ..RetryPolicy::default()
+            };
+
+            let ok = canned(http("200 OK", &header, &full_order("COMPLETED"))).await;
+            let fetched = client_of(ok, policy, &time).get_order("O-FULL").await;
+            assert!(fetched.is_ok(), "{huge}: {fetched:?}");
+            let accepted = r#"{"id": "O-1", "status": "PROCESSING"}"#;
+            let placed = canned(http("202 Accepted", &header, accepted)).await;
+            let placed = client_of(placed, policy, &time)
+                .create_order(&order(), CreateOptions::default())
+                .await;
+            assert!(placed.is_ok(), "{huge}: {placed:?}");
+
+            let limited = canned(http(
+                "429 Too Many Requests",
+                &header,
+                r#"{"error": "slow down"}"#,
+            ))
+            .await;
+            let err = client_of(limited, policy, &time)
+                .create_order(&order(), CreateOptions::default())
+                .await
+                .unwrap_err();
+            let Error::RateLimited(rate) = &err.error else {
+                panic!("{huge}: {err:?}")
+            };
+            assert_eq!(rate.retry_after, Some(Duration::MAX), "{huge}");
+            assert_eq!(err.attempts, 1, "no retry can wait that long: {err}");
+            assert!(err.to_string().contains("rate limit"), "{err}");
+
+            let unavailable = canned(http(
+                "503 Service Unavailable",
+                &header,
+                r#"{"type": "internal_server_error", "message": "later"}"#,
+            ))
+            .await;
+            let err = client_of(unavailable, policy, &time)
+                .get_order("O-1")
+                .await
+                .unwrap_err();
+            assert_eq!(
+                (err.status(), err.is_retryable()),
+                (Some(503), true),
+                "{err:?}"
+            );
+            assert!(time.sleeps().is_empty(), "{:?}", time.sleeps());
+        }
+    })
+    .await;
+}
+
+fn assert_may_exist_with_id(err: &CreateError, id: &str) {
+    assert!(err.order_may_exist(), "{err}");
+    assert_eq!(err.order_id(), Some(id), "{err}");
+    assert!(
+        err.response_body().is_some_and(|it| !it.is_empty()),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("never with a new one"), "{text}");
+    assert!(text.contains(id), "{text}");
+}
+
+/// Issue 9, item 3: a `200`/`202` whose body does not decode placed the order, but the error
+/// looked final. Now it says the order may exist, and gives the ID and the raw body.
+#[tokio::test]
+async fn a_2xx_whose_body_does_not_decode_says_the_order_may_exist_and_gives_its_id() {
+    bounded(async {
+        let cases = [
+            // A status value the spec does not allow.
+            ("202 Accepted", r#"{"id": "O-1", "status": "DONE"}"#.to_owned()),
+            // A field missing.
+            ("202 Accepted", r#"{"id": "O-1"}"#.to_owned()),
+            // Another shape: the status as an object, and an error body that carries an ID.
+            (
+                "202 Accepted",
+                r#"{"id": "O-1", "status": {"code": "PROCESSING"}}"#.to_owned(),
+            ),
+            (
+                "202 Accepted",
+                r#"{"id": "O-1", "type": "internal_server_error", "message": "m"}"#.to_owned(),
+            ),
+            // A sync answer without `items`, and one that is not `COMPLETED`.
+            ("200 OK", r#"{"id": "O-1", "status": "COMPLETED", "created_at": "x"}"#.to_owned()),
+            ("200 OK", full_order("PROCESSING").replace("O-FULL", "O-1")),
+            // Broken JSON after the ID.
+            ("202 Accepted", r#"{"id": "O-1", "status": PROCESSING}"#.to_owned()),
+            // An undocumented 2xx.
+            ("201 Created", r#"{"id": "O-1", "status": "PROCESSING"}"#.to_owned()),
+        ];
+        for (status_line, body) in cases {
+            let time = ManualTime::new();
+            let address = canned(http(status_line, "", &body)).await;
+            let err = client_of(address, RetryPolicy::default(), &time)
+                .create_order(&order(), CreateOptions::default())
+                .await
+                .unwrap_err();
+            assert_may_exist_with_id(&err, "O-1");
+            assert_eq!(err.response_body(), Some(body.as_bytes()));
+            // A retry would replay the same answer, so the client made none.
+            assert_eq!(err.attempts, 1, "{err}");
+            assert!(!err.is_retryable(), "{err}");
+        }
+
+        // A 202 whose body is cut after the ID, as a transport error (retried, then given up).
+        let time = ManualTime::new();
+        let cut = b"HTTP/1.1 202 Accepted\r\nconnection: close\r\ncontent-length: 500\r\n\r\n{\"id\": \"O-1\", \"sta".to_vec();
+        let address = canned(cut).await;
+        let err = client_of(address, RetryPolicy { max_attempts: 2, ..RetryPolicy::default() }, &time)
+            .create_order(&order(), CreateOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err.error, Error::Transport(_)), "{err:?}");
+        assert_may_exist_with_id(&err, "O-1");
+        assert!(err.is_retryable());
+
+        // With response validation on, a 200 that the types accept but the spec refuses is a
+        // SpecMismatch, and the order still may exist.
+        let address = canned(http("200 OK", "", ORDER_BREAKING_THE_SPEC)).await;
+        let err = Client::builder()
+            .base_url(format!("http://{address}/v2"))
+            .api_key("XXtest.key")
+            .retry(RetryPolicy::never())
+            .validate_responses(true)
+            .build()
+            .unwrap()
+            .create_order(&order(), CreateOptions::sync())
+            .await
+            .unwrap_err();
+        assert!(matches!(err.error, Error::SpecMismatch(_)), "{err:?}");
+        assert_may_exist_with_id(&err, "O-1");
+    })
+    .await;
+}
+
+/// Issue 9, item 3: every kind of failure on the right side of "may exist".
+#[tokio::test]
+async fn order_may_exist_is_false_only_when_nothing_was_sent_or_the_api_refused() {
+    bounded(async {
+        let api_error = |status_line: &str, ty: &str| {
+            http(
+                status_line,
+                "",
+                &format!(r#"{{"type": "{ty}", "message": "m"}}"#),
+            )
+        };
+        let validation = http(
+            "422 Unprocessable Entity",
+            "",
+            r#"{"type": "validation_error", "message": "m", "details": []}"#,
+        );
+        let limited = http("429 Too Many Requests", "", r#"{"error": "slow down"}"#);
+        let cases: Vec<(&str, Vec<Vec<u8>>, bool)> = vec![
+            (
+                "500",
+                vec![api_error(
+                    "500 Internal Server Error",
+                    "internal_server_error",
+                )],
+                true,
+            ),
+            (
+                "504",
+                vec![api_error("504 Gateway Timeout", "timeout")],
+                true,
+            ),
+            (
+                "502 from a proxy",
+                vec![http("502 Bad Gateway", "", "<html></html>")],
+                true,
+            ),
+            (
+                "in progress",
+                vec![api_error("400 Bad Request", "idempotency_in_progress")],
+                true,
+            ),
+            (
+                "a 400 whose type cannot be read",
+                vec![http("400 Bad Request", "", "<html>")],
+                true,
+            ),
+            (
+                "insufficient funds",
+                vec![api_error("400 Bad Request", "insufficient_funds")],
+                false,
+            ),
+            (
+                "unauthorized",
+                vec![api_error("401 Unauthorized", "unauthorized")],
+                false,
+            ),
+            (
+                "version removed",
+                vec![api_error("410 Gone", "version_removed")],
+                false,
+            ),
+            ("422", vec![validation], false),
+            ("429 every time", vec![limited.clone()], false),
+            ("418", vec![http("418 I'm a teapot", "", "short")], false),
+            // A refusal after an attempt that may have been processed does not clear it.
+            (
+                "500 then 429",
+                vec![
+                    api_error("500 Internal Server Error", "internal_server_error"),
+                    limited,
+                ],
+                true,
+            ),
+        ];
+        for (name, answers, expected) in cases {
+            let time = ManualTime::new();
+            let address = scripted(answers).await;
+            let policy = RetryPolicy {
+                max_attempts: 2,
+                ..RetryPolicy::default()
+            };
+            let err = client_of(address, policy, &time)
+                .create_order(&order(), CreateOptions::default())
+                .await
+                .unwrap_err();
+            assert_eq!(err.order_may_exist(), expected, "{name}: {err}");
+            assert_eq!(
+                err.to_string().contains("never with a new one"),
+                expected,
+                "{name}: {err}"
+            );
+        }
+
+        // Nothing sent: refused before sending, or no connection could be made.
+        let time = ManualTime::new();
+        let closed = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap()
+        };
+        let err = client_of(closed, RetryPolicy::default(), &time)
+            .create_order(&order(), CreateOptions::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err.error, Error::Transport(it) if !it.maybe_sent),
+            "{err:?}"
+        );
+        assert!(err.attempts > 1 && !err.order_may_exist(), "{err}");
+        let err = client_of(closed, RetryPolicy::default(), &time)
+            .create_order(&order(), CreateOptions::default().idempotency_key(""))
+            .await
+            .unwrap_err();
+        assert!((err.attempts, err.order_may_exist()) == (0, false), "{err}");
+
+        // A timeout after the request went out.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = silent.local_addr().unwrap();
+        let holder = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = silent.accept().await {
+                held.push(stream);
+            }
+        });
+        let err = client_of(address, RetryPolicy::never(), &time)
+            .with_timeout(Duration::from_millis(300))
+            .create_order(&order(), CreateOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err.error, Error::Timeout { .. }), "{err:?}");
+        assert!(err.order_may_exist() && err.order_id().is_none(), "{err}");
+        holder.abort();
+    })
+    .await;
+}
+
+/// Issue 9, item 4: the official example of `GET /order/{id}` is a full body whose status is
+/// `PROCESSING`; polling by shape stopped on it. `is_final` decides by status.
+#[tokio::test]
+async fn polling_decides_by_status_not_by_shape() {
+    bounded(async {
+        let time = ManualTime::new();
+        for (status, is_final) in [("PROCESSING", false), ("COMPLETED", true), ("FAILED", true)] {
+            let address = canned(http("200 OK", "", &full_order(status))).await;
+            let order = client_of(address, RetryPolicy::never(), &time)
+                .get_order("O-FULL")
+                .await
+                .unwrap();
+            assert!(order.full_details().is_some(), "the full shape");
+            assert_eq!(order.is_final(), is_final, "{status}");
+            assert_eq!(order.status().to_string(), status);
+            assert_eq!(order.id().as_str(), "O-FULL");
+        }
+        let short = r#"{"id": "O-1", "status": "PROCESSING", "message": "still working"}"#;
+        let address = canned(http("200 OK", "", short)).await;
+        let order = client_of(address, RetryPolicy::never(), &time)
+            .get_order("O-1")
+            .await
+            .unwrap();
+        assert_eq!(
+            (order.status(), order.is_final()),
+            (OrderStatus::Processing, false)
+        );
     })
     .await;
 }
