@@ -646,3 +646,65 @@ pub(crate) enum Keep {
 fn remaining(deadline: Duration, start: Instant, now: Instant) -> Duration {
     deadline.saturating_sub(now.saturating_duration_since(start))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// Set when the test is over; until then [`stuck`] does not return (for 30 s at most).
+    static RELEASED: AtomicBool = AtomicBool::new(false);
+
+    /// A decoder that takes as long as the test wants, like the check of a huge answer.
+    fn stuck(_: &RawResponse, _: bool) -> Result<u8, Error> {
+        let started = Instant::now();
+        while !RELEASED.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        Ok(7)
+    }
+
+    /// Issue 9, item 5: decoding and checking an answer ran after the time limit and on the
+    /// runtime's thread. On a single-threaded runtime, a decoder that never finishes by itself
+    /// must still end the call with `Error::Timeout`: that needs the decoder off the runtime's
+    /// thread, and the time limit around it. (Before, this call returned `Ok(7)` after 30 s.)
+    #[tokio::test(flavor = "current_thread")]
+    async fn decoding_counts_against_the_time_limit_and_does_not_block_the_runtime() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer).await;
+                let _ = stream
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+                    .await;
+            }
+        });
+        let client = Client::builder()
+            .base_url(format!("http://{address}/v2"))
+            .api_key("XXtest.key")
+            .retry(RetryPolicy::never())
+            .build()
+            .unwrap();
+        let request = Request::new("getSingleOrder", reqwest::Method::GET, "/order/O-1".into());
+        let limit = Duration::from_secs(2);
+        let timeouts = Timeouts {
+            attempt: limit,
+            deadline: Duration::from_secs(60),
+        };
+        let (outcome, trace) = client
+            .execute(&request, timeouts, stuck, Keep::Nothing)
+            .await;
+        RELEASED.store(true, Ordering::SeqCst);
+        assert!(
+            matches!(outcome, Err(Error::Timeout { after }) if after == limit),
+            "{outcome:?}"
+        );
+        assert_eq!(trace.attempts, 1);
+        server.abort();
+    }
+}

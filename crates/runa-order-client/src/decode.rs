@@ -264,10 +264,14 @@ impl<'de> serde::Deserialize<'de> for StringOrOther {
 }
 
 /// The start of a body as text, with control characters escaped and e-mail addresses redacted.
+/// Reads only the first bytes of the body, however long it is.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
+    // A character is at most 4 bytes of UTF-8, and an invalid byte becomes one character.
+    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(EXCERPT_CHARS).collect();
+    if chars.next().is_some() || head.len() < body.len() {
         out.push('…');
     }
     redact_emails(&out)
