@@ -203,25 +203,26 @@ pub(crate) async fn send(
         Ok(Ok(it)) => it,
     };
     let status = response.status().as_u16();
-    let max = target.max_response_bytes;
+    let limit_bytes = target.max_response_bytes;
     let too_large = |content_length| {
         Error::ResponseTooLarge(ResponseTooLarge {
             status,
-            limit: max,
+            limit: limit_bytes,
             content_length,
         })
     };
     let declared = response.content_length();
-    if let Some(length) = declared.filter(|it| *it > max) {
+    if let Some(length) = declared.filter(|it| *it > limit_bytes) {
         return Err(Failure {
             error: too_large(Some(length)),
             partial: Some((status, Vec::new())),
         });
     }
     let headers = std::mem::take(response.headers_mut());
-    // `declared` is at most `max` here; a body that is shorter than it said is cut, and hyper
-    // refuses one that is longer.
+    // `declared` is at most the limit here; a body that is shorter than it said is cut, and
+    // hyper refuses one that is longer.
     let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
+    let max = usize::try_from(limit_bytes).unwrap_or(usize::MAX);
     loop {
         let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
             Err(_) => {
@@ -239,17 +240,19 @@ pub(crate) async fn send(
             Ok(Ok(None)) => break,
             Ok(Ok(Some(chunk))) => chunk,
         };
-        let room = usize::try_from(max)
-            .unwrap_or(usize::MAX)
-            .saturating_sub(body.len());
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
+        let take = chunk.len().min(max - body.len());
+        if body.capacity() - body.len() < take {
+            // Grow by doubling, as `Vec` does, but never past the limit.
+            let capacity = (body.len() + take).max(body.capacity() * 2).min(max);
+            body.reserve_exact(capacity - body.len());
+        }
+        body.extend_from_slice(&chunk[..take]);
+        if take < chunk.len() {
             return Err(Failure {
                 error: too_large(declared),
                 partial: Some((status, body)),
             });
         }
-        body.extend_from_slice(&chunk);
     }
     Ok(RawResponse {
         status,
