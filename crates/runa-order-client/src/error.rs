@@ -588,4 +588,98 @@ mod tests {
         );
         assert!(!Error::refused("no").is_retryable());
     }
+
+    #[test]
+    fn every_error_is_on_one_side_of_may_have_been_processed() {
+        let api = |status, ty: &str| {
+            Error::Api(ApiError {
+                status,
+                error_type: ApiErrorType::from_wire(ty),
+                message: String::new(),
+                help: None,
+            })
+        };
+        let unexpected = |status| {
+            Error::UnexpectedResponse(UnexpectedResponse {
+                status,
+                expected: None,
+                path: None,
+                message: String::new(),
+                excerpt: String::new(),
+            })
+        };
+        let transport = |status, maybe_sent| {
+            Error::Transport(TransportError {
+                status,
+                maybe_sent,
+                message: String::new(),
+                source: None,
+            })
+        };
+        let too_large = |status| {
+            Error::ResponseTooLarge(ResponseTooLarge {
+                status,
+                limit: 1,
+                content_length: None,
+            })
+        };
+        let mismatch = |status| {
+            Error::SpecMismatch(SpecMismatch {
+                status,
+                definition: "AsyncAcceptedOrder",
+                problems: Vec::new(),
+            })
+        };
+        let maybe = [
+            api(500, "internal_server_error"),
+            api(504, "timeout"),
+            api(400, "idempotency_in_progress"),
+            api(102, "idempotency_in_progress"),
+            api(201, "odd"),
+            unexpected(200),
+            unexpected(202),
+            unexpected(400),
+            unexpected(502),
+            transport(None, true),
+            transport(Some(202), true),
+            transport(Some(400), true),
+            too_large(200),
+            too_large(503),
+            mismatch(202),
+            Error::Timeout {
+                after: Duration::from_secs(1),
+            },
+        ];
+        for err in &maybe {
+            assert!(err.may_have_been_processed(), "{err:?}");
+        }
+        let refused = [
+            api(400, "insufficient_funds"),
+            api(400, "idempotency_validation_error"),
+            api(401, "unauthorized"),
+            api(403, "forbidden"),
+            api(410, "version_removed"),
+            Error::Validation(ValidationFailure {
+                status: 422,
+                error_type: ApiErrorType::ValidationError,
+                message: String::new(),
+                help: None,
+                details: Vec::new(),
+            }),
+            Error::RateLimited(RateLimited {
+                retry_after: None,
+                message: String::new(),
+            }),
+            unexpected(418),
+            unexpected(422),
+            transport(None, false),
+            transport(Some(404), true),
+            too_large(413),
+            mismatch(401),
+            Error::refused("no"),
+        ];
+        for err in &refused {
+            assert!(!err.may_have_been_processed(), "{err:?}");
+        }
+    }
 }

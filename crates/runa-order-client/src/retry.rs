@@ -168,7 +168,8 @@ impl ManualTime {
 
     /// Moves the clock forward without recording a wait.
     pub fn advance(&self, by: Duration) {
-        self.lock().elapsed += by;
+        let mut state = self.lock();
+        state.elapsed = state.elapsed.saturating_add(by);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ManualState> {
@@ -186,14 +187,21 @@ impl Default for ManualTime {
 impl Clock for ManualTime {
     fn now(&self) -> Instant {
         let state = self.lock();
-        state.start + state.elapsed
+        // A clock moved past what `Instant` holds stays at the latest instant it can show.
+        let mut elapsed = state.elapsed;
+        loop {
+            if let Some(it) = state.start.checked_add(elapsed) {
+                return it;
+            }
+            elapsed /= 2;
+        }
     }
 }
 
 impl Sleeper for ManualTime {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         let mut state = self.lock();
-        state.elapsed += duration;
+        state.elapsed = state.elapsed.saturating_add(duration);
         state.sleeps.push(duration);
         Box::pin(std::future::ready(()))
     }
