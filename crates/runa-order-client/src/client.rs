@@ -209,6 +209,9 @@ impl ClientBuilder {
     }
 
     /// A reqwest client to send with, for proxies or custom TLS; its own timeouts also apply.
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the client's own reqwest
+    /// client follows no redirects, and an answer that came through a redirect this one
+    /// followed is refused ([`Error::Redirected`] with `followed` set).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -238,7 +241,9 @@ impl ClientBuilder {
         api_key.set_sensitive(true);
         let http = match self.http {
             Some(it) => it,
+            // No redirects: see `Redirected` for why.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|err| BuildError(err.to_string()))?,
         };

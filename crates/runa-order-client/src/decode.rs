@@ -9,8 +9,8 @@ use runa_order_types::{APIErrorResponse, RateExceededResponse, ValidationErrorRe
 use crate::{
     ApiErrorType, Error,
     error::{
-        ApiError, RateLimited, SpecMismatch, UnexpectedResponse, ValidationDetail,
-        ValidationFailure, redact_emails,
+        ApiError, MAX_LOCATION_CHARS, RateLimited, Redirected, SpecMismatch, UnexpectedResponse,
+        ValidationDetail, ValidationFailure, clip, redact_emails,
     },
     transport::RawResponse,
     validation,
@@ -97,6 +97,18 @@ pub(crate) fn failure<T: ErrorBody>(
 /// `504`), so an undocumented status whose body is an API error body is still an API error;
 /// anything else is an [`UnexpectedResponse`].
 pub(crate) fn undocumented(response: &RawResponse) -> Error {
+    // No operation documents a redirect, and the client follows none (see `Redirected`).
+    if (300..400).contains(&response.status) {
+        let location = response
+            .headers
+            .get(reqwest::header::LOCATION)
+            .map(|it| clip(&String::from_utf8_lossy(it.as_bytes()), MAX_LOCATION_CHARS));
+        return Error::Redirected(Redirected {
+            status: response.status,
+            location,
+            followed: false,
+        });
+    }
     if let Ok(body) = serde_json::from_slice::<APIErrorResponse>(&response.body) {
         return body.into_error(response);
     }

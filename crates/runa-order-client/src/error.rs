@@ -45,6 +45,12 @@ pub enum Error {
     /// Response validation is on and the answer's body breaks the spec's schema.
     #[error("{0}")]
     SpecMismatch(SpecMismatch),
+    /// The API answered with a redirect (`3xx`). The client follows no redirect: a redirected
+    /// `POST` can be sent again as a `GET` (on `301`, `302` and `303`), and the API key would
+    /// go along to wherever the redirect points. For `create_order` the order may exist all the
+    /// same (a `303` is the usual answer *after* a `POST` was processed).
+    #[error("{0}")]
+    Redirected(Redirected),
     /// The client refused to send the request, because the API would certainly refuse it.
     #[error("{0}")]
     Refused(Refusal),
@@ -67,6 +73,8 @@ impl Error {
             Error::UnexpectedResponse(it) => retryable_status(it.status),
             Error::SpecMismatch(it) => retryable_status(it.status),
             Error::ResponseTooLarge(it) => retryable_status(it.status),
+            // The same request gets the same redirect; the base URL needs fixing.
+            Error::Redirected(_) => false,
         }
     }
 
@@ -92,6 +100,9 @@ impl Error {
             Error::UnexpectedResponse(it) => status_may_mean_processed(it.status),
             Error::SpecMismatch(it) => status_may_mean_processed(it.status),
             Error::ResponseTooLarge(it) => status_may_mean_processed(it.status),
+            // A server may redirect after processing a `POST` (`303 See Other`), and a
+            // redirect that was followed sent the request twice.
+            Error::Redirected(_) => true,
         }
     }
 
@@ -104,6 +115,7 @@ impl Error {
             Error::UnexpectedResponse(it) => Some(it.status),
             Error::SpecMismatch(it) => Some(it.status),
             Error::ResponseTooLarge(it) => Some(it.status),
+            Error::Redirected(it) => Some(it.status),
             Error::Transport(it) => it.status,
             Error::Timeout { .. } | Error::Refused(_) => None,
         }
@@ -323,6 +335,62 @@ impl fmt::Display for ResponseTooLarge {
             None => f.write_str("; the client stopped reading at the limit"),
         }
     }
+}
+
+/// The most characters of a redirect's target that a [`Redirected`] keeps.
+pub(crate) const MAX_LOCATION_CHARS: usize = 200;
+
+/// A redirect the client did not follow, or one that a given reqwest client followed.
+///
+/// The client builds its reqwest client with no redirects: a redirect is an error, never
+/// followed, because on `301`, `302` and `303` a `POST` is sent again as a `GET` (a
+/// `create_order` could turn into something else) and the `X-Api-Key` header would go along
+/// to the new URL. A reqwest client given to
+/// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) keeps its own policy; an
+/// answer that came through a redirect it followed is refused too, with `followed` set.
+/// Either way, check the base URL (a missing `/v2`, `http` for `https`, an old host).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirected {
+    /// The `3xx` status; when `followed`, the status of the answer the redirect led to.
+    pub status: u16,
+    /// Where the redirect pointed (the `Location` header), or, when `followed`, the URL of
+    /// the answer; at most 200 characters.
+    pub location: Option<String>,
+    /// True when a reqwest client given to `ClientBuilder::http_client` followed the redirect,
+    /// so that the request went out again, possibly as a `GET`.
+    pub followed: bool,
+}
+
+impl fmt::Display for Redirected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let location = self
+            .location
+            .as_deref()
+            .unwrap_or("nowhere (no Location header)");
+        if self.followed {
+            write!(
+                f,
+                "the answer ({}) came from {location} through a redirect that the reqwest client given to ClientBuilder::http_client followed; the request may have been sent again as a GET, so the answer is not used (build that client with `redirect(reqwest::redirect::Policy::none())`, and check the base URL)",
+                self.status
+            )
+        } else {
+            write!(
+                f,
+                "the API answered {} with a redirect to {location}; the client follows no redirects, because a redirected POST can be sent again as a GET (check the base URL)",
+                self.status
+            )
+        }
+    }
+}
+
+/// `text`, cut to at most `max` characters (an ellipsis marks a cut).
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// An answer whose body breaks the spec's schema (response validation is on).
@@ -646,6 +714,16 @@ mod tests {
             too_large(200),
             too_large(503),
             mismatch(202),
+            Error::Redirected(Redirected {
+                status: 303,
+                location: Some("/v2/order/O-1".to_owned()),
+                followed: false,
+            }),
+            Error::Redirected(Redirected {
+                status: 200,
+                location: None,
+                followed: true,
+            }),
             Error::Timeout {
                 after: Duration::from_secs(1),
             },

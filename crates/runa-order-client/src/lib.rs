@@ -29,6 +29,9 @@
 //!   of query parameters, and (with `validate_requests`) the body against the spec.
 //! * The API key never appears in `Debug` output, errors or messages; e-mail addresses from
 //!   bodies are redacted from error messages.
+//! * Redirects are never followed: a `3xx` answer is an [`Error::Redirected`] (for
+//!   `create_order`, one after which the order may exist), because a redirected `POST` can
+//!   go out again as a `GET`, and the API key would go along to the new URL.
 //!
 //! The operation-specific code (header names, the API version, each operation's request
 //! builder and status-to-body mapping, [`ApiErrorType`]) is generated from `spec/` into
@@ -52,8 +55,9 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{
-    ApiError, CreateError, Error, RateLimited, Refusal, ResponseTooLarge, RuleViolation,
-    SpecMismatch, TransportError, UnexpectedResponse, ValidationDetail, ValidationFailure,
+    ApiError, CreateError, Error, RateLimited, Redirected, Refusal, ResponseTooLarge,
+    RuleViolation, SpecMismatch, TransportError, UnexpectedResponse, ValidationDetail,
+    ValidationFailure,
 };
 pub use generated::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers, servers,

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use crate::{
     Error,
-    error::{ResponseTooLarge, TransportError},
+    error::{MAX_LOCATION_CHARS, Redirected, ResponseTooLarge, TransportError, clip},
     headers,
 };
 
@@ -196,13 +196,31 @@ pub(crate) async fn send(
             .body(body.json.clone());
     }
     let operation = request.operation;
+    let outgoing = builder
+        .build()
+        .map_err(|err| Failure::from(transport_error(operation, None, err)))?;
+    let sent_to = outgoing.url().clone();
     let timeout = || Error::Timeout { after: limit };
-    let mut response = match tokio::time::timeout_at(deadline, builder.send()).await {
+    let mut response = match tokio::time::timeout_at(deadline, target.http.execute(outgoing)).await
+    {
         Err(_) => return Err(timeout().into()),
         Ok(Err(err)) => return Err(transport_error(operation, None, err).into()),
         Ok(Ok(it)) => it,
     };
     let status = response.status().as_u16();
+    // The client's own reqwest client follows no redirect; one given to
+    // `ClientBuilder::http_client` may have, and then this answer is not the API's answer to
+    // the request: a POST may have gone out again as a GET, with the API key, to another URL.
+    if response.url() != &sent_to {
+        return Err(Failure {
+            error: Error::Redirected(Redirected {
+                status,
+                location: Some(clip(response.url().as_str(), MAX_LOCATION_CHARS)),
+                followed: true,
+            }),
+            partial: Some((status, Vec::new())),
+        });
+    }
     let limit_bytes = target.max_response_bytes;
     let too_large = |content_length| {
         Error::ResponseTooLarge(ResponseTooLarge {

@@ -424,6 +424,7 @@ fn outcome_name(outcome: &Result<(), Error>) -> &'static str {
         Err(Error::SpecMismatch(_)) => "SpecMismatch",
         Err(Error::ResponseTooLarge(_)) => "ResponseTooLarge",
         Err(Error::Refused(_)) => "Refused",
+        Err(Error::Redirected(_)) => "Redirected",
     }
 }
 
