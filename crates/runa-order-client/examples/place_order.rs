@@ -1,12 +1,13 @@
-//! Places an order exactly once, polls it until its status is final, and handles a 422, insufficient funds, an answer that may hide a placed order, and a crash.
+//! Places an order exactly once, polls it until its status is final, lists every order, and handles a bad body (refused, then the API's 422), insufficient funds, an answer that may hide a placed order, and a crash.
 //!
 //! `cargo run -p runa-order-client --example place_order` runs it against a local mock server.
 //! With `RUNA_API_KEY` set (a playground key), it runs against the playground instead.
 
 use std::{collections::HashMap, error::Error as StdError, time::Duration};
 
+use futures::StreamExt as _;
 use runa_order_client::{
-    ApiErrorType, Client, CreateError, CreateOptions, Error, servers,
+    ApiErrorType, Client, CreateError, CreateOptions, Error, ListOrdersParams, servers,
     types::{
         AccountPaymentType, DistributionMethod, NewAccountPayment, NewOrderDetails,
         NewOrderItemDetails, NewOrderItemProducts, OrderStatus,
@@ -82,7 +83,9 @@ fn explain(err: &CreateError) -> String {
                 .collect();
             format!("fix the order: {}", problems.join(", "))
         }
-        // The client refused to send it (sync with several items, a body the spec refuses).
+        // The client refused to send it: a body the spec refuses (with the default
+        // `validate_requests`, this comes instead of the API's 422, and names each problem by
+        // JSON pointer), or sync with several items.
         Error::Refused(refusal) => format!("fix the order: {}", refusal.reason),
         // Branch on the documented type, never on the message.
         Error::Api(api) if api.error_type == ApiErrorType::InsufficientFunds => {
@@ -169,11 +172,20 @@ async fn main() -> Result<(), Box<dyn StdError>> {
         (status, _) => println!("{} is {status}", polled.id()),
     }
 
-    // 5. A body the API refuses: a face value of 0 (the minimum is 0.01).
+    // 5. A body the spec refuses: a face value of 0 (the minimum is 0.01). The client checks
+    //    request bodies before sending (`validate_requests`, on by default), so nothing goes
+    //    out: the error is `Error::Refused`, typed `validation_error`, not the API's 422.
     let bad = reward("maria@example.com", 0.0)?;
     match client.create_order(&bad, CreateOptions::default()).await {
+        Ok(it) => println!("unexpectedly placed {}", it.created.id()),
+        Err(err) => println!("not sent: {}", explain(&err)),
+    }
+    //    To see the API's own answer, send it without the client's check: a 422,
+    //    `Error::Validation`, whose details locate each problem (["items", "0", "face_value"]).
+    let unchecked = client.with_validate_requests(false);
+    match unchecked.create_order(&bad, CreateOptions::default()).await {
         Ok(it) => println!("a server without validation accepted {}", it.created.id()),
-        Err(err) => println!("refused: {}", explain(&err)),
+        Err(err) => println!("the API refused it: {}", explain(&err)),
     }
 
     // 6. Insufficient funds, as the playground (and the mock) simulate it.
@@ -181,6 +193,22 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     match client.create_order(&order, options).await {
         Ok(it) => println!("unexpectedly placed {}", it.created.id()),
         Err(err) => println!("not placed: {}", explain(&err)),
+    }
+
+    // 7. The first orders of the account, page after page. The stream is `Unpin`, so
+    //    `.next().await` works on it without `pin!`.
+    let mut orders = client.list_all_orders(ListOrdersParams {
+        limit: Some(50),
+        ..ListOrdersParams::default()
+    });
+    let mut listed = 0;
+    while let Some(order) = orders.next().await {
+        let order = order?;
+        println!("listed {} ({})", order.id(), order.status());
+        listed += 1;
+        if listed == 10 {
+            break;
+        }
     }
     Ok(())
 }

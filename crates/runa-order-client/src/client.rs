@@ -14,7 +14,8 @@ use runa_order_types::{
 };
 
 use crate::{
-    API_VERSION, CreateError, Error, ExecutionMode, ListOrdersParams, decode,
+    API_VERSION, ApiErrorType, CreateError, Error, ExecutionMode, ListOrdersParams, Refusal,
+    decode,
     error::{Trace, redact_emails},
     operations::{create_order, estimate_order_price, get_list_of_orders, get_single_order},
     retry::{
@@ -63,6 +64,8 @@ impl From<&str> for ApiKey {
 pub struct Client {
     shared: Arc<Shared>,
     timeouts: Timeouts,
+    /// Whether request bodies are checked against the spec before sending.
+    validate_requests: bool,
 }
 
 struct Shared {
@@ -75,7 +78,6 @@ struct Shared {
     sleeper: Arc<dyn Sleeper>,
     keys: Arc<dyn KeySource>,
     jitter: Mutex<StdRng>,
-    validate_requests: bool,
     validate_responses: bool,
     max_response_bytes: u64,
 }
@@ -92,7 +94,7 @@ impl fmt::Debug for Client {
             .field("api_version", &self.shared.api_version)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.shared.retry)
-            .field("validate_requests", &self.shared.validate_requests)
+            .field("validate_requests", &self.validate_requests)
             .field("validate_responses", &self.shared.validate_responses)
             .field("max_response_bytes", &self.shared.max_response_bytes)
             .finish_non_exhaustive()
@@ -185,7 +187,10 @@ impl ClientBuilder {
     }
 
     /// Checks request bodies against the spec before sending (on by default); a body the
-    /// validator refuses is an [`Error::Refused`] and nothing is sent.
+    /// validator refuses is an [`Error::Refused`] whose reason names every problem by JSON
+    /// pointer, and nothing is sent. So with the default, a bad body never gets the API's
+    /// `422` ([`Error::Validation`]); turn this off (or use
+    /// [`Client::with_validate_requests`]) to send it and read the API's answer.
     pub fn validate_requests(mut self, on: bool) -> Self {
         self.validate_requests = Some(on);
         self
@@ -273,11 +278,11 @@ impl ClientBuilder {
                 sleeper: self.sleeper.unwrap_or_else(|| Arc::new(TokioSleeper)),
                 keys: self.keys.unwrap_or_else(|| Arc::new(UuidKeys)),
                 jitter: Mutex::new(jitter),
-                validate_requests: self.validate_requests.unwrap_or(true),
                 validate_responses: self.validate_responses,
                 max_response_bytes,
             }),
             timeouts: self.timeouts,
+            validate_requests: self.validate_requests.unwrap_or(true),
         })
     }
 }
@@ -390,6 +395,17 @@ impl Client {
     pub fn with_deadline(&self, deadline: Duration) -> Client {
         let mut it = self.clone();
         it.timeouts.deadline = deadline;
+        it
+    }
+
+    /// A clone of this client (same connection pool) that checks request bodies against the
+    /// spec before sending (`true`, the default) or sends them as they are (`false`), so that
+    /// a bad body gets the API's own answer, a `422` [`Error::Validation`] with its details,
+    /// instead of an [`Error::Refused`] from the client. See
+    /// [`ClientBuilder::validate_requests`].
+    pub fn with_validate_requests(&self, on: bool) -> Client {
+        let mut it = self.clone();
+        it.validate_requests = on;
         it
     }
 
@@ -508,17 +524,21 @@ impl Client {
     ) -> (Result<T, Error>, Trace) {
         let shared = &*self.shared;
         let mut trace = Trace::default();
-        if shared.validate_requests
+        if self.validate_requests
             && let Some(body) = &request.body
             && let Err(problems) = validation::check_request(body.definition, &body.json)
         {
             let reasons: Vec<String> = problems.iter().map(|it| it.to_string()).collect();
+            // The API would answer `422 validation_error`; the refusal says so.
             return (
-                Err(Error::refused(format!(
-                    "the body does not match `{}` of the spec: {}",
-                    body.definition,
-                    redact_emails(&reasons.join("; "))
-                ))),
+                Err(Error::Refused(Refusal {
+                    reason: redact_emails(&format!(
+                        "the body does not match `{}` of the spec: {}",
+                        body.definition,
+                        reasons.join("; ")
+                    )),
+                    error_type: Some(ApiErrorType::ValidationError),
+                })),
                 trace,
             );
         }

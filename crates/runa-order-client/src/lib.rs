@@ -62,6 +62,7 @@ pub use error::{
 pub use generated::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers, servers,
 };
+pub use pagination::AllOrders;
 pub use retry::{
     Clock, KeySource, ManualTime, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper,
     UuidKeys,

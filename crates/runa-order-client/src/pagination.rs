@@ -1,11 +1,40 @@
 //! A stream of every order, page after page, following `pagination.cursors.after`.
 
-use std::collections::VecDeque;
+use std::{
+    collections::VecDeque,
+    fmt,
+    pin::Pin,
+    task::{Context, Poll},
+};
 
 use futures::Stream;
 use runa_order_types::OrderListItem;
 
 use crate::{Client, Error, ListOrdersParams, error::UnexpectedResponse};
+
+/// The stream of [`Client::list_all_orders`]: every order, page after page.
+///
+/// It is [`Unpin`], so `.next().await` (from [`futures::StreamExt`] or `tokio_stream`) works
+/// on it as it is, without `pin!` or `Box::pin`; it is also `Send` and `'static`, so it can
+/// move into a spawned task or be kept in a struct.
+#[must_use = "a stream does nothing unless polled"]
+pub struct AllOrders {
+    inner: Pin<Box<dyn Stream<Item = Result<OrderListItem, Error>> + Send + 'static>>,
+}
+
+impl Stream for AllOrders {
+    type Item = Result<OrderListItem, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for AllOrders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AllOrders").finish_non_exhaustive()
+    }
+}
 
 struct State {
     client: Client,
@@ -19,17 +48,30 @@ impl Client {
     /// page is asked for with the `after` cursor of the previous one. The stream ends after an
     /// empty page (as the API documents) or a page without an `after` cursor, and after the
     /// first error, which it yields. Each page request is retried like any other call.
-    pub fn list_all_orders(
-        &self,
-        params: ListOrdersParams,
-    ) -> impl Stream<Item = Result<OrderListItem, Error>> + Send + 'static {
+    ///
+    /// The stream is [`Unpin`]: call `.next().await` on it directly, no pinning needed.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt as _;
+    /// use runa_order_client::{Client, ListOrdersParams};
+    ///
+    /// # async fn run(client: Client) -> Result<(), runa_order_client::Error> {
+    /// let mut orders = client.list_all_orders(ListOrdersParams::default());
+    /// while let Some(order) = orders.next().await {
+    ///     let order = order?;
+    ///     println!("{} is {}", order.id(), order.status());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_all_orders(&self, params: ListOrdersParams) -> AllOrders {
         let state = State {
             client: self.clone(),
             params,
             buffer: VecDeque::new(),
             done: false,
         };
-        futures::stream::unfold(state, |mut state| async move {
+        let stream = futures::stream::unfold(state, |mut state| async move {
             loop {
                 if let Some(item) = state.buffer.pop_front() {
                     return Some((Ok(item), state));
@@ -61,7 +103,10 @@ impl Client {
                     }
                 }
             }
-        })
+        });
+        AllOrders {
+            inner: Box::pin(stream),
+        }
     }
 }
 

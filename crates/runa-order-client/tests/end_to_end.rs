@@ -5,7 +5,7 @@ mod common;
 use std::{collections::HashSet, time::Duration};
 
 use common::{bounded, builder, client, item, mock, mock_with, order, order_of};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use runa_order_client::{
     ApiErrorType, CreateOptions, Created, Error, ExecutionMode, ListOrdersParams, ManualTime,
     RetryPolicy,
@@ -226,6 +226,109 @@ async fn pagination_over_1000_orders_returns_each_exactly_once() {
             "{:?}",
             mock.spec_violations()
         );
+    })
+    .await;
+}
+
+/// With the default settings a bad body never reaches the API: the client's own check refuses
+/// it (`Error::Refused`, typed `validation_error`, naming the JSON pointer) and sends nothing.
+/// `with_validate_requests(false)` sends it, and the API's `422` comes back as
+/// `Error::Validation` with its details. This is what the README's 422 handling relies on.
+#[tokio::test]
+async fn a_bad_body_is_refused_before_sending_unless_request_validation_is_off() {
+    bounded(async {
+        let mock = mock().await;
+        let client = client(&mock);
+        let bad = order_of("USD", vec![item("AMZ-US", 0.0, "maria@example.com")]);
+
+        let err = client
+            .create_order(&bad, CreateOptions::default())
+            .await
+            .unwrap_err();
+        let Error::Refused(refusal) = &err.error else {
+            panic!("refused before sending: {err:?}")
+        };
+        assert_eq!(refusal.error_type, Some(ApiErrorType::ValidationError));
+        assert_eq!(
+            err.error.api_error_type(),
+            Some(&ApiErrorType::ValidationError)
+        );
+        assert!(
+            refusal.reason.contains("/items/0/face_value"),
+            "{}",
+            refusal.reason
+        );
+        assert_eq!((err.attempts, err.order_may_exist()), (0, false));
+        assert!(mock.requests().is_empty(), "nothing was sent");
+
+        let unchecked = client.with_validate_requests(false);
+        let err = unchecked
+            .create_order(&bad, CreateOptions::default())
+            .await
+            .unwrap_err();
+        let Error::Validation(failure) = &err.error else {
+            panic!("the API's 422: {err:?}")
+        };
+        assert_eq!(failure.status, 422);
+        assert_eq!(failure.details[0].location, ["items", "0", "face_value"]);
+        assert_eq!((err.attempts, err.order_may_exist()), (1, false));
+        assert_eq!(mock.requests().len(), 1);
+
+        // The original client still checks.
+        let err = client
+            .create_order(&bad, CreateOptions::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err.error, Error::Refused(_)), "{err:?}");
+        assert_eq!(mock.requests().len(), 1);
+        assert_eq!(mock.order_count(), 0);
+    })
+    .await;
+}
+
+/// `list_all_orders` is read with `.next().await` as it is: its stream is `Unpin`, so no
+/// `pin!` is needed (before, this was E0277, "cannot be unpinned"). It is also `Send` and
+/// `'static`, so it can be read in a spawned task.
+#[tokio::test]
+async fn all_orders_are_read_with_next_without_pinning() {
+    fn unpin_send_static<T: Unpin + Send + 'static>(it: T) -> T {
+        it
+    }
+    bounded(async {
+        let mock = mock().await;
+        let client = client(&mock);
+        let mut placed = HashSet::new();
+        for _ in 0..5 {
+            let it = client
+                .create_order(&order(), CreateOptions::default())
+                .await
+                .unwrap();
+            placed.insert(it.created.id().to_string());
+        }
+        let params = ListOrdersParams {
+            limit: Some(2),
+            ..ListOrdersParams::default()
+        };
+        let mut orders = unpin_send_static(client.list_all_orders(params.clone()));
+        let mut listed = HashSet::new();
+        while let Some(order) = orders.next().await {
+            let order = order.unwrap();
+            assert!(listed.insert(order.id().to_string()), "each order once");
+        }
+        assert_eq!(listed, placed);
+
+        let mut orders = client.list_all_orders(params);
+        let count = tokio::spawn(async move {
+            let mut count = 0;
+            while let Some(order) = orders.next().await {
+                order.unwrap();
+                count += 1;
+            }
+            count
+        })
+        .await
+        .unwrap();
+        assert_eq!(count, 5);
     })
     .await;
 }
