@@ -87,7 +87,7 @@ pub enum ApiErrorType {
     IdempotencyInProgress,
     ///`insufficient_funds` (400): Insufficient funds in {currency} balance to create order.
     InsufficientFunds,
-    ///`product_validation_error` (400): Not allowed to order products: <detail>
+    ///`product_validation_error` (400): Not allowed to order products: \<detail\>
     ProductValidationError,
     ///`currency_mismatch` (400): The currency requested in the payment_method does not match the currency of the selected products.
     CurrencyMismatch,

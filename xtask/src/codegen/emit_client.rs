@@ -15,6 +15,7 @@ use quote::{format_ident, quote};
 
 use super::{
     diagnostic::Diagnostic,
+    emit_types::docs::markdown,
     ir::{Api, Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, Rule},
     names::{self, Case},
 };
@@ -195,7 +196,8 @@ fn error_types(api: &Api) -> TokenStream {
         .map(|(_, variant)| variant)
         .collect();
     let definitions = types.iter().zip(&variants).map(|(it, variant)| {
-        let mut doc = format!("`{}` ({}): {}", it.name, it.status, it.message);
+        // The documented message is plain text (`Not allowed to order products: <detail>`).
+        let mut doc = format!("`{}` ({}): {}", it.name, it.status, markdown(&it.message));
         if it.deprecated {
             doc.push_str(" Deprecated.");
         }
@@ -303,12 +305,12 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
     let path = &operation.path;
     let mut doc = format!(
         "`{id}`: `{method_name} {path}`. {}",
-        operation.summary.trim_end_matches('.')
+        markdown(operation.summary.trim_end_matches('.'))
     );
     doc.push('.');
     if let Some(description) = &operation.description {
         doc.push_str("\n\n");
-        doc.push_str(description);
+        doc.push_str(&markdown(description));
     }
     let statuses: Vec<_> = operation
         .responses
@@ -448,8 +450,8 @@ fn query_struct(operation: &Operation) -> Option<TokenStream> {
         };
         let mut doc = parameter
             .description
-            .clone()
-            .unwrap_or_else(|| format!("`{}`.", parameter.name));
+            .as_deref()
+            .map_or_else(|| format!("`{}`.", parameter.name), markdown);
         if let Some(default) = &parameter.default {
             doc.push_str(&format!(" The API's default is `{default}`."));
         }
@@ -787,7 +789,7 @@ fn decoder(operation: &Operation) -> TokenStream {
 
 fn doc_with(head: &str, description: Option<&str>) -> String {
     match description {
-        Some(it) => format!("{head} {it}"),
+        Some(it) => format!("{head} {}", markdown(it)),
         None => head.to_owned(),
     }
 }

@@ -11,8 +11,16 @@
 //! * `date-time` strings become the hand-written `crate::Timestamp`, which keeps the text it
 //!   was read from so that values round-trip byte for byte.
 //!
+//! Every schema of the view gets a `description` written by [`docs::describe`]: the spec's
+//! description (or its `$ref` target's), the bounds a value must respect and the spec's
+//! examples, so that typify writes them into the doc comments of types and fields. After
+//! typify, [`docs::complete`] documents what typify leaves bare (variants, builders and their
+//! setters, modules), so that the types crate compiles under `#![deny(missing_docs)]`.
+//!
 //! typify panics on some schemas. `lower` refuses the constructs known to do that, and any
 //! panic left is caught here and reported as a diagnostic.
+
+pub mod docs;
 
 use std::{
     cell::Cell,
@@ -23,6 +31,7 @@ use proc_macro2::TokenStream;
 use serde_json::{Map, Value, json};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
+use self::docs::Subject;
 use super::{
     diagnostic::Diagnostic,
     ir::{Additional, Api, Format, JsonType, Literal, Schema},
@@ -40,14 +49,18 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     };
     let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
     for def in &api.definitions {
-        let value = view.schema(&def.schema, true);
+        let value = view.schema(&def.schema, true, &Subject::Definition(&def.name));
         definitions.push((
             def.name.clone(),
             into_schemars(value, &api.schema_file, &def.schema.location)?,
         ));
     }
     if view.uses_timestamp.get() {
-        let timestamp = json!({"type": "string", "format": "date-time"});
+        let timestamp = json!({
+            "type": "string",
+            "format": "date-time",
+            "description": "An RFC 3339 date-time, kept as received.",
+        });
         definitions.push((
             TIMESTAMP.to_owned(),
             into_schemars(timestamp, &api.schema_file, "#")?,
@@ -83,13 +96,31 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         space.add_ref_types(definitions).map(|()| space.to_stream())
     });
     match outcome {
-        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Ok(tokens)) => complete_docs(api, tokens),
         Ok(Err(err)) => Err(typify_failure(
             api,
             &format!("typify refused the schema: {err}"),
         )),
         Err(message) => Err(typify_failure(api, &format!("typify panicked: {message}"))),
     }
+}
+
+/// Documents what typify left without docs; a public item that still has none is a
+/// diagnostic, so that the generated crate always builds under `#![deny(missing_docs)]`.
+fn complete_docs(api: &Api, tokens: TokenStream) -> Result<TokenStream, Diagnostic> {
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|err| typify_failure(api, &format!("typify emitted invalid Rust: {err}")))?;
+    let bare = docs::complete(&mut file);
+    if !bare.is_empty() {
+        return Err(typify_failure(
+            api,
+            &format!(
+                "typify emitted public items the generator cannot document: {}",
+                bare.join(", ")
+            ),
+        ));
+    }
+    Ok(quote::ToTokens::into_token_stream(file))
 }
 
 fn typify_failure(api: &Api, message: &str) -> Diagnostic {
@@ -144,14 +175,20 @@ impl View<'_> {
             .is_some_and(|def| is_nullable(&def.schema))
     }
 
-    /// The typify view of `schema`; `top` is true for a definition itself.
-    fn schema(&self, schema: &Schema, top: bool) -> Value {
+    /// The typify view of `schema`; `top` is true for a definition itself, and `subject` says
+    /// what the schema is, for its docs.
+    fn schema(&self, schema: &Schema, top: bool, subject: &Subject<'_>) -> Value {
         let mut out = Map::new();
         if let Some(title) = &schema.title {
             out.insert("title".into(), title.clone().into());
         }
-        if let Some(description) = &schema.description {
-            out.insert("description".into(), description.clone().into());
+        // A `$ref` keeps its own docs only where typify writes them: on a property. Elsewhere
+        // (branches, items) a description beside a `$ref` would say nothing new.
+        if schema.reference.is_none() || matches!(subject, Subject::Property(_)) {
+            out.insert(
+                "description".into(),
+                docs::describe(self.api, schema, subject).into(),
+            );
         }
         if let Some(default) = &schema.default {
             out.insert("default".into(), literal(default));
@@ -225,7 +262,8 @@ impl View<'_> {
 
         let array = &schema.array;
         if let Some(items) = &array.items {
-            out.insert("items".into(), self.schema(items, false));
+            let subject = Subject::Item(subject.name());
+            out.insert("items".into(), self.schema(items, false, &subject));
         }
         insert_some(&mut out, "minItems", array.min_items);
         insert_some(&mut out, "maxItems", array.max_items);
@@ -238,7 +276,10 @@ impl View<'_> {
             let properties: Map<String, Value> = object
                 .properties
                 .iter()
-                .map(|it| (it.name.clone(), self.schema(&it.schema, false)))
+                .map(|it| {
+                    let subject = Subject::Property(&it.name);
+                    (it.name.clone(), self.schema(&it.schema, false, &subject))
+                })
                 .collect();
             out.insert("properties".into(), properties.into());
         }
@@ -251,22 +292,28 @@ impl View<'_> {
                 out.insert("additionalProperties".into(), false.into());
             }
             Some(Additional::Schema(it)) => {
-                out.insert("additionalProperties".into(), self.schema(it, false));
+                let subject = Subject::Value(subject.name());
+                out.insert(
+                    "additionalProperties".into(),
+                    self.schema(it, false, &subject),
+                );
             }
         }
         if let Some(names) = &object.property_names {
-            out.insert("propertyNames".into(), self.schema(names, false));
+            let subject = Subject::Key(subject.name());
+            out.insert("propertyNames".into(), self.schema(names, false, &subject));
         }
         insert_some(&mut out, "minProperties", object.min_properties);
         insert_some(&mut out, "maxProperties", object.max_properties);
 
+        let branch = Subject::Branch(subject.name());
         for (key, branches) in [("allOf", &schema.all_of), ("anyOf", &schema.any_of)] {
             if !branches.is_empty() {
                 out.insert(
                     key.into(),
                     branches
                         .iter()
-                        .map(|it| self.schema(it, false))
+                        .map(|it| self.schema(it, false, &branch))
                         .collect::<Vec<_>>()
                         .into(),
                 );
@@ -279,12 +326,12 @@ impl View<'_> {
                     .variants
                     .iter()
                     .filter_map(|(_, name)| self.api.definition(name))
-                    .map(|def| self.schema(&def.schema, true))
+                    .map(|def| self.schema(&def.schema, true, &Subject::Definition(&def.name)))
                     .collect(),
                 None => schema
                     .one_of
                     .iter()
-                    .map(|it| self.schema(it, false))
+                    .map(|it| self.schema(it, false, &branch))
                     .collect(),
             };
             out.insert("oneOf".into(), branches.into());
