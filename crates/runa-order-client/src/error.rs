@@ -536,7 +536,7 @@ impl CreateError {
     }
 
     /// True whenever the API may have stored the order: some attempt got a `2xx` (even one
-    /// whose body did not decode), a `5xx`, `idempotency_in_progress`, an answer whose error
+    /// whose body did not decode), a `5xx`, a redirect, `idempotency_in_progress`, an answer whose error
     /// type could not be read, or ended in a timeout or a transport error after the request
     /// may have left the client. False only when nothing was sent (refused before sending,
     /// or no connection could be made) or every answer refused the request (a `429`, or a
