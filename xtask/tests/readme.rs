@@ -28,7 +28,8 @@ const ERRORS: &[(&str, &str)] = &[
     ("RateExceededResponse", "`Error::RateLimited`"),
 ];
 
-const START: &str = "<!-- bodies-table: start (rebuilt from spec/ and checked by xtask/tests/readme.rs) -->";
+const START: &str =
+    "<!-- bodies-table: start (rebuilt from spec/ and checked by xtask/tests/readme.rs) -->";
 const END: &str = "<!-- bodies-table: end -->";
 
 fn api() -> Api {
@@ -198,7 +199,9 @@ fn webhook_rows(api: &Api, out: &mut String) {
 
 fn expected_tables(api: &Api) -> String {
     let mut out = String::new();
-    out.push_str("| Operation | Client method | Request body | Status | Body type | The call gives |\n");
+    out.push_str(
+        "| Operation | Client method | Request body | Status | Body type | The call gives |\n",
+    );
     out.push_str("|---|---|---|---|---|---|\n");
     for operation in &api.http.operations {
         operation_rows(operation, &mut out);
@@ -218,7 +221,9 @@ fn the_readme_tables_of_bodies_match_the_spec() {
     let path = xtask::project_root().join("README.md");
     let readme = fs::read_to_string(&path).expect("README.md is readable");
     let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        panic!("README.md lacks the markers {START:?} and {END:?}; put this between them:\n\n{expected}");
+        panic!(
+            "README.md lacks the markers {START:?} and {END:?}; put this between them:\n\n{expected}"
+        );
     };
     let actual = readme[start + START.len()..end].trim();
     assert!(

@@ -26,7 +26,12 @@
 //!   answer (decoding runs on tokio's blocking threads, off the runtime), and bodies are capped
 //!   while they stream in ([`ClientBuilder::max_response_bytes`], 8 MiB by default).
 //! * Checks before sending: `sync` with more than one item, an empty idempotency key, bounds
-//!   of query parameters, and (with `validate_requests`) the body against the spec.
+//!   of query parameters, and (with `validate_requests`, on by default) the body against the
+//!   spec. So by default a bad body is an [`Error::Refused`] typed `validation_error`, and
+//!   never the API's `422` ([`Error::Validation`]); [`Client::with_validate_requests`]`(false)`
+//!   sends it as it is, to see the API's answer.
+//! * [`Client::list_all_orders`] returns [`AllOrders`], an `Unpin` stream: `.next().await`
+//!   works on it without pinning.
 //! * The API key never appears in `Debug` output, errors or messages; e-mail addresses from
 //!   bodies are redacted from error messages.
 //! * Redirects are never followed: a `3xx` answer is an [`Error::Redirected`] (for

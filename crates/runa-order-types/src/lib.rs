@@ -10,6 +10,11 @@
 //! * Constrained strings are newtypes that refuse bad values when built and when
 //!   deserialized: `"usd".parse::<Currency>()` fails.
 //! * Structs have builders in [`builder`]: `NewOrderDetails::builder().items(…)`.
+//! * The docs of every type, field and builder method give the spec's description, the
+//!   bounds a value must respect, and the spec's examples. Each bound says who checks it: the
+//!   Rust type (lengths and patterns of strings, timestamps, enums) or only
+//!   `runa-order-validator` (numbers, array and map sizes, uniqueness, e-mail syntax): see
+//!   [`NewOrderItemDetails::face_value`] and [`Currency`].
 //! * Unknown properties are accepted and ignored, because the API adds response fields
 //!   without a new version. `null` and an absent optional field both read as `None`.
 //! * Every type derives [`schemars::JsonSchema`] (schemars 1).
