@@ -113,8 +113,18 @@ fn every_public_generated_item_has_docs() {
         "crates/runa-order-types/src/generated.rs",
         "crates/runa-order-client/src/generated.rs",
     ] {
-        let bare = docs::undocumented(&generated(path));
+        let file = generated(path);
+        let bare = docs::undocumented(&file);
         assert!(bare.is_empty(), "{path}: no docs on {bare:?}");
+        // typify's placeholder doc, the type's name alone, says nothing.
+        for item in &file.items {
+            let (attrs, name) = match item {
+                Item::Struct(it) => (&it.attrs, &it.ident),
+                Item::Enum(it) => (&it.attrs, &it.ident),
+                _ => continue,
+            };
+            assert_ne!(doc_of(attrs), format!("`{name}`"), "{path}: {name}");
+        }
     }
 }
 
@@ -204,6 +214,18 @@ fn docs_show_the_bounds_and_examples_of_the_spec() {
     assert_contains(
         &member_doc(top, "OrderStatus", "Processing"),
         &[r#"`"PROCESSING"` in JSON."#],
+    );
+    // An `allOf` that narrows a property to one value: typify's merged enum and its field.
+    assert_contains(
+        &member_doc(top, "SyncCompletedOrder", "status"),
+        &[r#"**Value:** always `"COMPLETED"`."#],
+    );
+    assert_contains(
+        &type_doc(top, "SyncCompletedOrderStatus"),
+        &[
+            "The `status` of [`SyncCompletedOrder`].",
+            r#"**Value:** always `"COMPLETED"`."#,
+        ],
     );
     // A renamed field says its JSON name on the setter.
     assert_contains(

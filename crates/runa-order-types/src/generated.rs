@@ -300,6 +300,8 @@ pub struct CompletedOrderWebhook {
     /// The account balance that paid for an order, as returned in responses. `currency` may be missing.
     pub payment_method: AccountPayment,
     /// The `status` property.
+    ///
+    /// **Value:** always `"COMPLETED"`.
     pub status: CompletedOrderWebhookStatus,
     /// Total discount of the order, as a decimal string.
     ///
@@ -316,7 +318,9 @@ impl CompletedOrderWebhook {
         Default::default()
     }
 }
-/// `CompletedOrderWebhookStatus`
+/// The `status` of [`CompletedOrderWebhook`].
+///
+/// **Value:** always `"COMPLETED"`.
 #[derive(
     ::schemars::JsonSchema,
     ::serde::Deserialize,
@@ -2761,6 +2765,8 @@ pub struct SyncCompletedOrder {
     /// The account balance that paid for an order, as returned in responses. `currency` may be missing.
     pub payment_method: AccountPayment,
     /// The `status` property.
+    ///
+    /// **Value:** always `"COMPLETED"`.
     pub status: SyncCompletedOrderStatus,
     /// Total discount of the order, as a decimal string.
     ///
@@ -2780,7 +2786,9 @@ impl SyncCompletedOrder {
         Default::default()
     }
 }
-/// `SyncCompletedOrderStatus`
+/// The `status` of [`SyncCompletedOrder`].
+///
+/// **Value:** always `"COMPLETED"`.
 #[derive(
     ::schemars::JsonSchema,
     ::serde::Deserialize,
@@ -3689,6 +3697,10 @@ pub mod builder {
             self
         }
         /// Sets `status` (required).
+        ///
+        /// The `status` property.
+        ///
+        /// **Value:** always `"COMPLETED"`.
         pub fn status<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::CompletedOrderWebhookStatus>,
@@ -6464,6 +6476,10 @@ pub mod builder {
             self
         }
         /// Sets `status` (required).
+        ///
+        /// The `status` property.
+        ///
+        /// **Value:** always `"COMPLETED"`.
         pub fn status<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::SyncCompletedOrderStatus>,

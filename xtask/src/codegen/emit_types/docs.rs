@@ -9,8 +9,10 @@
 //!   checks, then the spec's `examples` and `default`.
 //! * [`complete`] walks typify's output and documents what typify leaves without docs: enum
 //!   variants, the `builder` and `error` modules, each builder and each builder setter (a setter
-//!   gets the doc of the field it sets, bounds included), and `builder()`. Anything public that
-//!   is still bare is reported, so that a typify upgrade cannot silently drop docs.
+//!   gets the doc of the field it sets, bounds included), and `builder()`; it also restores the
+//!   allowed values that typify's merge of a narrowing `allOf` drops, and replaces typify's
+//!   placeholder docs (the type's name alone). Anything public that is still bare is reported,
+//!   so that a typify upgrade cannot silently drop docs.
 //!
 //! Text from the spec is plain text, not Markdown: [`markdown`] escapes what rustdoc would read
 //! as HTML or as an intra-doc link, outside code spans.
@@ -330,6 +332,9 @@ fn length(min: Option<u64>, max: Option<u64>, unit: &str) -> Option<String> {
 /// Documents the public items of typify's output that have no doc comment. Returns the names
 /// of public items it could not document (empty when every one has a doc).
 pub fn complete(file: &mut syn::File) -> Vec<String> {
+    normalize(&mut file.items);
+    narrowed_enums(&mut file.items);
+
     // The docs and JSON names of each struct's fields, for the setters of its builder.
     let mut field_docs: BTreeMap<String, BTreeMap<String, FieldDoc>> = BTreeMap::new();
     for item in &file.items {
@@ -410,8 +415,134 @@ pub fn complete(file: &mut syn::File) -> Vec<String> {
             _ => {}
         }
     }
-    normalize(&mut file.items);
     undocumented(file)
+}
+
+/// typify merges an `allOf` that narrows a property to fewer values (`status` of
+/// `SyncCompletedOrder`, always `COMPLETED`) into a new enum whose doc is only its name, and the
+/// field loses the allowed values. This says, on every field whose type is a string enum, which
+/// values it allows, and replaces typify's placeholder doc ("`Name`") of a type with what the
+/// type is for.
+fn narrowed_enums(items: &mut [Item]) {
+    // The allowed values of each enum whose variants all have a JSON spelling.
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
+    // The first field of each type: its struct and its JSON name.
+    let mut users: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for item in items.iter() {
+        match item {
+            Item::Enum(it) => {
+                let spellings: Option<Vec<String>> = it
+                    .variants
+                    .iter()
+                    .map(|variant| match variant.fields {
+                        Fields::Unit => serde_rename(&variant.attrs),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(spellings) = spellings.filter(|it| !it.is_empty()) {
+                    let spellings: Vec<String> = spellings
+                        .iter()
+                        .map(|it| code(&format!("{it:?}")))
+                        .collect();
+                    let text = match spellings.as_slice() {
+                        [one] => format!("**Value:** always {one}."),
+                        many => format!("**Allowed values:** {}.", many.join(", ")),
+                    };
+                    values.insert(it.ident.to_string(), text);
+                }
+            }
+            Item::Struct(it) => {
+                for field in &it.fields {
+                    let wire = serde_rename(&field.attrs)
+                        .or_else(|| field.ident.as_ref().map(ToString::to_string))
+                        .unwrap_or_default();
+                    users
+                        .entry(value_type_name(&field.ty))
+                        .or_insert_with(|| (it.ident.to_string(), wire));
+                }
+            }
+            _ => {}
+        }
+    }
+    let add_values = |fields: &mut Fields| {
+        for field in fields.iter_mut() {
+            let text = doc_text(&field.attrs);
+            if let Some(values) = values.get(&value_type_name(&field.ty))
+                && !text.contains("**Value:**")
+                && !text.contains("**Allowed values:**")
+            {
+                if text.is_empty() {
+                    let wire = serde_rename(&field.attrs)
+                        .or_else(|| field.ident.as_ref().map(ToString::to_string))
+                        .unwrap_or_default();
+                    add_doc(&mut field.attrs, &format!("The `{wire}` property."));
+                }
+                add_doc(&mut field.attrs, "");
+                add_doc(&mut field.attrs, values);
+            }
+        }
+    };
+    for item in items.iter_mut() {
+        let (attrs, name) = match item {
+            Item::Struct(it) => {
+                add_values(&mut it.fields);
+                (&mut it.attrs, it.ident.to_string())
+            }
+            Item::Enum(it) => {
+                for variant in &mut it.variants {
+                    add_values(&mut variant.fields);
+                }
+                (&mut it.attrs, it.ident.to_string())
+            }
+            _ => continue,
+        };
+        if doc_text(attrs) == format!("`{name}`") {
+            let mut text = match users.get(&name) {
+                Some((user, wire)) => format!("The `{wire}` of [`{user}`]."),
+                None => format!("The `{name}` type."),
+            };
+            if let Some(values) = values.get(&name) {
+                text.push_str("\n\n");
+                text.push_str(values);
+            }
+            replace_docs(attrs, &text);
+        }
+    }
+}
+
+/// The text of the docs in `attrs`, trimmed.
+fn doc_text(attrs: &[Attribute]) -> String {
+    attrs
+        .iter()
+        .filter(|it| it.path().is_ident("doc"))
+        .filter_map(|it| match &it.meta {
+            Meta::NameValue(value) => match &value.value {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => Some(text.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
+}
+
+/// The name of the type a field holds, through one `Option` (`OrderStatus` for
+/// `Option<OrderStatus>`).
+fn value_type_name(ty: &Type) -> String {
+    if let Type::Path(path) = ty
+        && let Some(last) = path.path.segments.last()
+        && last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return type_name(inner);
+    }
+    type_name(ty)
 }
 
 /// Rewrites every doc comment as one `#[doc]` per line, each starting with a space, so that
