@@ -9,8 +9,8 @@ use runa_order_types::{APIErrorResponse, RateExceededResponse, ValidationErrorRe
 use crate::{
     ApiErrorType, Error,
     error::{
-        ApiError, MAX_LOCATION_CHARS, RateLimited, Redirected, SpecMismatch, UnexpectedResponse,
-        ValidationDetail, ValidationFailure, clip, redact_emails,
+        ApiError, RateLimited, Redirected, SpecMismatch, UnexpectedResponse, ValidationDetail,
+        ValidationFailure, redact_emails, redirect_target,
     },
     transport::RawResponse,
     validation,
@@ -102,7 +102,7 @@ pub(crate) fn undocumented(response: &RawResponse) -> Error {
         let location = response
             .headers
             .get(reqwest::header::LOCATION)
-            .map(|it| clip(&String::from_utf8_lossy(it.as_bytes()), MAX_LOCATION_CHARS));
+            .map(|it| redirect_target(&String::from_utf8_lossy(it.as_bytes())));
         return Error::Redirected(Redirected {
             status: response.status,
             location,

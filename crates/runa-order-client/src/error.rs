@@ -354,7 +354,8 @@ pub struct Redirected {
     /// The `3xx` status; when `followed`, the status of the answer the redirect led to.
     pub status: u16,
     /// Where the redirect pointed (the `Location` header), or, when `followed`, the URL of
-    /// the answer; at most 200 characters.
+    /// the answer: at most 200 characters, without credentials, e-mail addresses in the query
+    /// redacted.
     pub location: Option<String>,
     /// True when a reqwest client given to `ClientBuilder::http_client` followed the redirect,
     /// so that the request went out again, possibly as a `GET`.
@@ -381,6 +382,26 @@ impl fmt::Display for Redirected {
             )
         }
     }
+}
+
+/// The target of a redirect as a [`Redirected`] keeps it: without credentials
+/// (`user:password@`), with e-mail addresses in its query redacted, and at most
+/// [`MAX_LOCATION_CHARS`] characters long.
+pub(crate) fn redirect_target(raw: &str) -> String {
+    let text = match reqwest::Url::parse(raw) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        // A relative reference (`/v2/order`) has no credentials.
+        Err(_) => raw.to_owned(),
+    };
+    let text = match text.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", redact_emails(query)),
+        None => text,
+    };
+    clip(&text, MAX_LOCATION_CHARS)
 }
 
 /// `text`, cut to at most `max` characters (an ellipsis marks a cut).

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use crate::{
     Error,
-    error::{MAX_LOCATION_CHARS, Redirected, ResponseTooLarge, TransportError, clip},
+    error::{Redirected, ResponseTooLarge, TransportError, redirect_target},
     headers,
 };
 
@@ -215,7 +215,7 @@ pub(crate) async fn send(
         return Err(Failure {
             error: Error::Redirected(Redirected {
                 status,
-                location: Some(clip(response.url().as_str(), MAX_LOCATION_CHARS)),
+                location: Some(redirect_target(response.url().as_str())),
                 followed: true,
             }),
             partial: Some((status, Vec::new())),

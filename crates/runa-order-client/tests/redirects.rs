@@ -196,7 +196,8 @@ async fn an_answer_through_a_redirect_a_given_client_followed_is_refused() {
     .await;
 }
 
-/// A `Location` header of any length is kept to 200 characters, and its absence is said.
+/// A `Location` header of any length is kept to 200 characters, without credentials or e-mail
+/// addresses, and its absence is said.
 #[tokio::test]
 async fn a_long_or_missing_location_is_bounded_or_named() {
     bounded(async {
@@ -204,6 +205,13 @@ async fn a_long_or_missing_location_is_bounded_or_named() {
             if line.starts_with("GET /v2/order/long") {
                 let target = format!("http://example.invalid/{}", "x".repeat(100_000));
                 reply("302 Found", &format!("location: {target}\r\n"), "")
+            } else if line.starts_with("GET /v2/order/mail") {
+                let target = "http://user:secret@example.invalid/welcome?to=ana@example.com";
+                reply(
+                    "301 Moved Permanently",
+                    &format!("location: {target}\r\n"),
+                    "",
+                )
             } else {
                 reply("307 Temporary Redirect", "", "")
             }
@@ -225,6 +233,13 @@ async fn a_long_or_missing_location_is_bounded_or_named() {
             "200 characters and an ellipsis"
         );
         assert!(location.starts_with("http://example.invalid/xxx") && location.ends_with('…'));
+
+        let err = client.get_order("mail").await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Redirected(it)
+                if it.location.as_deref() == Some("http://example.invalid/welcome?<email>")),
+            "{err:?}"
+        );
 
         let err = client.get_order("none").await.unwrap_err();
         assert!(
