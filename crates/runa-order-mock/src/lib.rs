@@ -73,26 +73,33 @@
 
 mod config;
 mod handlers;
+mod limits;
+mod money;
 mod server;
 mod state;
 mod validation;
+mod work;
 
 use std::{net::SocketAddr, sync::Arc};
 
 use tokio::{net::TcpListener, task::JoinHandle};
 
 pub use config::{
-    Catalogue, Config, FaceValues, Faults, Product, RateLimit, Template, is_well_formed_code,
+    Catalogue, Config, FaceValues, Faults, Limits, Product, RateLimit, Template,
+    is_well_formed_code,
 };
 pub use handlers::TRIGGER_ERROR_HEADER;
-pub use state::{OrderRecord, RecordedRequest};
+pub use money::MAX_AMOUNT;
+pub use state::{OrderRecord, RecordedRequest, StateSize};
 
 use handlers::App;
+use server::Shared;
 
 /// A running mock server. Dropping it stops the server and closes its connections.
 pub struct MockServer {
     address: SocketAddr,
     app: Arc<App>,
+    shared: Arc<Shared>,
     task: JoinHandle<()>,
 }
 
@@ -110,13 +117,27 @@ impl MockServer {
         MockServer::bind("127.0.0.1:0".parse().expect("a valid address"), config).await
     }
 
-    /// Starts a server on `address` (port 0 picks a free port).
+    /// Starts a server on `address` (port 0 picks a free port). A catalogue the mock cannot
+    /// use (a discount outside 0 to 1, a face value that is not a positive amount up to
+    /// [`MAX_AMOUNT`]) is an `InvalidInput` error naming the product.
     pub async fn bind(address: SocketAddr, config: Config) -> std::io::Result<MockServer> {
+        let app = App::new(config)
+            .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
+        MockServer::bind_app(address, app).await
+    }
+
+    async fn bind_app(address: SocketAddr, app: App) -> std::io::Result<MockServer> {
+        let app = Arc::new(app);
         let listener = TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
-        let app = Arc::new(App::new(config));
-        let task = tokio::spawn(server::serve(listener, handlers::router(Arc::clone(&app))));
-        Ok(MockServer { address, app, task })
+        let shared = Shared::new(Arc::clone(&app));
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(MockServer {
+            address,
+            app,
+            shared,
+            task,
+        })
     }
 
     /// The address the server listens on.
@@ -153,9 +174,22 @@ impl MockServer {
         self.app.store.order_records()
     }
 
-    /// Every request received so far, in order of arrival.
+    /// The requests processed so far, in order of arrival: the newest
+    /// [`Limits::request_log_capacity`] of them. A request refused before it is processed
+    /// (API key, version, rate limit, injected `429`/`500`, missing or too long idempotency
+    /// key, and requests to unknown paths or over the limits) is not recorded.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.app.store.requests()
+    }
+
+    /// What the server holds right now, in counts and bytes.
+    pub fn state_size(&self) -> StateSize {
+        StateSize {
+            connections: self.shared.connections.count(),
+            busy_connections: self.shared.connections.busy_count(),
+            body_bytes_in_flight: self.shared.bodies.in_flight(),
+            ..self.app.store.size()
+        }
     }
 
     /// Answers the server sent that do not match the spec; empty unless the mock has a bug.
@@ -166,6 +200,21 @@ impl MockServer {
     /// Stops the server and closes every connection.
     pub fn stop(self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+impl MockServer {
+    /// Starts a server on loopback whose body checks each wait on `hold` on their blocking
+    /// thread, as long computations would.
+    pub(crate) async fn start_held(
+        config: Config,
+        hold: Arc<work::tests::Hold>,
+    ) -> std::io::Result<MockServer> {
+        let mut app = App::new(config)
+            .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
+        app.work.hold = Some(hold);
+        MockServer::bind_app("127.0.0.1:0".parse().expect("a valid address"), app).await
     }
 }
 
