@@ -167,6 +167,25 @@ pub(crate) fn protocol_error(
     raw_answer(status, body)
 }
 
+/// The body of the answer with `status` that hyper gives, before any handler, to text that
+/// is not HTTP/1.1 (see `bare`): `400 bad_request`, `414 uri_too_long` or
+/// `431 headers_too_large`.
+pub(crate) fn bare_answer(status: u16) -> Bytes {
+    let (error_type, message) = match status {
+        431 => (
+            "headers_too_large",
+            "The request line and headers are larger than the limit.",
+        ),
+        414 => ("uri_too_long", "The request's URI is too long."),
+        _ => ("bad_request", "The request is not valid HTTP/1.1."),
+    };
+    to_json(&APIErrorResponse {
+        help: None,
+        message: message.to_owned(),
+        type_: error_type.to_owned(),
+    })
+}
+
 fn raw_answer(status: u16, body: Bytes) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() =

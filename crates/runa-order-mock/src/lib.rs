@@ -92,8 +92,8 @@
 //!   other connections.
 //! * Refusals below the operations answer in the API's error shape (`APIErrorResponse`):
 //!   `404 not_found`, `405 method_not_allowed`, `408 request_timeout`,
-//!   `413 payload_too_large`, and `400 bad_request` for a malformed path. Text that is not
-//!   HTTP at all gets hyper's bare `400` (or `431` for headers over the limit) and the
+//!   `413 payload_too_large`, `400 bad_request` for a malformed path or text that is not
+//!   HTTP/1.1, `431 headers_too_large` and `414 uri_too_long`; after the last three the
 //!   connection is closed.
 //!
 //! # Idempotency, and what is replayed
@@ -121,6 +121,7 @@
 //!   the connection without answering: the retry replays the recorded answer.
 #![deny(missing_docs)]
 
+mod bare;
 mod config;
 mod handlers;
 mod limits;

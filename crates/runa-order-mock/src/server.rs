@@ -1,4 +1,4 @@
-//! The accept loop: admits connections within the limit, backs off on accept errors, serves the router on each connection within the header and body limits, and can close one connection without answering.
+//! The accept loop: admits connections within the limit, backs off on accept errors, serves the router on each connection within the header and body limits (hyper's own error answers put in the API's shape), and can close one connection without answering.
 
 use std::{convert::Infallible, sync::Arc, time::Duration};
 
@@ -14,6 +14,7 @@ use tokio::{
 use tower_service::Service;
 
 use crate::{
+    bare::ApiShaped,
     handlers::{self, App},
     limits::{AcceptBackoff, Admitted, BodyReader, BodyRefusal, Busy, Connections},
 };
@@ -94,12 +95,15 @@ async fn connection(stream: TcpStream, admitted: Admitted, shared: Arc<Shared>) 
         })
     };
     let serving = builder
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(
+            ApiShaped::new(TokioIo::new(stream), handlers::bare_answer),
+            service,
+        )
         .without_shutdown();
     tokio::select! {
         served = serving => {
             if let Ok(parts) = served {
-                linger(parts.io.into_inner()).await;
+                linger(parts.io.inner.into_inner()).await;
             }
         }
         // Dropping the connection future closes the socket without an answer.

@@ -297,6 +297,36 @@ async fn wrong_methods_and_malformed_requests_answer_in_the_api_error_shape() {
     assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
     assert_eq!(body_of(&answer)["type"], "bad_request");
 
+    // Text that is not HTTP, and headers over the limit: hyper's answers, in the API's shape.
+    for (request, status, error_type) in [
+        (b"GARBAGE\r\n\r\n".to_vec(), "400", "bad_request"),
+        (
+            [
+                &b"GET /v2/order HTTP/1.1\r\nX-Big: "[..],
+                &vec![b'a'; 200 * 1024],
+                b"\r\n\r\n",
+            ]
+            .concat(),
+            "431",
+            "headers_too_large",
+        ),
+    ] {
+        let mut stream = TcpStream::connect(mock.address()).await.unwrap();
+        let _ = stream.write_all(&request).await;
+        let answer = read_to_close(&mut stream).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{answer}"
+        );
+        let body = body_of(&answer);
+        assert_eq!(body["type"], error_type);
+        assert!(
+            runa_order_validator::Kind::APIErrorResponse
+                .validate(&body)
+                .is_ok()
+        );
+    }
+
     let response = http()
         .get(format!("{}/nowhere", mock.url()))
         .send()
