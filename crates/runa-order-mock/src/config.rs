@@ -49,8 +49,10 @@ pub struct Limits {
     /// After it the answer is `408` (`type: request_timeout`) and the connection is closed.
     /// Default 10 s.
     pub body_read_timeout: Duration,
-    /// The largest request head (request line and headers), in bytes; hyper answers a
-    /// larger one with a bare `431` and closes the connection. At least 8 KiB. Default 64 KiB.
+    /// The largest request head (request line and headers), in bytes: hyper's read buffer.
+    /// A head still incomplete when the buffer holds this much is `431`
+    /// (`type: headers_too_large`) and the connection is closed; hyper checks between reads,
+    /// so a head that arrives quickly may exceed it by one read. At least 8 KiB. Default 64 KiB.
     pub max_header_bytes: usize,
     /// How many connections are served at once. A new connection over the limit closes the
     /// connection that has been idle (no request in progress) the longest; when every

@@ -159,12 +159,7 @@ pub(crate) fn protocol_error(
         message,
         type_: error_type.to_owned(),
     });
-    if let Err(problem) = validation::check_response("APIErrorResponse", &body) {
-        app.store.record_spec_violation(format!(
-            "{status} answer does not match `APIErrorResponse`: {problem}"
-        ));
-    }
-    raw_answer(status, body)
+    answer_shape(app, status, body)
 }
 
 /// The body of the answer with `status` that hyper gives, before any handler, to text that
