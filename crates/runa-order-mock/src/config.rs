@@ -69,6 +69,10 @@ pub struct Limits {
     /// How many request bodies are checked and priced at once, on threads of the blocking
     /// pool (so that other connections are still served); more wait their turn. Default 2.
     pub max_concurrent_body_checks: usize,
+    /// How long a request waits for one of those places; after it the answer is
+    /// `504 timeout` (documented for every operation), and nothing is recorded for the
+    /// request's idempotency key, so a retry with the same key is processed. Default 30 s.
+    pub body_check_wait: Duration,
     /// How many `details` a `422` answer lists at most: the first ones in document order,
     /// the last of them saying how many more there are. Default 100.
     pub max_validation_details: usize,
@@ -90,6 +94,7 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             max_body_bytes_in_flight: 32 * 1024 * 1024,
             max_concurrent_body_checks: 2,
+            body_check_wait: Duration::from_secs(30),
             max_validation_details: 100,
             max_idempotency_key_bytes: 255,
             request_log_capacity: 10_000,

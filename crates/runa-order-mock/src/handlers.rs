@@ -40,7 +40,7 @@ use crate::{
     money::{self, ExactCatalogue, Number},
     state::{Begin, Fingerprint, RecordedRequest, Store, StoredOrder, StoredResponse},
     validation::{self, Refused},
-    work::Work,
+    work::{NotDone, Work},
 };
 
 /// The playground header that simulates errors.
@@ -95,7 +95,10 @@ impl App {
         faults.set(config.faults);
         Ok(App {
             catalogue: ExactCatalogue::new(&config.catalogue)?,
-            work: Work::new(config.limits.max_concurrent_body_checks),
+            work: Work::new(
+                config.limits.max_concurrent_body_checks,
+                config.limits.body_check_wait,
+            ),
             store: Arc::new(Store::new(config.limits.request_log_capacity)),
             limits: config.limits,
             async_delay: config.async_delay,
@@ -362,12 +365,20 @@ async fn delay(app: &App) {
     }
 }
 
-/// The answer when a job on the blocking pool panicked (a bug of the mock).
-fn job_failed() -> (u16, Bytes) {
-    api_error(
-        &ApiErrorType::InternalServerError,
-        Some("The mock failed while processing the request.".to_owned()),
-    )
+/// The answer when a job on the blocking pool gave no result: `504 timeout` when no place
+/// was free in time (documented, and retryable with the same key: nothing was recorded),
+/// `500` when it panicked (a bug of the mock).
+fn not_done(why: NotDone) -> (u16, Bytes) {
+    match why {
+        NotDone::Busy => api_error(
+            &ApiErrorType::Timeout,
+            Some("The mock is busy checking other request bodies; retry later.".to_owned()),
+        ),
+        NotDone::Failed => api_error(
+            &ApiErrorType::InternalServerError,
+            Some("The mock failed while processing the request.".to_owned()),
+        ),
+    }
 }
 
 async fn create(
@@ -419,8 +430,9 @@ async fn create(
             (body_fingerprint(&body, is_json), checked)
         }
     };
-    let Some((fingerprint, checked)) = app.work.run(job).await else {
-        return respond(job_failed());
+    let (fingerprint, checked) = match app.work.run(job).await {
+        Ok(it) => it,
+        Err(why) => return respond(not_done(why)),
     };
     let ticket = match app.store.begin(&api_key, &key, fingerprint) {
         Begin::New(ticket) => ticket,
@@ -1024,9 +1036,9 @@ async fn estimate(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) 
         move || estimate_price(&app, &body).map(|it| to_json(&it))
     };
     match app.work.run(job).await {
-        Some(Ok(body)) => respond((200, body)),
-        Some(Err(it)) => respond(it),
-        None => respond(job_failed()),
+        Ok(Ok(body)) => respond((200, body)),
+        Ok(Err(it)) => respond(it),
+        Err(why) => respond(not_done(why)),
     }
 }
 

@@ -89,7 +89,8 @@
 //!   busy. Accept errors (such as running out of file descriptors) back off from 5 ms to 1 s.
 //! * Checking and pricing bodies runs on tokio's blocking pool,
 //!   [`Limits::max_concurrent_body_checks`] (2) at once, so a heavy body never holds up the
-//!   other connections.
+//!   other connections; a request that waits [`Limits::body_check_wait`] (30 s) for its turn
+//!   gets `504 timeout`, with nothing recorded for its idempotency key.
 //! * Refusals below the operations answer in the API's error shape (`APIErrorResponse`):
 //!   `404 not_found`, `405 method_not_allowed`, `408 request_timeout`,
 //!   `413 payload_too_large`, `400 bad_request` for a malformed path or text that is not

@@ -43,6 +43,9 @@ struct Cli {
     /// Check and price at most this many request bodies at once.
     #[arg(long, default_value_t = Limits::default().max_concurrent_body_checks)]
     max_concurrent_body_checks: usize,
+    /// Answer 504 when a request body has waited this many milliseconds for its check.
+    #[arg(long, default_value_t = millis(Limits::default().body_check_wait))]
+    body_check_wait_ms: u64,
     /// List at most this many details in a 422 answer.
     #[arg(long, default_value_t = Limits::default().max_validation_details)]
     max_validation_details: usize,
@@ -76,6 +79,7 @@ async fn main() -> ExitCode {
             max_body_bytes: cli.max_body_bytes,
             max_body_bytes_in_flight: cli.max_body_bytes_in_flight,
             max_concurrent_body_checks: cli.max_concurrent_body_checks,
+            body_check_wait: Duration::from_millis(cli.body_check_wait_ms),
             max_validation_details: cli.max_validation_details,
             max_idempotency_key_bytes: cli.max_idempotency_key_bytes,
             request_log_capacity: cli.request_log_capacity,

@@ -60,6 +60,7 @@ fn the_help_lists_every_limit_with_its_default() {
         ("--max-body-bytes", "1048576"),
         ("--max-body-bytes-in-flight", "33554432"),
         ("--max-concurrent-body-checks", "2"),
+        ("--body-check-wait-ms", "30000"),
         ("--max-validation-details", "100"),
         ("--max-idempotency-key-bytes", "255"),
         ("--request-log-capacity", "10000"),
