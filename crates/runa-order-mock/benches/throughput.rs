@@ -1,9 +1,13 @@
-//! Throughput of the mock server: 10,000 `POST /order` from 64 concurrent clients, in requests per second.
+//! Throughput of the mock server (10,000 `POST /order` from 64 concurrent clients, in requests per second), and the time to answer a cheap `GET` while heavy bodies are checked.
 //!
 //! Run with `cargo bench -p runa-order-mock`. Each round starts a fresh server on loopback,
 //! places the orders through `runa-order-client` (one client, so one connection pool, per
 //! concurrent task), checks that every order was stored exactly once and that no request
 //! failed, and prints the rate. The client and the server share the machine's cores.
+//!
+//! The second part is issue 9's reproducer of a stalled server: two 350 KB orders with
+//! 60,000 numbers in `values` are sent, and `GET /v2/order` is timed while both are still
+//! being checked, against the same `GET` on an idle server; the ratio is printed.
 
 use std::{
     collections::HashSet,
@@ -98,6 +102,108 @@ async fn round() -> Duration {
     elapsed
 }
 
+/// The reproducer's heavy body: a `MULTIPLE` product with 60,000 numbers in `values`.
+fn heavy_body() -> String {
+    let values: Vec<String> = (0..60_000).map(|n| (100_000 + n).to_string()).collect();
+    format!(
+        r#"{{"payment_method": {{"type": "ACCOUNT_BALANCE", "currency": "USD"}}, "items": [{{"face_value": 10,
+        "distribution_method": {{"type": "EMAIL", "email_address": "fred@example.com"}},
+        "products": {{"type": "MULTIPLE", "values": [{}]}}}}]}}"#,
+        values.join(",")
+    )
+}
+
+/// The times of `GET /v2/order`, sorted, over up to `samples` requests one after the
+/// other, each sent while `still` holds; stops at the first time it does not.
+async fn get_times(
+    http: &reqwest::Client,
+    url: &str,
+    samples: usize,
+    still: impl Fn() -> bool,
+) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        if !still() {
+            break;
+        }
+        let started = Instant::now();
+        let status = http
+            .get(format!("{url}/order"))
+            .header("X-Api-Key", "XXbench.key")
+            .send()
+            .await
+            .expect("the GET is answered")
+            .status();
+        assert_eq!(status, 200);
+        times.push(started.elapsed());
+    }
+    times.sort();
+    times
+}
+
+fn median(times: &[Duration]) -> Duration {
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// The cheap `GET` on an idle server, then while two heavy bodies are checked. The server
+/// has a runtime of its own with two worker threads, as the program has on this machine, so
+/// that the timing client is never held up by the server's threads.
+fn cheap_get_while_heavy_bodies_are_checked(client: &tokio::runtime::Runtime) {
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let mock = server
+        .block_on(MockServer::start(Config::default()))
+        .expect("the mock starts");
+    let url = mock.base_url();
+    client.block_on(async {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(600))
+            .build()
+            .expect("a client");
+        let idle = get_times(&http, &url, 200, || true).await;
+        let body = heavy_body();
+        let started = Instant::now();
+        let heavy: Vec<_> = (0..2)
+            .map(|n| {
+                let request = http
+                    .post(format!("{url}/order"))
+                    .header("X-Api-Key", "XXbench.key")
+                    .header("X-Idempotency-Key", format!("heavy-{n}"))
+                    .body(body.clone());
+                tokio::spawn(async move { request.send().await.map(|it| it.status()) })
+            })
+            .collect();
+        // Both bodies are in (their requests are in progress) before the timing starts.
+        while mock.state_size().busy_connections < 2 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let running = || heavy.iter().all(|it| !it.is_finished());
+        let loaded = get_times(&http, &url, 200, running).await;
+        for task in heavy {
+            let status = task.await.expect("no panic").expect("answered");
+            assert_eq!(status, 422, "60,000 numbers are not product codes");
+        }
+        let heavy_time = started.elapsed();
+        println!(
+            "cheap GET: {:.2} ms idle (median of {}), {:.2} ms while two {} KB bodies are checked (median of {}, slowest {:.2} ms); ratio {:.1}; the heavy bodies took {:.2} s",
+            median(&idle).as_secs_f64() * 1e3,
+            idle.len(),
+            median(&loaded).as_secs_f64() * 1e3,
+            body.len() / 1000,
+            loaded.len(),
+            loaded.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+            median(&loaded).as_secs_f64() / median(&idle).as_secs_f64().max(1e-9),
+            heavy_time.as_secs_f64()
+        );
+    });
+    assert!(mock.spec_violations().is_empty());
+    drop(mock);
+    server.shutdown_background();
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -120,4 +226,5 @@ fn main() {
         "mock throughput (median of {ROUNDS}): {:.0} requests/s, no error, no lost or duplicated order",
         rates[ROUNDS / 2]
     );
+    cheap_get_while_heavy_bodies_are_checked(&runtime);
 }

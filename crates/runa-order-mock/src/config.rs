@@ -1,4 +1,4 @@
-//! What a mock server is configured with: the product catalogue, the async delay, the rate limit, the API keys and the faults to inject.
+//! What a mock server is configured with: the product catalogue, the async delay, the rate limit, the API keys, the faults to inject and the limits.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -17,6 +17,8 @@ pub struct Config {
     pub rate_limit: Option<RateLimit>,
     /// Faults to inject from the start; they can be changed while the server runs.
     pub faults: Faults,
+    /// Time, size and count limits on connections and requests.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -27,6 +29,75 @@ impl Default for Config {
             api_keys: None,
             rate_limit: None,
             faults: Faults::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Bounds on what clients can make the server hold: time, connections, bytes and counts.
+///
+/// Every field has a default (the README's `## Limits` lists them too); the program takes
+/// the main ones as flags (`runa-order-mock --help`). Refusals answer in the API's error
+/// shape (`APIErrorResponse`) where HTTP allows an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// How long a client has to send a request's headers, counted from when the server
+    /// starts waiting for them; also how long a kept-alive connection may stay idle. The
+    /// connection is closed without an answer after it. Default 10 s.
+    pub header_read_timeout: Duration,
+    /// How long a client has to send a request's whole body, once the headers are in.
+    /// After it the answer is `408` (`type: request_timeout`) and the connection is closed.
+    /// Default 10 s.
+    pub body_read_timeout: Duration,
+    /// The largest request head (request line and headers), in bytes: hyper's read buffer.
+    /// A head still incomplete when the buffer holds this much is `431`
+    /// (`type: headers_too_large`) and the connection is closed; hyper checks between reads,
+    /// so a head that arrives quickly may exceed it by one read. At least 8 KiB. Default 64 KiB.
+    pub max_header_bytes: usize,
+    /// How many connections are served at once. A new connection over the limit closes the
+    /// connection that has been idle (no request in progress) the longest; when every
+    /// connection has a request in progress, the new one is closed at once. Default 512.
+    pub max_connections: usize,
+    /// The largest request body, in bytes; a larger one is `413` (`type:
+    /// payload_too_large`), told by `Content-Length` before any byte of it is read.
+    /// Default 1 MiB.
+    pub max_body_bytes: usize,
+    /// How many body bytes all requests together may hold while they are read and
+    /// processed. A request waits (within `body_read_timeout`) for its share; a request
+    /// larger than this is `413`. Default 32 MiB.
+    pub max_body_bytes_in_flight: usize,
+    /// How many request bodies are checked and priced at once, on threads of the blocking
+    /// pool (so that other connections are still served); more wait their turn. Default 2.
+    pub max_concurrent_body_checks: usize,
+    /// How long a request waits for one of those places; after it the answer is
+    /// `504 timeout` (documented for every operation), and nothing is recorded for the
+    /// request's idempotency key, so a retry with the same key is processed. Default 30 s.
+    pub body_check_wait: Duration,
+    /// How many `details` a `422` answer lists at most: the first ones in document order,
+    /// the last of them saying how many more there are. Default 100.
+    pub max_validation_details: usize,
+    /// The longest `X-Idempotency-Key`, in bytes; a longer one is `400 bad_request`, and
+    /// nothing is recorded. Default 255.
+    pub max_idempotency_key_bytes: usize,
+    /// How many requests [`MockServer::requests`](crate::MockServer::requests) keeps (the
+    /// newest). Default 10,000.
+    pub request_log_capacity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 64 * 1024,
+            max_connections: 512,
+            max_body_bytes: 1024 * 1024,
+            max_body_bytes_in_flight: 32 * 1024 * 1024,
+            max_concurrent_body_checks: 2,
+            body_check_wait: Duration::from_secs(30),
+            max_validation_details: 100,
+            max_idempotency_key_bytes: 255,
+            request_log_capacity: 10_000,
         }
     }
 }

@@ -11,8 +11,8 @@ use std::{
 use axum::{
     Router,
     body::Body,
-    extract::{Path, Query, RawQuery, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header::CONTENT_TYPE},
+    extract::{DefaultBodyLimit, Path, Query, RawQuery, State, rejection::PathRejection},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header::CONTENT_TYPE},
     response::Response,
     routing::{get, post},
 };
@@ -26,19 +26,21 @@ use runa_order_types::{
     APIErrorResponse, AccountPayment, AccountPaymentType, AsyncAcceptedOrder, CompletedOrderItem,
     CompletedOrderItemProducts, CompletedOrderWithBasicDetails, CompletedOrderWithFullDetails,
     Currency, EstimateProducts, IncompleteOrder, NewOrderDetails, NewOrderItemProducts, OrderId,
-    OrderItemDiscount, OrderList, OrderListItem, OrderPriceRequest, OrderPriceResponse,
-    OrderStatus, Page, PageCursors, PageableMeta, PayoutDetails, PayoutStatus,
-    ProductDiscountMultiplier, RateExceededResponse, SyncCompletedOrder, SyncCompletedOrderStatus,
-    Timestamp, TransactionDetail, TransactionDetailEntry, ValidationErrorItem,
-    ValidationErrorResponse,
+    OrderList, OrderListItem, OrderPriceRequest, OrderStatus, Page, PageCursors, PageableMeta,
+    PayoutDetails, PayoutStatus, ProductDiscountMultiplier, RateExceededResponse,
+    SyncCompletedOrder, SyncCompletedOrderStatus, Timestamp, TransactionDetail,
+    TransactionDetailEntry, ValidationErrorItem, ValidationErrorResponse,
 };
-use serde::Serialize;
+use rust_decimal::Decimal;
+use serde::{Serialize, de::DeserializeOwned};
 
 use crate::{
-    config::{Catalogue, Config, Faults, Product},
-    server::Connection,
-    state::{Begin, RecordedRequest, Store, StoredOrder, StoredResponse},
-    validation,
+    config::{Config, Faults, Limits},
+    limits::ConnectionState,
+    money::{self, ExactCatalogue, Number},
+    state::{Begin, Fingerprint, RecordedRequest, Store, StoredOrder, StoredResponse},
+    validation::{self, Refused},
+    work::{NotDone, Work},
 };
 
 /// The playground header that simulates errors.
@@ -46,7 +48,9 @@ pub const TRIGGER_ERROR_HEADER: &str = "X-Trigger-Error";
 
 /// Everything the handlers share.
 pub(crate) struct App {
-    pub(crate) catalogue: Catalogue,
+    pub(crate) catalogue: ExactCatalogue,
+    pub(crate) limits: Limits,
+    pub(crate) work: Work,
     pub(crate) async_delay: Duration,
     pub(crate) api_keys: Option<Vec<String>>,
     pub(crate) store: Arc<Store>,
@@ -85,19 +89,25 @@ fn every(n: Option<u32>, counter: &mut u64) -> bool {
 }
 
 impl App {
-    pub(crate) fn new(config: Config) -> App {
+    /// The shared state of a server; an error names the catalogue entry that cannot be used.
+    pub(crate) fn new(config: Config) -> Result<App, String> {
         let mut faults = FaultState::default();
         faults.set(config.faults);
-        App {
-            catalogue: config.catalogue,
+        Ok(App {
+            catalogue: ExactCatalogue::new(&config.catalogue)?,
+            work: Work::new(
+                config.limits.max_concurrent_body_checks,
+                config.limits.body_check_wait,
+            ),
+            store: Arc::new(Store::new(config.limits.request_log_capacity)),
+            limits: config.limits,
             async_delay: config.async_delay,
             api_keys: config.api_keys,
-            store: Arc::new(Store::default()),
             faults: Mutex::new(faults),
             rate_window: Mutex::new((Instant::now(), 0)),
             rate_limit: config.rate_limit,
             order_counter: AtomicU64::new(0),
-        }
+        })
     }
 
     fn faults(&self) -> std::sync::MutexGuard<'_, FaultState> {
@@ -111,6 +121,9 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v2/order/estimate", post(estimate))
         .route("/v2/order/{id}", get(get_one))
         .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        // The server reads bodies within its own limits (`Limits`) before routing.
+        .layer(DefaultBodyLimit::disable())
         .with_state(app)
 }
 
@@ -135,6 +148,42 @@ fn answer(app: &App, body_of: BodyOf, status: u16, body: Bytes) -> Response {
     raw_answer(status, body)
 }
 
+/// An answer to a request refused below the operations (an unknown path, a method a path
+/// does not have, a body over the limits, a malformed request): an `APIErrorResponse` of
+/// `error_type`. Its body is checked against the spec like every other answer.
+pub(crate) fn protocol_error(
+    app: &App,
+    status: u16,
+    error_type: &str,
+    message: String,
+) -> Response {
+    let body = to_json(&APIErrorResponse {
+        help: None,
+        message,
+        type_: error_type.to_owned(),
+    });
+    answer_shape(app, status, body)
+}
+
+/// The body of the answer with `status` that hyper gives, before any handler, to text that
+/// is not HTTP/1.1 (see `bare`): `400 bad_request`, `414 uri_too_long` or
+/// `431 headers_too_large`.
+pub(crate) fn bare_answer(status: u16) -> Bytes {
+    let (error_type, message) = match status {
+        431 => (
+            "headers_too_large",
+            "The request line and headers are larger than the limit.",
+        ),
+        414 => ("uri_too_long", "The request's URI is too long."),
+        _ => ("bad_request", "The request is not valid HTTP/1.1."),
+    };
+    to_json(&APIErrorResponse {
+        help: None,
+        message: message.to_owned(),
+        type_: error_type.to_owned(),
+    })
+}
+
 fn raw_answer(status: u16, body: Bytes) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() =
@@ -149,7 +198,9 @@ fn raw_answer(status: u16, body: Bytes) -> Response {
 }
 
 fn to_json<T: Serialize>(value: &T) -> Bytes {
-    Bytes::from(serde_json::to_vec(value).expect("the body types serialize to JSON"))
+    // The body types have string keys and no floats that are not finite, so this cannot fail;
+    // if it did, the answer would be an empty body, which the spec check reports.
+    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
 
 /// An `APIErrorResponse` with the documented message of `error_type`.
@@ -212,16 +263,32 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|it| it.to_str().ok())
 }
 
-/// Deserializes a request body, or gives the 422 (or, for text that is not JSON, 400) answer.
-fn read_body<T: serde::de::DeserializeOwned>(
+/// A request body that passed every check: the typed value and its face values, read
+/// exactly from the text and rounded to cents (see `money`).
+pub(crate) struct Checked<T> {
+    value: T,
+    face_values: Vec<Decimal>,
+}
+
+/// Checks a request body against the spec with the validator's strict reader, then reads it
+/// into `T` and its face values from the text. The error is the answer: `400 bad_request`
+/// for text that is not JSON (a repeated key included), `422 validation_error` with at most
+/// `max_details` details otherwise. CPU-heavy: called on the blocking pool.
+fn check_body<T: DeserializeOwned>(
     definition: &str,
     body: &[u8],
-) -> Result<T, (u16, Bytes)> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| api_error(&ApiErrorType::BadRequest, None))?;
-    validation::check_request(definition, &value).map_err(validation_error)?;
-    let typed: Result<T, _> = serde_path_to_error::deserialize(value);
-    typed.map_err(|err| {
+    max_details: usize,
+) -> Result<Checked<T>, (u16, Bytes)> {
+    validation::check_request(definition, body, max_details).map_err(|refused| match refused {
+        Refused::NotJson(problem) => api_error(
+            &ApiErrorType::BadRequest,
+            Some(format!("The body is not valid JSON: {problem}.")),
+        ),
+        Refused::Invalid(details) => validation_error(details),
+    })?;
+    let typed: Result<T, _> =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body));
+    let value = typed.map_err(|err| {
         let location = err
             .path()
             .iter()
@@ -237,11 +304,57 @@ fn read_body<T: serde::de::DeserializeOwned>(
             message: err.inner().to_string(),
             type_: "type_error".to_owned(),
         }])
-    })
+    })?;
+    let face_values = money::face_values(body).map_err(|bad| {
+        let total = bad.len();
+        let details = bad
+            .into_iter()
+            .take(max_details)
+            .map(|it| ValidationErrorItem {
+                message: format!("{} {}", it.text, it.error),
+                location: it.location,
+                type_: "maximum".to_owned(),
+            })
+            .collect();
+        validation_error(validation::bound_details(details, total, max_details))
+    })?;
+    Ok(Checked { value, face_values })
 }
 
-async fn unknown_route(State(_app): State<Arc<App>>) -> Response {
+/// The fingerprint the idempotency layer compares: of the body's JSON in a canonical form
+/// (members sorted, no spacing), so that layout does not matter; of the raw bytes for text
+/// that is not JSON. CPU-heavy: called on the blocking pool.
+fn body_fingerprint(body: &[u8], is_json: bool) -> Fingerprint {
+    match is_json
+        .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
+        .flatten()
+    {
+        Some(value) => crate::state::fingerprint(&to_json(&value)),
+        None => crate::state::fingerprint(body),
+    }
+}
+
+async fn unknown_route(State(app): State<Arc<App>>) -> Response {
     let (status, body) = api_error(&ApiErrorType::NotFound, None);
+    answer_shape(&app, status, body)
+}
+
+async fn method_not_allowed(State(app): State<Arc<App>>, method: Method) -> Response {
+    protocol_error(
+        &app,
+        405,
+        "method_not_allowed",
+        format!("This path does not accept {method}."),
+    )
+}
+
+/// An answer outside an operation, checked against `APIErrorResponse`.
+fn answer_shape(app: &App, status: u16, body: Bytes) -> Response {
+    if let Err(problem) = validation::check_response("APIErrorResponse", &body) {
+        app.store.record_spec_violation(format!(
+            "{status} answer does not match `APIErrorResponse`: {problem}"
+        ));
+    }
     raw_answer(status, body)
 }
 
@@ -252,26 +365,37 @@ async fn delay(app: &App) {
     }
 }
 
+/// The answer when a job on the blocking pool gave no result: `504 timeout` when no place
+/// was free in time (documented, and retryable with the same key: nothing was recorded),
+/// `500` when it panicked (a bug of the mock).
+fn not_done(why: NotDone) -> (u16, Bytes) {
+    match why {
+        NotDone::Busy => api_error(
+            &ApiErrorType::Timeout,
+            Some("The mock is busy checking other request bodies; retry later.".to_owned()),
+        ),
+        NotDone::Failed => api_error(
+            &ApiErrorType::InternalServerError,
+            Some("The mock failed while processing the request.".to_owned()),
+        ),
+    }
+}
+
 async fn create(
     State(app): State<Arc<App>>,
-    connection: Option<axum::Extension<Connection>>,
+    connection: Option<axum::Extension<Arc<ConnectionState>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let respond =
         |(status, body): (u16, Bytes)| answer(&app, create_order::response_body, status, body);
-    let idempotency_key = header(&headers, headers::IDEMPOTENCY_KEY).map(str::to_owned);
-    app.store.record_request(RecordedRequest {
-        method: "POST".to_owned(),
-        path: "/v2/order".to_owned(),
-        idempotency_key: idempotency_key.clone(),
-    });
     let api_key = match preamble(&app, &headers) {
         Ok(it) => it,
         Err(it) => return respond(it),
     };
 
-    // Faults and limits before the idempotency layer: nothing is recorded for the key.
+    // Faults and limits before the idempotency layer: nothing is recorded, not even in the
+    // request log.
     if let Some(retry_after) = rate_limited(&app) {
         return rate_limit_answer(&app, retry_after);
     }
@@ -288,20 +412,27 @@ async fn create(
     if inject_500 {
         return respond(api_error(&ApiErrorType::InternalServerError, None));
     }
-
-    let Some(key) = idempotency_key.filter(|it| !it.trim().is_empty()) else {
-        return respond(api_error(
-            &ApiErrorType::BadRequest,
-            Some(format!(
-                "The '{}' header is required.",
-                headers::IDEMPOTENCY_KEY
-            )),
-        ));
+    let key = match idempotency_key(&app, &headers) {
+        Ok(it) => it,
+        Err(it) => return respond(it),
     };
-    // The same body in another layout (spacing, key order) is the same body.
-    let fingerprint = match serde_json::from_slice::<serde_json::Value>(&body) {
-        Ok(value) => to_json(&value),
-        Err(_) => body.clone(),
+    app.store
+        .record_request(RecordedRequest::new("POST", "/v2/order", Some(key.clone())));
+
+    // The checks of the body and its fingerprint run on the blocking pool.
+    let max_details = app.limits.max_validation_details;
+    let job = {
+        let body = body.clone();
+        move || {
+            let checked =
+                check_body::<NewOrderDetails>(create_order::REQUEST_BODY, &body, max_details);
+            let is_json = !matches!(&checked, Err((400, _)));
+            (body_fingerprint(&body, is_json), checked)
+        }
+    };
+    let (fingerprint, checked) = match app.work.run(job).await {
+        Ok(it) => it,
+        Err(why) => return respond(not_done(why)),
     };
     let ticket = match app.store.begin(&api_key, &key, fingerprint) {
         Begin::New(ticket) => ticket,
@@ -313,7 +444,7 @@ async fn create(
     };
     delay(&app).await;
 
-    let (response, order) = match place_order(&app, &headers, &body, &key) {
+    let (response, order) = match place_order(&app, &headers, checked, &key) {
         Ok((status, body, order)) => (StoredResponse { status, body }, Some(order)),
         Err((status, body)) => (StoredResponse { status, body }, None),
     };
@@ -332,6 +463,33 @@ async fn create(
         }
     }
     respond((response.status, response.body))
+}
+
+/// The `X-Idempotency-Key` of a `POST /order`: required, not blank, and at most
+/// `max_idempotency_key_bytes` long.
+fn idempotency_key(app: &App, headers: &HeaderMap) -> Result<String, (u16, Bytes)> {
+    let Some(key) = header(headers, headers::IDEMPOTENCY_KEY).filter(|it| !it.trim().is_empty())
+    else {
+        return Err(api_error(
+            &ApiErrorType::BadRequest,
+            Some(format!(
+                "The '{}' header is required.",
+                headers::IDEMPOTENCY_KEY
+            )),
+        ));
+    };
+    let max = app.limits.max_idempotency_key_bytes;
+    if key.len() > max {
+        return Err(api_error(
+            &ApiErrorType::BadRequest,
+            Some(format!(
+                "The '{}' header is {} bytes long; the limit is {max}.",
+                headers::IDEMPOTENCY_KEY,
+                key.len()
+            )),
+        ));
+    }
+    Ok(key.to_owned())
 }
 
 fn rate_limit_answer(app: &App, retry_after: u64) -> Response {
@@ -369,12 +527,13 @@ fn rate_limited(app: &App) -> Option<u64> {
 
 type Placed = (String, Instant, CompletedOrderWithFullDetails);
 
-/// Processes a new order: validation, the operation's rules, the playground's triggers and
-/// the catalogue. Returns the answer and the order to store, or the error answer.
+/// Processes a new order: the body's checks (done before), the operation's rules, the
+/// playground's triggers and the catalogue. Returns the answer and the order to store, or
+/// the error answer. Amounts are exact (see `money`).
 fn place_order(
     app: &App,
     headers: &HeaderMap,
-    body: &[u8],
+    checked: Result<Checked<NewOrderDetails>, (u16, Bytes)>,
     key: &str,
 ) -> Result<(u16, Bytes, Placed), (u16, Bytes)> {
     let mode = match header(headers, headers::EXECUTION_MODE) {
@@ -382,7 +541,10 @@ fn place_order(
         Some(value) => ExecutionMode::from_wire(value)
             .ok_or_else(|| api_error(&ApiErrorType::InvalidExecutionMode, None))?,
     };
-    let order: NewOrderDetails = read_body(create_order::REQUEST_BODY, body)?;
+    let Checked {
+        value: order,
+        face_values,
+    } = checked?;
     create_order::check_rules(&order, mode)
         .map_err(|it| api_error(&it.error_type, Some(it.message)))?;
     let currency = order.payment_method.currency.clone();
@@ -401,26 +563,28 @@ fn place_order(
     };
     let completed_at = Timestamp::from(now + chrono::Duration::from_std(delay).unwrap_or_default());
     let mut items = Vec::with_capacity(order.items.len());
-    let mut total_price = 0.0;
-    let mut total_face = 0.0;
-    for (index, item) in order.items.iter().enumerate() {
-        let priced = price(
-            &app.catalogue,
-            &item.products,
-            item.face_value,
-            &currency,
-            index,
-        )?;
-        total_price += priced.price;
-        total_face += item.face_value;
-        let products: CompletedOrderItemProducts = serde_json::from_value(
-            serde_json::to_value(&item.products).expect("products serialize"),
-        )
-        .expect("every new-order product is also an order-item product");
+    let mut totals = Totals::default();
+    let mut transaction_detail = std::collections::BTreeMap::<String, Decimal>::new();
+    for (index, (item, face_value)) in order.items.iter().zip(face_values).enumerate() {
+        let priced = price(&app.catalogue, &item.products, face_value, &currency, index)?;
+        totals.add(face_value, priced.price);
+        *transaction_detail
+            .entry(priced.currency.to_string())
+            .or_default() += face_value;
+        let products: CompletedOrderItemProducts = serde_json::to_value(&item.products)
+            .and_then(serde_json::from_value)
+            .map_err(|err| {
+                api_error(
+                    &ApiErrorType::InternalServerError,
+                    Some(format!(
+                        "The mock cannot copy the products of item {index}: {err}"
+                    )),
+                )
+            })?;
         items.push(CompletedOrderItem {
             currency: Some(priced.currency.clone()),
             distribution_method: item.distribution_method.clone(),
-            face_value: money(item.face_value),
+            face_value: money::money_text(face_value),
             id: new_id("E-", n * 1000 + index as u64, 12),
             payout: PayoutDetails {
                 expiry_date: None,
@@ -431,19 +595,9 @@ fn place_order(
                     new_id("", n * 1000 + index as u64, 32).to_lowercase()
                 ),
             },
-            price: money(priced.price),
+            price: money::money_text(priced.price),
             products,
         });
-    }
-    let mut transaction_detail = std::collections::BTreeMap::new();
-    for item in &items {
-        let currency = item
-            .currency
-            .as_ref()
-            .map(|it| it.to_string())
-            .unwrap_or_default();
-        let entry = transaction_detail.entry(currency).or_insert(0.0);
-        *entry += item.face_value.parse::<f64>().unwrap_or(0.0);
     }
     let full = CompletedOrderWithFullDetails {
         completed_at: Some(completed_at),
@@ -458,8 +612,8 @@ fn place_order(
             type_: AccountPaymentType::AccountBalance,
         },
         status: OrderStatus::Completed,
-        total_discount: money(total_face - total_price),
-        total_price: money(total_price),
+        total_discount: money::money_text(totals.discount()),
+        total_price: money::money_text(totals.price),
         transaction_detail: Some(TransactionDetail(
             transaction_detail
                 .into_iter()
@@ -468,7 +622,7 @@ fn place_order(
                         currency,
                         TransactionDetailEntry {
                             fx: None,
-                            value: money(value),
+                            value: money::money_text(value),
                         },
                     )
                 })
@@ -486,6 +640,26 @@ fn place_order(
         ),
     };
     Ok((status, body, (key.to_owned(), Instant::now() + delay, full)))
+}
+
+/// The sums of an order's face values and prices, in cents. They stay exact: every amount
+/// is at most `money::MAX_AMOUNT` and an order has at most 500 items.
+#[derive(Default)]
+struct Totals {
+    face: Decimal,
+    price: Decimal,
+}
+
+impl Totals {
+    fn add(&mut self, face: Decimal, price: Decimal) {
+        self.face += face;
+        self.price += price;
+    }
+
+    /// Never negative: each price is at most its face value.
+    fn discount(&self) -> Decimal {
+        self.face - self.price
+    }
 }
 
 /// The answer to `X-Trigger-Error: value`. The playground knows `insufficient_funds` and
@@ -520,8 +694,8 @@ fn triggered(value: &str, currency: &Currency) -> (u16, Bytes) {
 }
 
 struct Priced {
-    price: f64,
-    discount: f64,
+    price: Decimal,
+    discount: Decimal,
     currency: Currency,
 }
 
@@ -532,17 +706,17 @@ fn product_error(message: String) -> (u16, Bytes) {
     )
 }
 
-/// Prices one item from the catalogue, or gives the error answer.
+/// Prices one item from the catalogue, or gives the error answer. `face_value` is in cents.
 fn price_products(
-    catalogue: &Catalogue,
+    catalogue: &ExactCatalogue,
     codes: &[String],
     template: Option<&str>,
-    face_value: f64,
+    face_value: Decimal,
     payment: &Currency,
     index: usize,
 ) -> Result<Priced, (u16, Bytes)> {
     let single = codes.len() == 1 && template.is_none();
-    let mut products: Vec<(String, Product)> = Vec::new();
+    let mut products = Vec::new();
     let mut currency = None;
     if let Some(id) = template {
         let template = catalogue.template(id).ok_or_else(|| {
@@ -588,7 +762,7 @@ fn price_products(
             )));
         }
     }
-    if !single && face_value.fract() != 0.0 {
+    if !single && !face_value.fract().is_zero() {
         return Err(product_error(format!(
             "face value {face_value} of item {index} must be a whole number for several products"
         )));
@@ -607,21 +781,26 @@ fn price_products(
     let discount = products
         .iter()
         .map(|(_, it)| it.discount)
-        .fold(f64::INFINITY, f64::min);
-    let discount = if discount.is_finite() { discount } else { 0.0 };
+        .min()
+        .unwrap_or(Decimal::ZERO);
     Ok(Priced {
-        price: round_cents(face_value * (1.0 - discount)),
+        price: money::price(face_value, discount),
         discount,
-        currency: currency
-            .parse()
-            .expect("catalogue currencies are three letters"),
+        currency: currency.parse().map_err(|_| {
+            api_error(
+                &ApiErrorType::InternalServerError,
+                Some(format!(
+                    "The catalogue's currency {currency:?} is not three letters."
+                )),
+            )
+        })?,
     })
 }
 
 fn price(
-    catalogue: &Catalogue,
+    catalogue: &ExactCatalogue,
     products: &NewOrderItemProducts,
-    face_value: f64,
+    face_value: Decimal,
     payment: &Currency,
     index: usize,
 ) -> Result<Priced, (u16, Bytes)> {
@@ -646,14 +825,6 @@ fn price(
             index,
         ),
     }
-}
-
-fn round_cents(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
-}
-
-fn money(value: f64) -> String {
-    format!("{:.2}", round_cents(value))
 }
 
 /// An ID: `prefix`, then `len` Crockford base-32 characters, unique through `n`.
@@ -716,19 +887,30 @@ fn basic_view(full: &CompletedOrderWithFullDetails) -> CompletedOrderWithBasicDe
 
 async fn get_one(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
     let respond =
         |(status, body): (u16, Bytes)| answer(&app, get_single_order::response_body, status, body);
-    app.store.record_request(RecordedRequest {
-        method: "GET".to_owned(),
-        path: format!("/v2/order/{id}"),
-        idempotency_key: None,
-    });
     if let Err(it) = preamble(&app, &headers) {
         return respond(it);
     }
+    let Path(id) = match id {
+        Ok(it) => it,
+        Err(rejection) => {
+            return respond(api_error(
+                &ApiErrorType::BadRequest,
+                Some(format!(
+                    "The order ID in the path is malformed: {rejection}."
+                )),
+            ));
+        }
+    };
+    app.store.record_request(RecordedRequest::new(
+        "GET",
+        &format!("/v2/order/{id}"),
+        None,
+    ));
     delay(&app).await;
     let Some(order) = app.store.order(&id) else {
         return respond(api_error(&ApiErrorType::NotFound, None));
@@ -762,14 +944,11 @@ async fn list(
     let respond = |(status, body): (u16, Bytes)| {
         answer(&app, get_list_of_orders::response_body, status, body)
     };
-    app.store.record_request(RecordedRequest {
-        method: "GET".to_owned(),
-        path: "/v2/order".to_owned(),
-        idempotency_key: None,
-    });
     if let Err(it) = preamble(&app, &headers) {
         return respond(it);
     }
+    app.store
+        .record_request(RecordedRequest::new("GET", "/v2/order", None));
     delay(&app).await;
     match list_page(&app, raw.as_deref().unwrap_or_default()) {
         Ok(page) => respond((200, to_json(&page))),
@@ -845,66 +1024,100 @@ async fn estimate(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) 
     let respond = |(status, body): (u16, Bytes)| {
         answer(&app, estimate_order_price::response_body, status, body)
     };
-    app.store.record_request(RecordedRequest {
-        method: "POST".to_owned(),
-        path: "/v2/order/estimate".to_owned(),
-        idempotency_key: None,
-    });
     if let Err(it) = preamble(&app, &headers) {
         return respond(it);
     }
+    app.store
+        .record_request(RecordedRequest::new("POST", "/v2/order/estimate", None));
     delay(&app).await;
-    match estimate_price(&app, &body) {
-        Ok(it) => respond((200, to_json(&it))),
-        Err(it) => respond(it),
+    // Checking and pricing run on the blocking pool.
+    let job = {
+        let app = Arc::clone(&app);
+        move || estimate_price(&app, &body).map(|it| to_json(&it))
+    };
+    match app.work.run(job).await {
+        Ok(Ok(body)) => respond((200, body)),
+        Ok(Err(it)) => respond(it),
+        Err(why) => respond(not_done(why)),
     }
 }
 
-fn estimate_price(app: &App, body: &[u8]) -> Result<OrderPriceResponse, (u16, Bytes)> {
-    let request: OrderPriceRequest = read_body(estimate_order_price::REQUEST_BODY, body)?;
+/// The body of a `200` answer to `POST /order/estimate`: `OrderPriceResponse`, with the
+/// amounts written as exact JSON numbers (the types crate holds them as `f64`).
+#[derive(Serialize)]
+struct Estimate {
+    currency: Currency,
+    items: Vec<EstimateItem>,
+    payment_method: AccountPayment,
+    total_discount: Number,
+    total_price: Number,
+}
+
+/// One priced item: `OrderItemDiscount`, with exact amounts.
+#[derive(Serialize)]
+struct EstimateItem {
+    currency: Currency,
+    discount_multiplier: ProductDiscountMultiplier,
+    face_value: Number,
+    price: Number,
+    products: EstimateProducts,
+}
+
+/// A discount as a decimal string with at least two decimals and every digit it has:
+/// `"0.10"`, `"0.00"`, `"0.125"`.
+fn multiplier_text(discount: Decimal) -> String {
+    let mut it = discount.normalize();
+    if it.scale() < 2 {
+        it.rescale(2);
+    }
+    it.to_string()
+}
+
+fn estimate_price(app: &App, body: &[u8]) -> Result<Estimate, (u16, Bytes)> {
+    let Checked {
+        value: request,
+        face_values,
+    } = check_body::<OrderPriceRequest>(
+        estimate_order_price::REQUEST_BODY,
+        body,
+        app.limits.max_validation_details,
+    )?;
     let currency = request.payment_method.currency.clone();
     let mut items = Vec::with_capacity(request.items.len());
-    let (mut total_price, mut total_face) = (0.0, 0.0);
-    for (index, item) in request.items.iter().enumerate() {
-        let priced = match &item.products {
-            EstimateProducts::Single { value } => price_products(
-                &app.catalogue,
-                &[value.to_string()],
-                None,
-                item.face_value,
-                &currency,
-                index,
-            )?,
-            EstimateProducts::Multiple { values } => price_products(
-                &app.catalogue,
-                values,
-                None,
-                item.face_value,
-                &currency,
-                index,
-            )?,
+    let mut totals = Totals::default();
+    for (index, (item, face_value)) in request.items.iter().zip(face_values).enumerate() {
+        let codes = match &item.products {
+            EstimateProducts::Single { value } => vec![value.to_string()],
+            EstimateProducts::Multiple { values } => values.clone(),
         };
-        total_price += priced.price;
-        total_face += item.face_value;
-        items.push(OrderItemDiscount {
+        let priced = price_products(&app.catalogue, &codes, None, face_value, &currency, index)?;
+        totals.add(face_value, priced.price);
+        items.push(EstimateItem {
             currency: priced.currency,
-            discount_multiplier: format!("{:.2}", priced.discount)
+            discount_multiplier: multiplier_text(priced.discount)
                 .parse::<ProductDiscountMultiplier>()
-                .expect("a non-negative decimal matches the pattern"),
-            face_value: item.face_value,
-            price: priced.price,
+                .map_err(|_| {
+                    api_error(
+                        &ApiErrorType::InternalServerError,
+                        Some(format!(
+                            "The discount {} cannot be written.",
+                            priced.discount
+                        )),
+                    )
+                })?,
+            face_value: Number(face_value),
+            price: Number(priced.price),
             products: item.products.clone(),
         });
     }
-    Ok(OrderPriceResponse {
+    Ok(Estimate {
         currency: currency.clone(),
         items,
         payment_method: AccountPayment {
             currency: Some(currency),
             type_: AccountPaymentType::AccountBalance,
         },
-        total_discount: round_cents(total_face - total_price),
-        total_price: round_cents(total_price),
-        transaction_detail: None,
+        total_discount: Number(totals.discount()),
+        total_price: Number(totals.price),
     })
 }

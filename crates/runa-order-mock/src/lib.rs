@@ -26,9 +26,13 @@
 //! * `X-Api-Key` is required (`401 unauthorized`; a key outside [`Config::api_keys`] is
 //!   `401 invalid_api_key`). `X-Api-Version` may be absent or `2024-02-05`; a removed version
 //!   is `410 version_removed`, any other `400 invalid_version`. Answers carry `X-Api-Version`.
-//! * Request bodies are checked against the spec; a failure is `422 validation_error` whose
-//!   `details` give the `location` as path segments (`["items", "0", "face_value"]`). A body
-//!   that is not JSON is `400 bad_request`.
+//! * Request bodies are checked against the spec with the validator's strict reader, so the
+//!   mock and `runa-order-validator` refuse the same bodies. A failure is
+//!   `422 validation_error` whose `details` give the `location` as path segments
+//!   (`["items", "0", "face_value"]`), at most [`Limits::max_validation_details`] of them (the
+//!   last one, of type `more_errors`, then says how many more there are). Text that is not
+//!   one JSON document (bad syntax, a repeated key, a number beyond `f64`) is
+//!   `400 bad_request`, whose message gives the line and column.
 //! * Sync orders answer `200` with the completed order; more than one item in sync mode is
 //!   `400 invalid_execution_mode` (the rule of `spec/operations.json`). Async orders answer
 //!   `202` and read as `PROCESSING` until [`Config::async_delay`] has passed, then `COMPLETED`.
@@ -45,6 +49,53 @@
 //! * Every answer is checked against the spec as it is sent; a mismatch (a bug of the mock)
 //!   is recorded in [`MockServer::spec_violations`].
 //! * State is in memory, behind one lock: orders are never lost or stored twice.
+//! * Requests refused before they are processed (API key, version, the rate limit, injected
+//!   `429`/`500`, a missing or too long idempotency key) leave nothing behind: not even an
+//!   entry in the request log ([`MockServer::requests`]), which keeps the newest
+//!   [`Limits::request_log_capacity`] requests. [`MockServer::state_size`] tells what the
+//!   state holds.
+//!
+//! # Money
+//!
+//! Amounts are exact (`rust_decimal`), never `f64`:
+//!
+//! * A face value is read from the request's JSON text and rounded to cents, half away from
+//!   zero (`10.555` is `10.56`); the catalogue check, the price and the totals use the
+//!   rounded value.
+//! * A face value above [`MAX_AMOUNT`] (just under 10^24) is valid JSON the spec allows, but
+//!   the mock cannot represent it: `422 validation_error`, one detail of type `maximum` at its
+//!   location.
+//! * A price is the face value times `1 - discount`, rounded to cents half away from zero:
+//!   never above the face value, never below zero, so no discount is negative. Totals are
+//!   exact sums. Money strings have two decimals (`"10.00"`); the estimate's amounts are JSON
+//!   numbers with two decimals, written exactly; a discount multiplier has at least two
+//!   decimals (`"0.10"`).
+//! * The catalogue's amounts ([`Product`], [`FaceValues`]) are `f64` values written in a
+//!   test; each is taken as the shortest decimal that reads back as that `f64` (`0.04` is
+//!   exactly `0.04`). A discount outside 0 to 1, or a face value that is not a positive amount
+//!   up to [`MAX_AMOUNT`], is refused when the server starts.
+//!
+//! # Limits
+//!
+//! Every input is bounded; [`Limits`] has the defaults, and the program takes them as flags:
+//!
+//! * Headers must arrive within [`Limits::header_read_timeout`] (10 s, also the idle time of
+//!   a kept-alive connection) and fit in [`Limits::max_header_bytes`] (64 KiB); a body within
+//!   [`Limits::body_read_timeout`] (10 s, else `408`) and [`Limits::max_body_bytes`] (1 MiB,
+//!   else `413`). All bodies together hold at most [`Limits::max_body_bytes_in_flight`]
+//!   (32 MiB); a request waits for its share.
+//! * At most [`Limits::max_connections`] (512) connections are served; at the limit the one
+//!   idle the longest is closed for a new one, and a new one is closed at once when all are
+//!   busy. Accept errors (such as running out of file descriptors) back off from 5 ms to 1 s.
+//! * Checking and pricing bodies runs on tokio's blocking pool,
+//!   [`Limits::max_concurrent_body_checks`] (2) at once, so a heavy body never holds up the
+//!   other connections; a request that waits [`Limits::body_check_wait`] (30 s) for its turn
+//!   gets `504 timeout`, with nothing recorded for its idempotency key.
+//! * Refusals below the operations answer in the API's error shape (`APIErrorResponse`):
+//!   `404 not_found`, `405 method_not_allowed`, `408 request_timeout`,
+//!   `413 payload_too_large`, `400 bad_request` for a malformed path or text that is not
+//!   HTTP/1.1, `431 headers_too_large` and `414 uri_too_long`; after the last three the
+//!   connection is closed.
 //!
 //! # Idempotency, and what is replayed
 //!
@@ -71,28 +122,36 @@
 //!   the connection without answering: the retry replays the recorded answer.
 #![deny(missing_docs)]
 
+mod bare;
 mod config;
 mod handlers;
+mod limits;
+mod money;
 mod server;
 mod state;
 mod validation;
+mod work;
 
 use std::{net::SocketAddr, sync::Arc};
 
 use tokio::{net::TcpListener, task::JoinHandle};
 
 pub use config::{
-    Catalogue, Config, FaceValues, Faults, Product, RateLimit, Template, is_well_formed_code,
+    Catalogue, Config, FaceValues, Faults, Limits, Product, RateLimit, Template,
+    is_well_formed_code,
 };
 pub use handlers::TRIGGER_ERROR_HEADER;
-pub use state::{OrderRecord, RecordedRequest};
+pub use money::MAX_AMOUNT;
+pub use state::{OrderRecord, RecordedRequest, StateSize};
 
 use handlers::App;
+use server::Shared;
 
 /// A running mock server. Dropping it stops the server and closes its connections.
 pub struct MockServer {
     address: SocketAddr,
     app: Arc<App>,
+    shared: Arc<Shared>,
     task: JoinHandle<()>,
 }
 
@@ -110,13 +169,27 @@ impl MockServer {
         MockServer::bind("127.0.0.1:0".parse().expect("a valid address"), config).await
     }
 
-    /// Starts a server on `address` (port 0 picks a free port).
+    /// Starts a server on `address` (port 0 picks a free port). A catalogue the mock cannot
+    /// use (a discount outside 0 to 1, a face value that is not a positive amount up to
+    /// [`MAX_AMOUNT`]) is an `InvalidInput` error naming the product.
     pub async fn bind(address: SocketAddr, config: Config) -> std::io::Result<MockServer> {
+        let app = App::new(config)
+            .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
+        MockServer::bind_app(address, app).await
+    }
+
+    async fn bind_app(address: SocketAddr, app: App) -> std::io::Result<MockServer> {
+        let app = Arc::new(app);
         let listener = TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
-        let app = Arc::new(App::new(config));
-        let task = tokio::spawn(server::serve(listener, handlers::router(Arc::clone(&app))));
-        Ok(MockServer { address, app, task })
+        let shared = Shared::new(Arc::clone(&app));
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(MockServer {
+            address,
+            app,
+            shared,
+            task,
+        })
     }
 
     /// The address the server listens on.
@@ -153,9 +226,22 @@ impl MockServer {
         self.app.store.order_records()
     }
 
-    /// Every request received so far, in order of arrival.
+    /// The requests processed so far, in order of arrival: the newest
+    /// [`Limits::request_log_capacity`] of them. A request refused before it is processed
+    /// (API key, version, rate limit, injected `429`/`500`, missing or too long idempotency
+    /// key, and requests to unknown paths or over the limits) is not recorded.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.app.store.requests()
+    }
+
+    /// What the server holds right now, in counts and bytes.
+    pub fn state_size(&self) -> StateSize {
+        StateSize {
+            connections: self.shared.connections.count(),
+            busy_connections: self.shared.connections.busy_count(),
+            body_bytes_in_flight: self.shared.bodies.in_flight(),
+            ..self.app.store.size()
+        }
     }
 
     /// Answers the server sent that do not match the spec; empty unless the mock has a bug.
@@ -166,6 +252,21 @@ impl MockServer {
     /// Stops the server and closes every connection.
     pub fn stop(self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+impl MockServer {
+    /// Starts a server on loopback whose body checks each wait on `hold` on their blocking
+    /// thread, as long computations would.
+    pub(crate) async fn start_held(
+        config: Config,
+        hold: Arc<work::tests::Hold>,
+    ) -> std::io::Result<MockServer> {
+        let mut app = App::new(config)
+            .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
+        app.work.hold = Some(hold);
+        MockServer::bind_app("127.0.0.1:0".parse().expect("a valid address"), app).await
     }
 }
 

@@ -1,17 +1,32 @@
-//! The in-memory state: orders in creation order, idempotency records and the request log, behind one lock.
+//! The in-memory state: orders in creation order, idempotency records and the bounded request log, behind one lock.
 //!
 //! Every change that must be atomic happens in one critical section: a new order is stored
 //! and the answer for its idempotency key recorded together, so an order is never stored
 //! without its key being known, nor twice for one key.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::{Arc, Mutex, MutexGuard},
     time::Instant,
 };
 
 use bytes::Bytes;
 use runa_order_types::CompletedOrderWithFullDetails;
+use sha2::{Digest, Sha256};
+
+/// A recorded path longer than this is cut (at a character boundary) and ends with `…`.
+pub(crate) const MAX_LOGGED_PATH_BYTES: usize = 256;
+
+/// At most this many spec violations are kept; later ones are counted only.
+const MAX_SPEC_VIOLATIONS: usize = 1_000;
+
+/// The SHA-256 of a request body in a canonical form: what the idempotency layer compares.
+pub(crate) type Fingerprint = [u8; 32];
+
+/// The fingerprint of `bytes`.
+pub(crate) fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    Sha256::digest(bytes).into()
+}
 
 /// A recorded answer, replayed for a repeat with the same idempotency key and body.
 #[derive(Debug, Clone)]
@@ -50,15 +65,73 @@ pub struct OrderRecord {
     pub idempotency_key: String,
 }
 
+impl RecordedRequest {
+    /// A record, with the path cut at [`MAX_LOGGED_PATH_BYTES`].
+    pub(crate) fn new(method: &str, path: &str, idempotency_key: Option<String>) -> Self {
+        let path = if path.len() > MAX_LOGGED_PATH_BYTES {
+            let mut end = MAX_LOGGED_PATH_BYTES;
+            while !path.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}…", &path[..end])
+        } else {
+            path.to_owned()
+        };
+        RecordedRequest {
+            method: method.to_owned(),
+            path,
+            idempotency_key,
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.method.len() + self.path.len() + self.idempotency_key.as_ref().map_or(0, String::len)
+    }
+}
+
+/// What the state holds, in counts and bytes: what a test checks to see that refused
+/// requests left nothing behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct StateSize {
+    /// Stored orders.
+    pub orders: usize,
+    /// Idempotency keys recorded or in progress.
+    pub idempotency_keys: usize,
+    /// Bytes of the recorded answers, keys and API keys of the idempotency records.
+    pub idempotency_bytes: usize,
+    /// Entries in the request log.
+    pub logged_requests: usize,
+    /// Bytes of the strings in the request log.
+    pub logged_request_bytes: usize,
+    /// Spec violations kept.
+    pub spec_violations: usize,
+    /// Open connections.
+    pub connections: usize,
+    /// Open connections with a request in progress.
+    pub busy_connections: usize,
+    /// Request body bytes held by requests being read or processed.
+    pub body_bytes_in_flight: usize,
+}
+
 enum Entry {
     InProgress {
-        fingerprint: Bytes,
+        fingerprint: Fingerprint,
         ticket: u64,
     },
     Done {
-        fingerprint: Bytes,
+        fingerprint: Fingerprint,
         response: StoredResponse,
     },
+}
+
+impl Entry {
+    fn bytes(&self) -> usize {
+        match self {
+            Entry::InProgress { .. } => 0,
+            Entry::Done { response, .. } => response.body.len(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -67,15 +140,25 @@ struct Inner {
     by_id: HashMap<String, usize>,
     /// Keyed by API key and idempotency key: keys of different API keys never collide.
     idempotency: HashMap<(String, String), Entry>,
-    requests: Vec<RecordedRequest>,
+    /// The recorded answers' bytes plus the keys' bytes, kept up to date.
+    idempotency_bytes: usize,
+    /// The newest requests, at most `log_capacity`.
+    requests: VecDeque<RecordedRequest>,
+    logged_bytes: usize,
     next_ticket: u64,
     spec_violations: Vec<String>,
 }
 
 /// The state of one server.
-#[derive(Default)]
 pub(crate) struct Store {
     inner: Mutex<Inner>,
+    log_capacity: usize,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::new(crate::Limits::default().request_log_capacity)
+    }
 }
 
 /// What the idempotency layer decided for a `POST /order`.
@@ -96,7 +179,7 @@ pub(crate) struct Ticket {
     store: Arc<Store>,
     scope: (String, String),
     ticket: u64,
-    fingerprint: Bytes,
+    fingerprint: Fingerprint,
     finished: bool,
 }
 
@@ -106,16 +189,53 @@ impl Store {
         self.inner.lock().unwrap_or_else(|it| it.into_inner())
     }
 
+    /// A store whose request log keeps the newest `log_capacity` requests.
+    pub(crate) fn new(log_capacity: usize) -> Store {
+        Store {
+            inner: Mutex::new(Inner::default()),
+            log_capacity,
+        }
+    }
+
+    /// Logs a request; the oldest entry goes when the log is full.
     pub(crate) fn record_request(&self, request: RecordedRequest) {
-        self.lock().requests.push(request);
+        if self.log_capacity == 0 {
+            return;
+        }
+        let mut inner = self.lock();
+        while inner.requests.len() >= self.log_capacity {
+            if let Some(old) = inner.requests.pop_front() {
+                inner.logged_bytes -= old.bytes();
+            }
+        }
+        inner.logged_bytes += request.bytes();
+        inner.requests.push_back(request);
     }
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().requests.clone()
+        self.lock().requests.iter().cloned().collect()
     }
 
     pub(crate) fn record_spec_violation(&self, message: String) {
-        self.lock().spec_violations.push(message);
+        let mut inner = self.lock();
+        if inner.spec_violations.len() < MAX_SPEC_VIOLATIONS {
+            inner.spec_violations.push(message);
+        }
+    }
+
+    pub(crate) fn size(&self) -> StateSize {
+        let inner = self.lock();
+        StateSize {
+            orders: inner.orders.len(),
+            idempotency_keys: inner.idempotency.len(),
+            idempotency_bytes: inner.idempotency_bytes,
+            logged_requests: inner.requests.len(),
+            logged_request_bytes: inner.logged_bytes,
+            spec_violations: inner.spec_violations.len(),
+            connections: 0,
+            busy_connections: 0,
+            body_bytes_in_flight: 0,
+        }
     }
 
     pub(crate) fn spec_violations(&self) -> Vec<String> {
@@ -123,7 +243,12 @@ impl Store {
     }
 
     /// Looks the key up and, for a new key, marks it in progress.
-    pub(crate) fn begin(self: &Arc<Self>, api_key: &str, key: &str, fingerprint: Bytes) -> Begin {
+    pub(crate) fn begin(
+        self: &Arc<Self>,
+        api_key: &str,
+        key: &str,
+        fingerprint: Fingerprint,
+    ) -> Begin {
         let scope = (api_key.to_owned(), key.to_owned());
         let mut inner = self.lock();
         match inner.idempotency.get(&scope) {
@@ -150,10 +275,11 @@ impl Store {
             None => {
                 inner.next_ticket += 1;
                 let ticket = inner.next_ticket;
+                inner.idempotency_bytes += scope.0.len() + scope.1.len();
                 inner.idempotency.insert(
                     scope.clone(),
                     Entry::InProgress {
-                        fingerprint: fingerprint.clone(),
+                        fingerprint,
                         ticket,
                     },
                 );
@@ -243,13 +369,14 @@ impl Ticket {
                 order,
             });
         }
-        inner.idempotency.insert(
-            self.scope.clone(),
-            Entry::Done {
-                fingerprint: self.fingerprint.clone(),
-                response: response.clone(),
-            },
-        );
+        let entry = Entry::Done {
+            fingerprint: self.fingerprint,
+            response: response.clone(),
+        };
+        inner.idempotency_bytes += entry.bytes();
+        if let Some(old) = inner.idempotency.insert(self.scope.clone(), entry) {
+            inner.idempotency_bytes -= old.bytes();
+        }
         self.finished = true;
         response
     }
@@ -264,8 +391,9 @@ impl Drop for Ticket {
         if matches!(
             inner.idempotency.get(&self.scope),
             Some(Entry::InProgress { ticket, .. }) if *ticket == self.ticket
-        ) {
-            inner.idempotency.remove(&self.scope);
+        ) && let Some(old) = inner.idempotency.remove(&self.scope)
+        {
+            inner.idempotency_bytes -= old.bytes() + self.scope.0.len() + self.scope.1.len();
         }
     }
 }
@@ -277,20 +405,14 @@ mod tests {
     #[test]
     fn a_key_is_in_progress_until_finished_and_freed_when_abandoned() {
         let store = Arc::new(Store::default());
-        let body = Bytes::from_static(b"{}");
-        let Begin::New(ticket) = store.begin("k", "a", body.clone()) else {
+        let body = fingerprint(b"{}");
+        let Begin::New(ticket) = store.begin("k", "a", body) else {
             panic!("a new key")
         };
-        assert!(matches!(
-            store.begin("k", "a", body.clone()),
-            Begin::InProgress
-        ));
-        assert!(matches!(
-            store.begin("other", "a", body.clone()),
-            Begin::New(_)
-        ));
+        assert!(matches!(store.begin("k", "a", body), Begin::InProgress));
+        assert!(matches!(store.begin("other", "a", body), Begin::New(_)));
         drop(ticket);
-        let Begin::New(ticket) = store.begin("k", "a", body.clone()) else {
+        let Begin::New(ticket) = store.begin("k", "a", body) else {
             panic!("an abandoned key is free again")
         };
         ticket.finish(
@@ -302,7 +424,7 @@ mod tests {
         );
         assert!(matches!(store.begin("k", "a", body), Begin::Replay(it) if it.status == 202));
         assert!(matches!(
-            store.begin("k", "a", Bytes::from_static(b"[]")),
+            store.begin("k", "a", fingerprint(b"[]")),
             Begin::Mismatch
         ));
     }

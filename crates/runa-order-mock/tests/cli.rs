@@ -43,3 +43,36 @@ async fn the_binary_prints_its_url_first_and_serves_the_api() {
     child.wait().unwrap();
     outcome
 }
+
+#[test]
+fn the_help_lists_every_limit_with_its_default() {
+    let output = Command::new(env!("CARGO_BIN_EXE_runa-order-mock"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for (flag, default) in [
+        ("--header-read-timeout-ms", "10000"),
+        ("--body-read-timeout-ms", "10000"),
+        ("--max-header-bytes", "65536"),
+        ("--max-connections", "512"),
+        ("--max-body-bytes", "1048576"),
+        ("--max-body-bytes-in-flight", "33554432"),
+        ("--max-concurrent-body-checks", "2"),
+        ("--body-check-wait-ms", "30000"),
+        ("--max-validation-details", "100"),
+        ("--max-idempotency-key-bytes", "255"),
+        ("--request-log-capacity", "10000"),
+    ] {
+        let line = help
+            .lines()
+            .position(|it| it.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("{flag} is missing from:\n{help}"));
+        let described: String = help.lines().skip(line).take(4).collect();
+        assert!(
+            described.contains(&format!("[default: {default}]")),
+            "{flag}: {described}"
+        );
+    }
+}

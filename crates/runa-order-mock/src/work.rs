@@ -1,0 +1,282 @@
+//! CPU-heavy request work (checking and pricing bodies) on tokio's blocking pool, a bounded number at a time, so that it never holds up the async workers that serve every other connection.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Semaphore;
+
+/// Why a job gave no result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotDone {
+    /// No place was free within the wait.
+    Busy,
+    /// The job panicked (a bug of the mock).
+    Failed,
+}
+
+/// Runs jobs on the blocking pool, at most `max` at once.
+#[derive(Debug)]
+pub(crate) struct Work {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+    #[cfg(test)]
+    pub(crate) hold: Option<Arc<tests::Hold>>,
+}
+
+impl Work {
+    /// At most `max` jobs at once; a job waits at most `wait` for its place.
+    pub(crate) fn new(max: usize, wait: Duration) -> Work {
+        Work {
+            permits: Arc::new(Semaphore::new(max.max(1))),
+            wait,
+            #[cfg(test)]
+            hold: None,
+        }
+    }
+
+    /// Runs `job` on a blocking thread once one of the `max` places is free, and gives its
+    /// result. A job keeps its place until it ends, even when the request that started it
+    /// is abandoned, so the bound holds for every job running.
+    pub(crate) async fn run<T, F>(&self, job: F) -> Result<T, NotDone>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let permit = tokio::time::timeout(self.wait, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .map_err(|_| NotDone::Busy)?
+            .map_err(|_| NotDone::Failed)?;
+        #[cfg(test)]
+        let hold = self.hold.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            #[cfg(test)]
+            if let Some(hold) = hold {
+                hold.enter_and_wait();
+            }
+            job()
+        })
+        .await
+        .map_err(|_| NotDone::Failed)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::{
+        sync::{Arc, Condvar, Mutex},
+        time::Duration,
+    };
+
+    use crate::{Config, Limits, MockServer};
+
+    /// A test's stand-in for a CPU-heavy job: holds its blocking thread, as a long
+    /// computation would, until the test releases it, and counts the jobs holding one.
+    #[derive(Debug, Default)]
+    pub(crate) struct Hold {
+        state: Mutex<(usize, bool)>,
+        changed: Condvar,
+    }
+
+    impl Hold {
+        pub(crate) fn enter_and_wait(&self) {
+            let mut state = self.state.lock().unwrap();
+            state.0 += 1;
+            self.changed.notify_all();
+            while !state.1 {
+                state = self.changed.wait(state).unwrap();
+            }
+            state.0 -= 1;
+            self.changed.notify_all();
+        }
+
+        /// How many jobs are being held right now.
+        pub(crate) fn holding(&self) -> usize {
+            self.state.lock().unwrap().0
+        }
+
+        /// Blocks until `n` jobs are held.
+        pub(crate) fn wait_for(&self, n: usize) {
+            let mut state = self.state.lock().unwrap();
+            while state.0 < n {
+                state = self.changed.wait(state).unwrap();
+            }
+        }
+
+        /// Lets every job go on, now and later.
+        pub(crate) fn release(&self) {
+            self.state.lock().unwrap().1 = true;
+            self.changed.notify_all();
+        }
+    }
+
+    const PATIENCE: Duration = Duration::from_secs(60);
+
+    fn order(key: &str) -> (String, String) {
+        let body = serde_json::json!({
+            "payment_method": {"type": "ACCOUNT_BALANCE", "currency": "USD"},
+            "items": [{
+                "face_value": 10,
+                "distribution_method": {"type": "EMAIL", "email_address": "fred@example.com"},
+                "products": {"type": "SINGLE", "value": "AMZ-US"}
+            }]
+        });
+        (key.to_owned(), body.to_string())
+    }
+
+    /// Item 13: while body checks hold every place of the bound (and more requests wait for
+    /// one), a cheap `GET` is answered. The server runs on two async worker threads, fewer
+    /// than the held checks, so a check that ran on a worker would stall the `GET` until the
+    /// hold is released; the verdict is the order of events, not a duration.
+    #[test]
+    fn a_cheap_request_is_answered_while_heavy_checks_run() {
+        let hold = Arc::new(Hold::default());
+        let server = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = Config {
+            limits: Limits {
+                max_concurrent_body_checks: 2,
+                ..Limits::default()
+            },
+            ..Config::default()
+        };
+        let mock = server
+            .block_on(MockServer::start_held(config, Arc::clone(&hold)))
+            .unwrap();
+        let client = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // Held checks are let go even when an assertion fails, so the runtimes can stop.
+        struct ReleaseOnDrop(Arc<Hold>);
+        impl Drop for ReleaseOnDrop {
+            fn drop(&mut self) {
+                self.0.release();
+            }
+        }
+        let _release = ReleaseOnDrop(Arc::clone(&hold));
+        client.block_on(async {
+            let http = reqwest::Client::builder()
+                .timeout(PATIENCE)
+                .build()
+                .unwrap();
+            let posts: Vec<_> = (0..3)
+                .map(|n| {
+                    let (key, body) = order(&format!("heavy-{n}"));
+                    let request = http
+                        .post(format!("{}/order", mock.base_url()))
+                        .header("X-Api-Key", "XXtest.key")
+                        .header("X-Idempotency-Key", key)
+                        .body(body);
+                    tokio::spawn(async move { request.send().await.map(|it| it.status()) })
+                })
+                .collect();
+            let waiting = tokio::task::spawn_blocking({
+                let hold = Arc::clone(&hold);
+                move || hold.wait_for(2)
+            });
+            tokio::time::timeout(PATIENCE, waiting)
+                .await
+                .expect("two checks start")
+                .unwrap();
+            let get = http
+                .get(format!("{}/order", mock.base_url()))
+                .header("X-Api-Key", "XXtest.key")
+                .send();
+            let answered = tokio::time::timeout(PATIENCE, get).await;
+            let status = answered
+                .expect("the GET is answered while the checks hold their threads")
+                .unwrap()
+                .status();
+            assert_eq!(status, 200);
+            assert_eq!(hold.holding(), 2, "the third check waits for a place");
+            assert!(
+                posts.iter().all(|it| !it.is_finished()),
+                "no POST was answered yet"
+            );
+            hold.release();
+            for post in posts {
+                assert_eq!(post.await.unwrap().unwrap(), 202);
+            }
+        });
+        assert!(mock.spec_violations().is_empty());
+        drop(mock);
+        server.shutdown_background();
+    }
+
+    /// A request that waits longer than `body_check_wait` for a place gets `504 timeout`,
+    /// and nothing is recorded for its key: the retry with the same key is processed.
+    #[test]
+    fn a_body_check_that_waits_too_long_gets_504_and_records_nothing() {
+        let hold = Arc::new(Hold::default());
+        let server = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = Config {
+            limits: Limits {
+                max_concurrent_body_checks: 1,
+                body_check_wait: Duration::from_millis(300),
+                ..Limits::default()
+            },
+            ..Config::default()
+        };
+        let mock = server
+            .block_on(MockServer::start_held(config, Arc::clone(&hold)))
+            .unwrap();
+        struct ReleaseOnDrop(Arc<Hold>);
+        impl Drop for ReleaseOnDrop {
+            fn drop(&mut self) {
+                self.0.release();
+            }
+        }
+        let _release = ReleaseOnDrop(Arc::clone(&hold));
+        let client = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        client.block_on(async {
+            let http = reqwest::Client::builder()
+                .timeout(PATIENCE)
+                .build()
+                .unwrap();
+            let send = |key: &str| {
+                let (key, body) = order(key);
+                http.post(format!("{}/order", mock.base_url()))
+                    .header("X-Api-Key", "XXtest.key")
+                    .header("X-Idempotency-Key", key)
+                    .body(body)
+                    .send()
+            };
+            let first = tokio::spawn(send("first"));
+            let waiting = tokio::task::spawn_blocking({
+                let hold = Arc::clone(&hold);
+                move || hold.wait_for(1)
+            });
+            tokio::time::timeout(PATIENCE, waiting)
+                .await
+                .expect("the first check starts")
+                .unwrap();
+            let second = send("second").await.unwrap();
+            assert_eq!(second.status(), 504);
+            let body: serde_json::Value = second.json().await.unwrap();
+            assert_eq!(body["type"], "timeout");
+            assert_eq!(hold.holding(), 1, "the first check was still running");
+            assert_eq!(mock.state_size().idempotency_keys, 0);
+            hold.release();
+            assert_eq!(first.await.unwrap().unwrap().status(), 202);
+            assert_eq!(
+                send("second").await.unwrap().status(),
+                202,
+                "the retry is processed"
+            );
+        });
+        assert_eq!(mock.order_count(), 2);
+        assert!(mock.spec_violations().is_empty());
+        drop(mock);
+        server.shutdown_background();
+    }
+}
