@@ -28,7 +28,17 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Codegen { check } => {
             let mode = if check { Mode::Check } else { Mode::Write };
-            match codegen::run(&xtask::project_root(), mode) {
+            let root = match xtask::project_root() {
+                Ok(root) => root,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            // Every report names the checkout it read and wrote, so a binary reused from
+            // another checkout (a shared target directory) cannot go unnoticed.
+            eprintln!("root: {}", root.display());
+            match codegen::run(&root, mode) {
                 Ok(report) => {
                     eprint!("{report}");
                     ExitCode::SUCCESS
