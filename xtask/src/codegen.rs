@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod emit_client;
 pub mod emit_types;
 pub mod emit_validator;
+pub mod graph;
 pub mod ir;
 pub mod load;
 pub mod lower;

@@ -36,7 +36,14 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     };
     for def in &api.definitions {
         let base = def.name.to_snake_case();
-        emitter.node(&def.schema, &base, &base);
+        let callee = emitter.node(&def.schema, &base, &base);
+        if def.schema.reference.is_some() {
+            // A definition that is only a `$ref` gets no functions from `node`; it checks with
+            // its target's, under its own names, so that `Kind` and references can name it.
+            emitter
+                .items
+                .push(alias(&base, &callee, def.schema.personal));
+        }
     }
     // Every node has a name now, so the streaming seeds can refer to any of them. Only the
     // seeds reachable from a definition's seed are kept: the children of a node read into a
@@ -188,6 +195,43 @@ pub fn typed_impls(api: &Api) -> TokenStream {
         #( impl crate::Validate for ::runa_order_types::#variants {
             const KIND: Kind = Kind::#variants;
         } )*
+    }
+}
+
+/// The functions and seed of a definition `name` that is only a reference to `target`.
+fn alias(name: &str, target: &Callee, personal: bool) -> TokenStream {
+    let (v, e, seed) = (
+        format_ident!("v_{name}"),
+        format_ident!("e_{name}"),
+        format_ident!("S_{name}"),
+    );
+    let (tv, te, ts) = (&target.v, &target.e, &target.s);
+    let (enter, leave) = if personal {
+        (
+            quote! { cx.enter_personal(); },
+            quote! { cx.leave_personal(); },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
+    quote! {
+        fn #v(value: &Value) -> bool {
+            #tv(value)
+        }
+        fn #e<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+            #enter
+            #te(value, cx);
+            #leave
+        }
+        #[derive(Clone, Copy)]
+        #[allow(non_camel_case_types)]
+        struct #seed;
+        impl<'de> DeserializeSeed<'de> for #seed {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                #ts.deserialize(deserializer)
+            }
+        }
     }
 }
 

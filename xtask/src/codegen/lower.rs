@@ -9,10 +9,11 @@ use serde_json::{Map, Value};
 
 use super::{
     diagnostic::Diagnostic,
+    graph,
     ir::{
         Additional, Api, Bound, Definition, Discriminator, ErrorType, Format, Http, JsonType,
-        Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, Property,
-        Response, Rule, Schema, Server,
+        Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, PathPart,
+        Property, Response, Rule, Schema, Server,
     },
     load::{SourceFile, Sources, escape_token},
     names,
@@ -123,6 +124,7 @@ pub fn lower_schema(file: &SourceFile) -> (Api, Vec<Diagnostic>) {
         cx.document(root, &mut api);
     }
     resolve_discriminators(&mut api.definitions);
+    cx.diagnostics.extend(graph::check(&api, file));
     (api, cx.diagnostics)
 }
 
@@ -792,6 +794,14 @@ impl<'a> Lowerer<'a> {
         http.auth_header = self
             .required_string(root, "#", "auth_header")
             .unwrap_or_default();
+        if root.contains_key("auth_header") {
+            let auth_header = http.auth_header.clone();
+            self.header_name(&auth_header, "#/auth_header");
+        }
+        if root.contains_key("api_version") {
+            let version = http.api_version.clone();
+            self.header_value(&version, "#/api_version", "`api_version`");
+        }
         for (i, value) in self.array(root, "#", "removed_versions").iter().enumerate() {
             if let Some(it) = self.string(
                 value,
@@ -813,8 +823,20 @@ impl<'a> Lowerer<'a> {
             ) {
                 if !url.starts_with("https://") {
                     self.error(&format!("{at}/url"), "server URLs must use https");
+                } else if url.len() == "https://".len()
+                    || !url.bytes().all(|b| b.is_ascii_graphic())
+                    || url.contains(['"', '<', '>', '\\', '^', '`', '{', '|', '}'])
+                {
+                    self.error(
+                        &format!("{at}/url"),
+                        "a server URL must be a host after `https://`, without spaces, control characters or characters a URL cannot hold",
+                    );
                 }
-                http.servers.push(Server { name, url });
+                http.servers.push(Server {
+                    pointer: at.clone(),
+                    name,
+                    url,
+                });
             }
         }
         for (i, value) in self.array(root, "#", "error_types").iter().enumerate() {
@@ -865,7 +887,167 @@ impl<'a> Lowerer<'a> {
         if http.operations.is_empty() {
             self.error("#", "the operations document describes no operation");
         }
+        self.client_names(&http);
         http
+    }
+
+    /// Refuses a header name that is not an HTTP token (RFC 9110), such as one with a line
+    /// break: the client could never send it.
+    fn header_name(&mut self, name: &str, at: &str) {
+        let token = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !token {
+            self.error(
+                at,
+                format!(
+                    "{} is not an HTTP header name: a header name is one or more letters, digits or `!#$%&'*+-.^_`|~` (RFC 9110)",
+                    describe(&Value::String(name.to_owned()))
+                ),
+            );
+        }
+    }
+
+    /// Refuses a header value that HTTP cannot carry (a line break, a control character, text
+    /// that is not ASCII, or space around it).
+    fn header_value(&mut self, value: &str, at: &str, what: &str) {
+        let valid = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic())
+            && !value.starts_with([' ', '\t'])
+            && !value.ends_with([' ', '\t']);
+        if !valid {
+            self.error(
+                at,
+                format!(
+                    "{what} {} is not a valid HTTP header value: it must be visible ASCII, with spaces only inside",
+                    describe(&Value::String(value.to_owned()))
+                ),
+            );
+        }
+    }
+
+    /// Checks the Rust names the client emitter makes from the operations file: each must be an
+    /// identifier, and distinct from the other names of its scope (see `emit_client`).
+    fn client_names(&mut self, http: &Http) {
+        use names::Case::{Pascal, ShoutySnake, Snake};
+        // The items at the root of the client's generated module.
+        let mut root = Scope::new(
+            "the client's generated items",
+            &[
+                "API_VERSION",
+                "REMOVED_API_VERSIONS",
+                "servers",
+                "headers",
+                "ApiErrorType",
+            ],
+        );
+        let mut servers = Scope::new("the `servers` module", &[]);
+        for server in &http.servers {
+            servers.add(
+                self,
+                &server.name,
+                ShoutySnake,
+                &format!("{}/name", server.pointer),
+            );
+        }
+        // Header constants, one per header name, as the emitter makes them.
+        let mut headers = Scope::new("the `headers` module", &[]);
+        headers.add(self, &http.auth_header, ShoutySnake, "#/auth_header");
+        let mut first_header: BTreeMap<&str, &Parameter> = BTreeMap::new();
+        for operation in &http.operations {
+            for parameter in &operation.parameters {
+                if parameter.location != ParameterLocation::Header {
+                    continue;
+                }
+                let at = format!("{}/name", parameter.pointer);
+                if parameter.name.eq_ignore_ascii_case(&http.auth_header) {
+                    self.error(
+                        &at,
+                        format!(
+                            "\"{}\" is the `auth_header`, which the client sets itself",
+                            parameter.name
+                        ),
+                    );
+                    continue;
+                }
+                match first_header.get(parameter.name.as_str()) {
+                    Some(first) => {
+                        if first.enum_values != parameter.enum_values {
+                            self.error(
+                                &parameter.pointer,
+                                format!(
+                                    "the header \"{}\" lists other `enum` values than at {}; the client has one type per header",
+                                    parameter.name, first.pointer
+                                ),
+                            );
+                        }
+                    }
+                    None => {
+                        first_header.insert(&parameter.name, parameter);
+                        headers.add(self, &parameter.name, ShoutySnake, &at);
+                        if !parameter.enum_values.is_empty() {
+                            root.add(self, &parameter.name, Pascal, &at);
+                            let mut variants =
+                                Scope::new(&format!("the enum of \"{}\"", parameter.name), &[]);
+                            for (i, value) in parameter.enum_values.iter().enumerate() {
+                                variants.add(
+                                    self,
+                                    value,
+                                    Pascal,
+                                    &format!("{}/enum/{i}", parameter.pointer),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut error_types = Scope::new("`ApiErrorType`", &["Other"]);
+        for error_type in &http.error_types {
+            error_types.add(
+                self,
+                &error_type.name,
+                Pascal,
+                &format!("{}/type", error_type.pointer),
+            );
+        }
+        for operation in &http.operations {
+            let at = &operation.pointer;
+            root.add(self, &operation.id, Snake, &format!("{at}/id"));
+            let mut arguments = Scope::new(
+                &format!("the arguments of `{}`", operation.id),
+                &["body", "query", "request"],
+            );
+            let mut query = Scope::new(&format!("the query of `{}`", operation.id), &[]);
+            for parameter in &operation.parameters {
+                let here = format!("{}/name", parameter.pointer);
+                match parameter.location {
+                    ParameterLocation::Query => query.add(self, &parameter.name, Snake, &here),
+                    _ => arguments.add(self, &parameter.name, Snake, &here),
+                }
+            }
+            let successes: Vec<&Response> = operation
+                .responses
+                .iter()
+                .filter(|it| (200..300).contains(&it.status))
+                .collect();
+            if successes.len() > 1 {
+                for (i, response) in successes.iter().enumerate() {
+                    if let Some(first) = successes[..i].iter().find(|it| it.body == response.body) {
+                        self.error(
+                            &format!("{at}/responses/{}/body", response.status),
+                            format!(
+                                "the {} and {} answers have the same body `{}`; the client's `Success` has one variant per 2xx body",
+                                first.status, response.status, response.body
+                            ),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn error_type(&mut self, value: &Value, at: &str) -> Option<ErrorType> {
@@ -886,6 +1068,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         Some(ErrorType {
+            pointer: at.to_owned(),
             name: name?,
             status: status?,
             message: message?,
@@ -984,9 +1167,10 @@ impl<'a> Lowerer<'a> {
                 parameters.push(parameter);
             }
         }
-        if let Some(path) = &path {
-            self.check_path(path, &parameters, at);
-        }
+        let path_parts = match &path {
+            Some(path) => self.path_parts(path, &parameters, at),
+            None => Vec::new(),
+        };
 
         let check_body = |cx: &mut Self, name: String, here: &str| -> Option<String> {
             if defined.contains(&name) {
@@ -1085,9 +1269,11 @@ impl<'a> Lowerer<'a> {
         }
 
         Some(Operation {
+            pointer: at.to_owned(),
             id: id?,
             method: method?,
             path: path?,
+            path_parts,
             summary: summary?,
             description,
             parameters,
@@ -1098,26 +1284,36 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn check_path(&mut self, path: &str, parameters: &[Parameter], at: &str) {
-        if !path.starts_with('/') {
-            self.error(&format!("{at}/path"), "`path` must start with `/`");
-        }
-        let placeholders: Vec<&str> = path
-            .split('/')
-            .filter_map(|segment| {
-                segment
-                    .strip_prefix('{')
-                    .and_then(|it| it.strip_suffix('}'))
+    /// Splits `path` into literal text and placeholders, and checks that the placeholders and
+    /// the path parameters match one to one.
+    fn path_parts(&mut self, path: &str, parameters: &[Parameter], at: &str) -> Vec<PathPart> {
+        let parts = match parse_path(path) {
+            Ok(parts) => parts,
+            Err(message) => {
+                self.error(&format!("{at}/path"), message);
+                return Vec::new();
+            }
+        };
+        let placeholders: Vec<&str> = parts
+            .iter()
+            .filter_map(|it| match it {
+                PathPart::Parameter(name) => Some(name.as_str()),
+                PathPart::Literal(_) => None,
             })
             .collect();
+        let path_parameters: Vec<&str> = parameters
+            .iter()
+            .filter(|it| it.location == ParameterLocation::Path)
+            .map(|it| it.name.as_str())
+            .collect();
         for name in &placeholders {
-            if !parameters
-                .iter()
-                .any(|it| it.location == ParameterLocation::Path && it.name == *name)
-            {
+            if !path_parameters.contains(name) {
+                let hint = names::closest(name, &path_parameters)
+                    .map(|it| format!("; did you mean `{{{it}}}`?"))
+                    .unwrap_or_default();
                 self.error(
                     &format!("{at}/path"),
-                    format!("the path placeholder `{{{name}}}` has no `path` parameter"),
+                    format!("the path placeholder `{{{name}}}` has no `path` parameter{hint}"),
                 );
             }
         }
@@ -1127,7 +1323,7 @@ impl<'a> Lowerer<'a> {
         {
             if !placeholders.contains(&parameter.name.as_str()) {
                 self.error(
-                    &format!("{at}/parameters"),
+                    &format!("{}/name", parameter.pointer),
                     format!(
                         "the path parameter \"{}\" does not appear in `path`",
                         parameter.name
@@ -1136,11 +1332,12 @@ impl<'a> Lowerer<'a> {
             }
             if !parameter.required {
                 self.error(
-                    &format!("{at}/parameters"),
+                    &parameter.pointer,
                     format!("the path parameter \"{}\" must be required", parameter.name),
                 );
             }
         }
+        parts
     }
 
     fn parameter(&mut self, value: &Value, at: &str) -> Option<Parameter> {
@@ -1256,8 +1453,20 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
+        if location == Some(ParameterLocation::Header) {
+            if let Some(name) = &name {
+                self.header_name(name, &format!("{at}/name"));
+            }
+            for (i, value) in enum_values.iter().enumerate() {
+                self.header_value(value, &format!("{at}/enum/{i}"), "an `enum` value");
+            }
+            if let Some(Literal::String(value)) = &default {
+                self.header_value(value, &format!("{at}/default"), "the `default`");
+            }
+        }
         let description = self.optional_string(map, at, "description");
         Some(Parameter {
+            pointer: at.to_owned(),
             name: name?,
             location: location?,
             required,
@@ -1366,6 +1575,68 @@ impl<'a> Lowerer<'a> {
             error_type,
             message,
         })
+    }
+}
+
+/// The Rust names made in one scope of the generated client, to find names that are not
+/// identifiers and names that collide.
+struct Scope {
+    what: String,
+    /// Rust name to the spec name it was made from and where that is.
+    seen: BTreeMap<String, (String, String)>,
+}
+
+impl Scope {
+    fn new(what: &str, reserved: &[&str]) -> Scope {
+        Scope {
+            what: what.to_owned(),
+            seen: reserved
+                .iter()
+                .map(|it| ((*it).to_owned(), ((*it).to_owned(), String::new())))
+                .collect(),
+        }
+    }
+
+    fn add(&mut self, cx: &mut Lowerer<'_>, name: &str, case: names::Case, at: &str) {
+        let rust = names::rust_name(name, case);
+        if rust.is_empty() {
+            cx.error(
+                at,
+                format!(
+                    "{} gives no Rust name in {}: it needs an ASCII letter or digit",
+                    describe(&Value::String(name.to_owned())),
+                    self.what
+                ),
+            );
+            return;
+        }
+        match self.seen.get(&rust) {
+            Some((_, first_at)) if first_at.is_empty() => cx.error(
+                at,
+                format!(
+                    "\"{name}\" would be `{rust}` in {}, a name the generated code uses itself",
+                    self.what
+                ),
+            ),
+            Some((first, _)) if first == name => {}
+            Some((first, first_at)) => {
+                let place = cx
+                    .file
+                    .position(first_at)
+                    .map(|it| format!(" (at {}:{})", it.line, it.column))
+                    .unwrap_or_default();
+                cx.error(
+                    at,
+                    format!(
+                        "\"{first}\"{place} and \"{name}\" would both be `{rust}` in {}; rename one of them",
+                        self.what
+                    ),
+                );
+            }
+            None => {
+                self.seen.insert(rust, (name.to_owned(), at.to_owned()));
+            }
+        }
     }
 }
 
@@ -1510,6 +1781,74 @@ fn find_mut<'s>(schema: &'s mut Schema, location: &str) -> Option<&'s mut Schema
     next.extend(schema.any_of.iter_mut());
     next.extend(schema.one_of.iter_mut());
     next.into_iter().find_map(|it| find_mut(it, location))
+}
+
+/// Splits an operation's path into literal text and `{name}` placeholders.
+///
+/// The literal text must be what a URL path may hold as it is (RFC 3986 `pchar`s, `/`, and
+/// `%` with two hex digits), since the client sends it without encoding; braces only open and
+/// close a placeholder.
+fn parse_path(path: &str) -> Result<Vec<PathPart>, String> {
+    if !path.starts_with('/') {
+        return Err("`path` must start with `/`".to_owned());
+    }
+    let bytes = path.as_bytes();
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'{' => {
+                let Some(length) = path[i + 1..].find('}') else {
+                    return Err(format!(
+                        "the `{{` at character {} of `path` is never closed",
+                        path[..i].chars().count() + 1
+                    ));
+                };
+                let name = &path[i + 1..i + 1 + length];
+                if name.is_empty() || name.contains(['{', '/']) {
+                    return Err(format!(
+                        "`{{{name}}}` in `path` is not a placeholder: write `{{name}}` with the name of a path parameter"
+                    ));
+                }
+                if !literal.is_empty() {
+                    parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                }
+                parts.push(PathPart::Parameter(name.to_owned()));
+                i += length + 2;
+                continue;
+            }
+            b'}' => {
+                return Err(format!(
+                    "the `}}` at character {} of `path` closes no placeholder",
+                    path[..i].chars().count() + 1
+                ));
+            }
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3);
+                if !hex.is_some_and(|it| it.iter().all(u8::is_ascii_hexdigit)) {
+                    return Err(
+                        "a `%` in `path` must start a percent-encoded byte such as `%2F`"
+                            .to_owned(),
+                    );
+                }
+            }
+            b if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) => {}
+            _ => {
+                let c = path[i..].chars().next().unwrap_or_default();
+                return Err(format!(
+                    "`path` contains {c:?}, which a URL path cannot hold as it is; percent-encode it"
+                ));
+            }
+        }
+        literal.push(b as char);
+        i += 1;
+    }
+    if !literal.is_empty() {
+        parts.push(PathPart::Literal(literal));
+    }
+    Ok(parts)
 }
 
 fn literal(value: &Value) -> Literal {
