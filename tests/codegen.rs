@@ -201,6 +201,59 @@ fn a_broken_spec_reports_everything_and_writes_nothing() {
     assert_eq!(fs::read(&generated).unwrap(), before);
 }
 
+/// Writing is all or nothing: when the second generated file cannot be written, the first is
+/// not replaced either, and the error says which file and why (issue 9, item 20).
+#[test]
+fn a_file_that_cannot_be_written_leaves_every_file_as_it_was() {
+    let dir = scratch_copy();
+    let root = dir.path();
+    let generated = [
+        "crates/runa-order-types/src/generated.rs",
+        "crates/runa-order-validator/src/generated.rs",
+        "crates/runa-order-client/src/generated.rs",
+    ];
+    let before: Vec<Vec<u8>> = generated
+        .iter()
+        .map(|it| fs::read(root.join(it)).unwrap())
+        .collect();
+    // A change that regenerates the types and the validator.
+    edit(
+        &root.join("spec/order-api.schema.json"),
+        "\"maxLength\": 128",
+        "\"maxLength\": 120",
+    );
+    // A directory where the validator's temporary file would be written.
+    let blocker = root.join("crates/runa-order-validator/src/generated.rs.tmp");
+    fs::create_dir(&blocker).unwrap();
+
+    let err = codegen::run(root, Mode::Write)
+        .expect_err("the second file cannot be written")
+        .to_string();
+    assert!(
+        err.starts_with(&format!("cannot write {}: ", blocker.display())),
+        "{err}"
+    );
+    assert!(err.contains("Is a directory (os error 21)"), "{err}");
+    assert!(err.ends_with("; no generated file was changed"), "{err}");
+    for (path, old) in generated.iter().zip(&before) {
+        assert!(fs::read(root.join(path)).unwrap() == *old, "{path} changed");
+    }
+    let leftovers: Vec<_> = fs::read_dir(root.join("crates/runa-order-types/src"))
+        .unwrap()
+        .map(|it| it.unwrap().file_name())
+        .filter(|it| it.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Once the way is clear, both files are written.
+    fs::remove_dir(&blocker).unwrap();
+    let report = codegen::run(root, Mode::Write).unwrap();
+    assert_eq!(
+        report,
+        "updated crates/runa-order-types/src/generated.rs\nupdated crates/runa-order-validator/src/generated.rs\n"
+    );
+}
+
 /// The same spec gives byte-identical files, run after run and wherever the workspace is.
 #[test]
 fn generation_is_deterministic() {
