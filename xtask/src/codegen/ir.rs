@@ -122,7 +122,8 @@ pub enum Literal {
 pub struct StringRules {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
-    /// `pattern`, an ECMA-262 regular expression that compiles with both `regex` and `regress`.
+    /// `pattern`, an ECMA-262 regular expression that compiles with both `regex` and `regress`;
+    /// the generated crates match it with `regex`, in linear time.
     pub pattern: Option<String>,
     pub format: Option<Format>,
 }
