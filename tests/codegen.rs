@@ -3,37 +3,85 @@
 use std::{fs, path::Path};
 
 use codegen_tests::{fixtures, root};
-use xtask::codegen::{self, Mode, emit_types, emit_validator, outline::outline};
+use xtask::codegen::{
+    self, Mode, diagnostic::Diagnostics, emit_client, emit_types, emit_validator, outline::outline,
+};
 
-/// Every fixture: the outline of its IR and the types generated from it.
+/// Every fixture: the outline of its IR and the types and validator generated from it; with an
+/// operations file next to it, the client too. (`fixture_code.rs` compiles all three for every
+/// fixture.)
 #[test]
 fn fixtures_generate_the_expected_code() {
     insta::glob!("fixtures/*.schema.json", |path| {
         let (name, text) = read(path);
-        let api = codegen::lower_schema_text(&name, &text)
-            .unwrap_or_else(|err| panic!("{name} does not lower:\n{err}"));
+        let operations = path.with_file_name(
+            path.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".schema.json", ".operations.json"),
+        );
+        let api = if operations.exists() {
+            let (operations_name, operations_text) = read(&operations);
+            codegen::lower_texts(&name, &text, &operations_name, &operations_text)
+        } else {
+            codegen::lower_schema_text(&name, &text)
+        }
+        .unwrap_or_else(|err| panic!("{name} does not lower:\n{err}"));
         insta::assert_snapshot!("outline", outline(&api));
         let tokens = emit_types::emit(&api).unwrap_or_else(|err| panic!("{name}: {err}"));
         insta::assert_snapshot!("types", codegen::render(tokens, &[&name]).unwrap());
         let tokens = emit_validator::emit(&api).unwrap_or_else(|err| panic!("{name}: {err}"));
         insta::assert_snapshot!("validator", codegen::render(tokens, &[&name]).unwrap());
+        if operations.exists() {
+            let tokens = emit_client::emit(&api).unwrap_or_else(|err| panic!("{name}: {err}"));
+            insta::assert_snapshot!("client", codegen::render(tokens, &[&name]).unwrap());
+        }
     });
 }
 
-/// Every broken fixture: all of its problems, each located.
+/// Every broken schema fixture: all of its problems, each located, whether `lower` finds them
+/// or the emitters do.
 #[test]
 fn broken_specs_give_located_diagnostics() {
     insta::glob!("fixtures/errors/*.schema.json", |path| {
         let (name, text) = read(path);
-        let err = codegen::lower_schema_text(&name, &text).expect_err("a broken fixture lowers");
-        for diagnostic in &err.0 {
-            assert!(
-                diagnostic.position.is_some(),
-                "{diagnostic} has no line and column"
-            );
-        }
+        let err = codegen::check_schema_text(&name, &text).expect_err("a broken fixture passes");
+        assert_located(&err);
         insta::assert_snapshot!("diagnostics", err.to_string());
     });
+}
+
+/// Every broken operations fixture, checked against the real schema: all of its problems,
+/// each located.
+#[test]
+fn broken_operations_give_located_diagnostics() {
+    let schema = fs::read_to_string(root().join("spec/order-api.schema.json")).unwrap();
+    insta::glob!("fixtures/errors/*.operations.json", |path| {
+        let (name, text) = read(path);
+        let err = codegen::lower_texts("spec/order-api.schema.json", &schema, &name, &text)
+            .expect_err("a broken fixture lowers");
+        assert_located(&err);
+        assert!(
+            err.0.iter().all(|it| it.file == name),
+            "the real schema has problems:\n{err}"
+        );
+        insta::assert_snapshot!("diagnostics", err.to_string());
+    });
+}
+
+/// Every diagnostic has a line and column, and all but a syntax error a JSON pointer.
+#[track_caller]
+fn assert_located(err: &Diagnostics) {
+    for diagnostic in &err.0 {
+        assert!(
+            diagnostic.position.is_some(),
+            "{diagnostic} has no line and column"
+        );
+        assert!(
+            diagnostic.pointer.is_some() || diagnostic.message.starts_with("invalid JSON"),
+            "{diagnostic} has no JSON pointer"
+        );
+    }
 }
 
 fn read(path: &Path) -> (String, String) {

@@ -6,6 +6,7 @@
 //! writes. Nothing is written unless every stage succeeded for every file.
 
 pub mod diagnostic;
+pub mod duplicates;
 pub mod emit_client;
 pub mod emit_types;
 pub mod emit_validator;
@@ -52,14 +53,35 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// The bounds of one run of the generator (see the README's `## Limits`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest spec file read, in bytes ([`load::DEFAULT_MAX_SPEC_BYTES`] by default).
+    pub max_spec_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_spec_bytes: load::DEFAULT_MAX_SPEC_BYTES,
+        }
+    }
+}
+
 /// Generates every file from the spec under `root`, or reports every problem in the spec.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let sources = load::load(root).map_err(|it| Diagnostics(it).sorted())?;
+    generate_with(root, &Limits::default())
+}
+
+/// [`generate`] within `limits`.
+pub fn generate_with(root: &Path, limits: &Limits) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let sources =
+        load::load_with(root, limits.max_spec_bytes).map_err(|it| Diagnostics(it).sorted())?;
     let (api, diagnostics) = lower::lower(&sources);
     if !diagnostics.is_empty() {
         return Err(Diagnostics(diagnostics).sorted());
     }
-    emit_all(&api)
+    emit_all(&api).map_err(|it| locate(it, &sources.schema))
 }
 
 /// Lowers a schema file given as text (the snapshot fixtures use this).
@@ -67,6 +89,72 @@ pub fn lower_schema_text(path: &str, text: &str) -> Result<Api, Diagnostics> {
     let file =
         load::SourceFile::parse(path, text.to_owned()).map_err(|it| Diagnostics(it).sorted())?;
     let (api, diagnostics) = lower::lower_schema(&file);
+    if diagnostics.is_empty() {
+        Ok(api)
+    } else {
+        Err(Diagnostics(diagnostics).sorted())
+    }
+}
+
+/// Lowers a schema file given as text and emits its types and validator, checked as
+/// [`emit_all`] checks them, without a client (the fixtures have no operations of their own):
+/// every problem a spec can have before anything would be written.
+pub fn check_schema_text(path: &str, text: &str) -> Result<Api, Diagnostics> {
+    let file =
+        load::SourceFile::parse(path, text.to_owned()).map_err(|it| Diagnostics(it).sorted())?;
+    let (api, diagnostics) = lower::lower_schema(&file);
+    if !diagnostics.is_empty() {
+        return Err(Diagnostics(diagnostics).sorted());
+    }
+    let mut problems = Vec::new();
+    for tokens in [emit_types::emit(&api), emit_validator::emit(&api)] {
+        if let Err(diagnostic) = tokens.and_then(|it| format_for(it, path, Some(&api))) {
+            problems.push(diagnostic);
+        }
+    }
+    if problems.is_empty() {
+        Ok(api)
+    } else {
+        Err(locate(Diagnostics(problems), &file))
+    }
+}
+
+/// Gives a line and column to the diagnostics about `file` that have a pointer but no position
+/// (the emitters know schema locations, not positions).
+fn locate(mut diagnostics: Diagnostics, file: &load::SourceFile) -> Diagnostics {
+    for diagnostic in &mut diagnostics.0 {
+        if diagnostic.position.is_none() && diagnostic.file == file.path {
+            diagnostic.position = diagnostic
+                .pointer
+                .as_deref()
+                .and_then(|it| file.position(it));
+        }
+    }
+    diagnostics.sorted()
+}
+
+/// Lowers a schema file and an operations file given as text (the fixtures of the codegen tests
+/// use this).
+pub fn lower_texts(
+    schema_path: &str,
+    schema_text: &str,
+    operations_path: &str,
+    operations_text: &str,
+) -> Result<Api, Diagnostics> {
+    let schema = load::SourceFile::parse(schema_path, schema_text.to_owned());
+    let operations = load::SourceFile::parse(operations_path, operations_text.to_owned());
+    let sources = match (schema, operations) {
+        (Ok(schema), Ok(operations)) => load::Sources { schema, operations },
+        (schema, operations) => {
+            let problems = [schema.err(), operations.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
+            return Err(Diagnostics(problems).sorted());
+        }
+    };
+    let (api, diagnostics) = lower::lower(&sources);
     if diagnostics.is_empty() {
         Ok(api)
     } else {
@@ -104,7 +192,7 @@ pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (path, tokens, input) in outputs {
-        match tokens.and_then(|tokens| render(tokens, &[input])) {
+        match tokens.and_then(|tokens| render_for(tokens, &[input], Some(api))) {
             Ok(contents) => files.push(GeneratedFile {
                 path: path.to_owned(),
                 contents,
@@ -121,10 +209,20 @@ pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
 
 /// Formats `tokens` with prettyplease and adds the `@generated` header naming the inputs.
 ///
-/// Parsing with syn first proves that the tokens are valid Rust before anything is written.
+/// Parsing with syn first proves that the tokens are valid Rust before anything is written,
+/// and [`duplicates`] that no name is defined twice in one scope.
 pub fn render(tokens: TokenStream, inputs: &[&str]) -> Result<String, Diagnostic> {
+    render_for(tokens, inputs, None)
+}
+
+/// [`render`], with the spec the tokens were made from, to say where a duplicate name comes from.
+fn render_for(
+    tokens: TokenStream,
+    inputs: &[&str],
+    api: Option<&Api>,
+) -> Result<String, Diagnostic> {
     let source = inputs.first().copied().unwrap_or_default();
-    let code = format_tokens(tokens, source)?;
+    let code = format_for(tokens, source, api)?;
     let inputs = inputs
         .iter()
         .map(|it| format!("`{it}`"))
@@ -135,14 +233,58 @@ pub fn render(tokens: TokenStream, inputs: &[&str]) -> Result<String, Diagnostic
     ))
 }
 
-/// Formats `tokens` as a Rust file with prettyplease, without a header.
+/// Formats `tokens` as a Rust file with prettyplease, without a header, after checking that it
+/// parses and defines no name twice in one scope.
 pub fn format_tokens(tokens: TokenStream, source: &str) -> Result<String, Diagnostic> {
+    format_for(tokens, source, None)
+}
+
+/// [`format_tokens`], with the spec the tokens were made from: a duplicate name that is also
+/// the name of a definition is reported at that definition.
+pub fn format_for(
+    tokens: TokenStream,
+    source: &str,
+    api: Option<&Api>,
+) -> Result<String, Diagnostic> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|err| Diagnostic {
         file: source.to_owned(),
         position: None,
         pointer: None,
         message: format!("the generator emitted invalid Rust (a generator bug): {err}"),
     })?;
+    let found = duplicates::duplicates(&file);
+    if let Some(first) = found.first() {
+        let more = match found.len() {
+            1 => String::new(),
+            n => format!(" (and {} more duplicate names)", n - 1),
+        };
+        let definition = api.and_then(|api| {
+            api.definitions
+                .iter()
+                .find(|it| it.name == first.name)
+                .map(|def| (api, def))
+        });
+        return Err(match definition {
+            Some((api, def)) => Diagnostic {
+                file: api.schema_file.clone(),
+                position: None,
+                pointer: Some(def.schema.location.clone()),
+                message: format!(
+                    "the generated code would define `{}` twice, in {}{more}: typify also gives this name to an inline schema (it names an inline object after its definition and property, so the property `meta` of `Node` is `NodeMeta`); rename the definition, or give the inline schema a `title`",
+                    first.name, first.scope
+                ),
+            },
+            None => Diagnostic {
+                file: source.to_owned(),
+                position: None,
+                pointer: None,
+                message: format!(
+                    "the generator would define `{}` twice, in {}{more} (a generator bug: please report it with the spec)",
+                    first.name, first.scope
+                ),
+            },
+        });
+    }
     Ok(prettyplease::unparse(&file))
 }
 
@@ -151,7 +293,12 @@ pub fn format_tokens(tokens: TokenStream, source: &str) -> Result<String, Diagno
 /// Returns a short report of what was done. Writing is all or nothing (see
 /// [`ensure_file_contents`]).
 pub fn run(root: &Path, mode: Mode) -> anyhow::Result<String> {
-    let files = generate(root).map_err(anyhow::Error::new)?;
+    run_with(root, mode, &Limits::default())
+}
+
+/// [`run`] within `limits`.
+pub fn run_with(root: &Path, mode: Mode, limits: &Limits) -> anyhow::Result<String> {
+    let files = generate_with(root, limits).map_err(anyhow::Error::new)?;
     let outcomes = ensure_file_contents(root, &files, mode)?;
     let mut report = String::new();
     let mut stale = Vec::new();

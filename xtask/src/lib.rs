@@ -6,6 +6,7 @@ use std::{
 };
 
 pub mod codegen;
+pub mod synthetic;
 
 /// The workspace root `cargo xtask` works on, found at run time.
 ///

@@ -206,6 +206,12 @@ fn error_types(api: &Api) -> TokenStream {
         .filter(|(it, _)| it.deprecated)
         .map(|(_, variant)| variant)
         .collect();
+    // `matches!` needs at least one pattern.
+    let is_deprecated = if deprecated.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(ApiErrorType::#deprecated)|*))
+    };
     let definitions = types.iter().zip(&variants).map(|(it, variant)| {
         let mut doc = format!("`{}` ({}): {}", it.name, it.status, it.message);
         if it.deprecated {
@@ -258,7 +264,7 @@ fn error_types(api: &Api) -> TokenStream {
             }
             /// True for types the documentation marks as deprecated.
             pub fn is_deprecated(&self) -> bool {
-                matches!(self, #(ApiErrorType::#deprecated)|*)
+                #is_deprecated
             }
         }
         impl ::std::fmt::Display for ApiErrorType {

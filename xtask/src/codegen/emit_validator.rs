@@ -128,6 +128,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 
     Ok(quote! {
         use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+        // Only a spec with a `oneOf` the streaming seeds read as raw text uses `RawValue`.
+        #[allow(unused_imports)]
         use ::serde_json::{Value, value::RawValue};
         use crate::rt::{self, Cx};
         use crate::stream;

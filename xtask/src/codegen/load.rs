@@ -2,7 +2,7 @@
 //!
 //! This is the only stage of the generator that reads files.
 
-use std::{collections::BTreeMap, fs, path::Path};
+use std::{collections::BTreeMap, fs, io::Read as _, path::Path};
 
 use jsonc_parser::{
     CollectOptions, CommentCollectionStrategy, ParseOptions,
@@ -45,10 +45,20 @@ pub struct Sources {
     pub operations: SourceFile,
 }
 
-/// Reads and parses `spec/order-api.schema.json` and `spec/operations.json` under `root`.
+/// The largest spec file read by default: 16 MiB, some 300 times the real schema. A spec of
+/// 5,000 definitions is about 2.5 MiB. `cargo xtask codegen --max-spec-bytes N` changes it.
+pub const DEFAULT_MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads and parses `spec/order-api.schema.json` and `spec/operations.json` under `root`,
+/// refusing a file larger than [`DEFAULT_MAX_SPEC_BYTES`].
 pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
-    let schema = read(root, &format!("spec/{SCHEMA_FILE}"));
-    let operations = read(root, &format!("spec/{OPERATIONS_FILE}"));
+    load_with(root, DEFAULT_MAX_SPEC_BYTES)
+}
+
+/// [`load`], refusing a file larger than `max_bytes`.
+pub fn load_with(root: &Path, max_bytes: u64) -> Result<Sources, Vec<Diagnostic>> {
+    let schema = read(root, &format!("spec/{SCHEMA_FILE}"), max_bytes);
+    let operations = read(root, &format!("spec/{OPERATIONS_FILE}"), max_bytes);
     match (schema, operations) {
         (Ok(schema), Ok(operations)) => Ok(Sources { schema, operations }),
         (schema, operations) => Err([schema.err(), operations.err()]
@@ -59,15 +69,45 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
 }
 
-fn read(root: &Path, relative: &str) -> Result<SourceFile, Vec<Diagnostic>> {
-    match fs::read_to_string(root.join(relative)) {
-        Ok(text) => SourceFile::parse(relative, text),
-        Err(err) => Err(vec![Diagnostic {
+/// Reads at most `max_bytes` of the file (so that a huge file, or `/dev/zero` linked in its
+/// place, is refused without reading it all), as UTF-8.
+fn read(root: &Path, relative: &str, max_bytes: u64) -> Result<SourceFile, Vec<Diagnostic>> {
+    let failure = |position: Option<Position>, message: String| {
+        vec![Diagnostic {
             file: relative.to_owned(),
-            position: None,
+            position,
             pointer: None,
-            message: format!("cannot read the file: {err}"),
-        }]),
+            message,
+        }]
+    };
+    let mut bytes = Vec::new();
+    let read = fs::File::open(root.join(relative)).and_then(|file| {
+        file.take(max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+    });
+    if let Err(err) = read {
+        return Err(failure(None, format!("cannot read the file: {err}")));
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(failure(
+            None,
+            format!(
+                "the file is larger than {max_bytes} bytes, the most the generator reads (--max-spec-bytes)"
+            ),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => SourceFile::parse(relative, text),
+        Err(err) => {
+            // Locate the first byte that is not UTF-8 by the valid text before it.
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&err.as_bytes()[..valid_up_to]).into_owned();
+            let position = LineIndex::new(&valid).position(&valid, valid.len());
+            Err(failure(
+                Some(position),
+                format!("the file is not UTF-8: byte {valid_up_to} starts no character"),
+            ))
+        }
     }
 }
 
@@ -101,12 +141,14 @@ impl SourceFile {
         let mut spans = BTreeMap::new();
         let mut duplicates = Vec::new();
         {
+            // serde_json accepted the text, so jsonc-parser should too; if not, say where.
             let ast = jsonc_parser::parse_to_ast(&text, &collect, &options).map_err(|err| {
+                let lines = LineIndex::new(&text);
                 vec![Diagnostic {
                     file: path.to_owned(),
-                    position: None,
+                    position: Some(lines.position(&text, err.range().start)),
                     pointer: None,
-                    message: format!("invalid JSON: {err}"),
+                    message: format!("invalid JSON: {}", err.kind()),
                 }]
             })?;
             if let Some(root) = &ast.value {
@@ -351,6 +393,40 @@ mod tests {
                 column: 12
             }
         );
+    }
+
+    #[test]
+    fn oversized_files_and_files_that_are_not_utf8_are_refused_with_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("spec")).unwrap();
+        fs::write(dir.path().join("spec/operations.json"), "{}").unwrap();
+        fs::write(
+            dir.path().join(format!("spec/{SCHEMA_FILE}")),
+            b"{\n  \"a\": \"\xc3\xa9\xff\"\n}",
+        )
+        .unwrap();
+        let err = load_with(dir.path(), 64).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "spec/order-api.schema.json:2:10: the file is not UTF-8: byte 12 starts no character"
+        );
+        fs::write(
+            dir.path().join(format!("spec/{SCHEMA_FILE}")),
+            "x".repeat(65),
+        )
+        .unwrap();
+        let err = load_with(dir.path(), 64).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "spec/order-api.schema.json: the file is larger than 64 bytes, the most the generator reads (--max-spec-bytes)"
+        );
+        // Exactly the limit is read.
+        fs::write(
+            dir.path().join(format!("spec/{SCHEMA_FILE}")),
+            format!("{{\"a\": \"{}\"}}", "x".repeat(55)),
+        )
+        .unwrap();
+        assert!(load_with(dir.path(), 64).is_ok());
     }
 
     #[test]

@@ -549,7 +549,8 @@ impl<'a> Lowerer<'a> {
 
     fn pattern(&mut self, value: &Value, at: &str) -> Option<String> {
         let pattern = self.string(value, at, "`pattern`")?;
-        // The validator runs patterns with `regex`, the generated types with `regress` (ECMA-262).
+        // Both crates run patterns with `regex` (linear time); the pattern must also be ECMA-262
+        // (`regress`), the dialect of JSON Schema, so that other tools read it the same.
         if let Err(err) = regex::Regex::new(&pattern) {
             let detail = err
                 .to_string()
@@ -777,15 +778,13 @@ impl<'a> Lowerer<'a> {
                 "error_types",
             ],
         );
+        let schema_name = schema_name(api);
         if let Some(schema) = self.required_string(root, "#", "schema")
-            && schema != super::load::SCHEMA_FILE
+            && schema != schema_name
         {
             self.error(
                 "#/schema",
-                format!(
-                    "`schema` must name \"{}\", the schema file next to this one",
-                    super::load::SCHEMA_FILE
-                ),
+                format!("`schema` must name \"{schema_name}\", the schema file next to this one"),
             );
         }
         http.api_version = self
@@ -1184,7 +1183,7 @@ impl<'a> Lowerer<'a> {
                 here,
                 format!(
                     "there is no schema `{name}` in `$defs` of {}{hint}",
-                    super::load::SCHEMA_FILE
+                    schema_name(api)
                 ),
             );
             None
@@ -1576,6 +1575,14 @@ impl<'a> Lowerer<'a> {
             message,
         })
     }
+}
+
+/// The file name of the schema file (`order-api.schema.json`), which `operations.json` names.
+fn schema_name(api: &Api) -> &str {
+    api.schema_file
+        .rsplit('/')
+        .next()
+        .unwrap_or(&api.schema_file)
 }
 
 /// The Rust names made in one scope of the generated client, to find names that are not
