@@ -251,3 +251,24 @@ fn a_fixture_client_builds_and_refuses_requests() {
     assert!(client::ApiErrorType::OldThing.is_deprecated());
     assert_eq!(client::submit_basket::response_body(202), Some("Accepted"));
 }
+
+/// A definition written `anyOf: [X, {"type": "null"}]` used to make typify define its type
+/// twice; it is now nullable like `["object", "null"]`.
+#[test]
+fn any_of_null_definitions_are_optional_where_they_are_used() {
+    use nullable_any_of::{types::Holder, validator::Kind};
+
+    let holder: Holder = serde_json::from_value(json!({"done": null, "code": null})).unwrap();
+    assert!(holder.done.is_none() && holder.code.is_none());
+    let holder: Holder =
+        serde_json::from_value(json!({"done": {"id": "1", "status": "DONE"}, "code": "AB"}))
+            .unwrap();
+    assert_eq!(holder.done.unwrap().id, "1");
+    assert!(
+        serde_json::from_value::<Holder>(json!({"done": {"id": "1", "status": "OPEN"}})).is_err()
+    );
+    assert!(Kind::DoneOrNull.check(&json!(null)));
+    assert!(!Kind::DoneOrNull.check(&json!({"id": "1", "status": "OPEN"})));
+    assert!(Kind::CodeOrNull.check(&json!("AB")));
+    assert!(!Kind::CodeOrNull.check(&json!("abc")));
+}

@@ -77,11 +77,51 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Diagnostics> {
 pub fn generate_with(root: &Path, limits: &Limits) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let sources =
         load::load_with(root, limits.max_spec_bytes).map_err(|it| Diagnostics(it).sorted())?;
-    let (api, diagnostics) = lower::lower(&sources);
+    generate_sources(&sources)
+}
+
+/// [`generate`] from the two spec files given as text (the fuzz test uses this).
+pub fn generate_texts(
+    schema_path: &str,
+    schema_text: &str,
+    operations_path: &str,
+    operations_text: &str,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    generate_sources(&parse_texts(
+        schema_path,
+        schema_text,
+        operations_path,
+        operations_text,
+    )?)
+}
+
+fn generate_sources(sources: &load::Sources) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let (api, diagnostics) = lower::lower(sources);
     if !diagnostics.is_empty() {
         return Err(Diagnostics(diagnostics).sorted());
     }
     emit_all(&api).map_err(|it| locate(it, &sources.schema))
+}
+
+fn parse_texts(
+    schema_path: &str,
+    schema_text: &str,
+    operations_path: &str,
+    operations_text: &str,
+) -> Result<load::Sources, Diagnostics> {
+    let schema = load::SourceFile::parse(schema_path, schema_text.to_owned());
+    let operations = load::SourceFile::parse(operations_path, operations_text.to_owned());
+    match (schema, operations) {
+        (Ok(schema), Ok(operations)) => Ok(load::Sources { schema, operations }),
+        (schema, operations) => {
+            let problems = [schema.err(), operations.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
+            Err(Diagnostics(problems).sorted())
+        }
+    }
 }
 
 /// Lowers a schema file given as text (the snapshot fixtures use this).
@@ -141,19 +181,7 @@ pub fn lower_texts(
     operations_path: &str,
     operations_text: &str,
 ) -> Result<Api, Diagnostics> {
-    let schema = load::SourceFile::parse(schema_path, schema_text.to_owned());
-    let operations = load::SourceFile::parse(operations_path, operations_text.to_owned());
-    let sources = match (schema, operations) {
-        (Ok(schema), Ok(operations)) => load::Sources { schema, operations },
-        (schema, operations) => {
-            let problems = [schema.err(), operations.err()]
-                .into_iter()
-                .flatten()
-                .flatten()
-                .collect();
-            return Err(Diagnostics(problems).sorted());
-        }
-    };
+    let sources = parse_texts(schema_path, schema_text, operations_path, operations_text)?;
     let (api, diagnostics) = lower::lower(&sources);
     if diagnostics.is_empty() {
         Ok(api)
@@ -270,7 +298,7 @@ pub fn format_for(
                 position: None,
                 pointer: Some(def.schema.location.clone()),
                 message: format!(
-                    "the generated code would define `{}` twice, in {}{more}: typify also gives this name to an inline schema (it names an inline object after its definition and property, so the property `meta` of `Node` is `NodeMeta`); rename the definition, or give the inline schema a `title`",
+                    "the generated code would define `{}` twice, in {}{more}: typify also gives this name to another type it makes for the spec (it names an inline object after its definition and property, so the property `meta` of `Node` is `NodeMeta`); rename the definition, or give the inline schema a `title`",
                     first.name, first.scope
                 ),
             },

@@ -5,9 +5,9 @@
 //!
 //! * A `oneOf` told apart by a tag (`type`) has its branches inlined, because typify only
 //!   makes a `#[serde(tag = "type")]` enum from inline object branches.
-//! * A nullable definition (`["string", "null"]`) loses its `null`, and every reference to it
-//!   becomes `anyOf: [{$ref}, {type: null}]`, so fields are `Option<T>` with `null` and absent
-//!   both meaning `None`, as the API documents.
+//! * A nullable definition (`["string", "null"]`, or `anyOf` a schema and `{"type": "null"}`)
+//!   loses its `null`, and every reference to it becomes `anyOf: [{$ref}, {type: null}]`, so
+//!   fields are `Option<T>` with `null` and absent both meaning `None`, as the API documents.
 //! * `date-time` strings become the hand-written `crate::Timestamp`, which keeps the text it
 //!   was read from so that values round-trip byte for byte.
 //!
@@ -19,6 +19,7 @@
 
 use std::{
     cell::Cell,
+    collections::{BTreeMap, BTreeSet},
     panic::{self, AssertUnwindSafe},
 };
 
@@ -41,19 +42,21 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         api,
         uses_timestamp: Cell::new(false),
     };
-    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
-    for def in &api.definitions {
-        let value = view.schema(&def.schema, true);
-        definitions.push((
-            def.name.clone(),
-            into_schemars(value, &api.schema_file, &def.schema.location)?,
-        ));
-    }
+    let mut views: Vec<(String, Value)> = api
+        .definitions
+        .iter()
+        .map(|def| (def.name.clone(), view.schema(&def.schema, true)))
+        .collect();
     if view.uses_timestamp.get() {
         let timestamp = json!({"type": "string", "format": "date-time"});
+        views.push((TIMESTAMP.to_owned(), timestamp));
+    }
+    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
+    for (name, value) in &views {
+        let location = api.definition(name).map_or("#", |it| &it.schema.location);
         definitions.push((
-            TIMESTAMP.to_owned(),
-            into_schemars(timestamp, &api.schema_file, "#")?,
+            name.clone(),
+            into_schemars(value.clone(), &api.schema_file, location)?,
         ));
     }
 
@@ -81,18 +84,88 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     }
 
     // typify reports some problems as errors and others as panics; both become diagnostics.
-    let outcome = quietly(|| {
-        let mut space = TypeSpace::new(&settings);
-        space.add_ref_types(definitions).map(|()| space.to_stream())
-    });
-    match outcome {
-        Ok(Ok(tokens)) => Ok(linear_patterns(tokens)),
-        Ok(Err(err)) => Err(typify_failure(
-            api,
-            &format!("typify refused the schema: {err}"),
-        )),
-        Err(message) => Err(typify_failure(api, &format!("typify panicked: {message}"))),
+    let run = |definitions: Vec<(String, schemars08::schema::Schema)>| {
+        let outcome = quietly(|| {
+            let mut space = TypeSpace::new(&settings);
+            space.add_ref_types(definitions).map(|()| space.to_stream())
+        });
+        match outcome {
+            Ok(Ok(tokens)) => Ok(tokens),
+            Ok(Err(err)) => Err(format!("typify refused the schema: {err}")),
+            Err(message) => Err(format!("typify panicked: {message}")),
+        }
+    };
+    match run(definitions.clone()) {
+        Ok(tokens) => Ok(linear_patterns(tokens)),
+        Err(message) => Err(typify_failure(api, &views, &definitions, &run, message)),
     }
+}
+
+/// The diagnostic for a typify failure, located at the first definition that typify cannot
+/// make on its own (with the definitions it refers to), when there is one.
+///
+/// typify takes every definition at once and does not say which one it failed on, so each is
+/// tried apart, in spec order; this only happens when generation fails anyway.
+fn typify_failure(
+    api: &Api,
+    views: &[(String, Value)],
+    definitions: &[(String, schemars08::schema::Schema)],
+    run: &dyn Fn(Vec<(String, schemars08::schema::Schema)>) -> Result<TokenStream, String>,
+    message: String,
+) -> Diagnostic {
+    let views: BTreeMap<&str, &Value> =
+        views.iter().map(|(name, it)| (name.as_str(), it)).collect();
+    let located = api.definitions.iter().find_map(|def| {
+        let needed = referenced(&views, &def.name);
+        let subset: Vec<_> = definitions
+            .iter()
+            .filter(|(name, _)| needed.contains(name))
+            .cloned()
+            .collect();
+        run(subset).err().map(|it| (def, it))
+    });
+    let (pointer, message) = match located {
+        Some((def, message)) => (Some(def.schema.location.clone()), message),
+        None => (None, message),
+    };
+    Diagnostic {
+        file: api.schema_file.clone(),
+        position: None,
+        pointer,
+        message: format!(
+            "{message}; this construct is not supported by the types generator (see ARCHITECTURE.md, \"typify view\")"
+        ),
+    }
+}
+
+/// `name` and every definition its view refers to, directly or not.
+fn referenced(views: &BTreeMap<&str, &Value>, name: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::from([name.to_owned()]);
+    let mut queue = vec![name.to_owned()];
+    while let Some(next) = queue.pop() {
+        let Some(view) = views.get(next.as_str()) else {
+            continue;
+        };
+        let mut stack = vec![*view];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    if let Some(target) = map
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|it| it.strip_prefix("#/$defs/"))
+                        && found.insert(target.to_owned())
+                    {
+                        queue.push(target.to_owned());
+                    }
+                    stack.extend(map.values());
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 /// Makes the generated types check `pattern` with the `regex` crate instead of `regress`.
@@ -118,17 +191,6 @@ fn linear_patterns(tokens: TokenStream) -> TokenStream {
             other => other,
         })
         .collect()
-}
-
-fn typify_failure(api: &Api, message: &str) -> Diagnostic {
-    Diagnostic {
-        file: api.schema_file.clone(),
-        position: None,
-        pointer: None,
-        message: format!(
-            "{message}; this construct is not supported by the types generator (see ARCHITECTURE.md, \"typify view\")"
-        ),
-    }
 }
 
 /// Runs `f`, turning a panic into its message without printing it.
@@ -169,11 +231,27 @@ impl View<'_> {
     fn is_nullable_definition(&self, name: &str) -> bool {
         self.api
             .definition(name)
-            .is_some_and(|def| is_nullable(&def.schema))
+            .is_some_and(|def| is_nullable(&def.schema) || null_or(&def.schema).is_some())
     }
 
     /// The typify view of `schema`; `top` is true for a definition itself.
     fn schema(&self, schema: &Schema, top: bool) -> Value {
+        if top && let Some(inner) = null_or(schema) {
+            // A definition that is `anyOf` a schema and null loses its null like a nullable
+            // one, and every reference to it becomes optional.
+            let mut view = self.schema(inner, false);
+            if let Value::Object(map) = &mut view {
+                for (key, value) in [
+                    ("title", &schema.title),
+                    ("description", &schema.description),
+                ] {
+                    if let Some(value) = value {
+                        map.insert(key.into(), value.clone().into());
+                    }
+                }
+            }
+            return view;
+        }
         let mut out = Map::new();
         if let Some(title) = &schema.title {
             out.insert("title".into(), title.clone().into());
@@ -318,6 +396,39 @@ impl View<'_> {
             out.insert("oneOf".into(), branches.into());
         }
         Value::Object(out)
+    }
+}
+
+/// The other branch of a schema that is only `anyOf: [X, {"type": "null"}]` (in either order,
+/// with annotations beside it). typify gives the type it makes for `X` the name of the
+/// definition too, so the view treats such a definition like `["…", "null"]`.
+fn null_or(schema: &Schema) -> Option<&Schema> {
+    let annotations = |it: &Schema| Schema {
+        location: it.location.clone(),
+        title: it.title.clone(),
+        description: it.description.clone(),
+        default: it.default.clone(),
+        examples: it.examples.clone(),
+        personal: it.personal,
+        ..Schema::default()
+    };
+    let bare = Schema {
+        any_of: schema.any_of.clone(),
+        ..annotations(schema)
+    };
+    if *schema != bare || schema.any_of.len() != 2 {
+        return None;
+    }
+    let is_null = |it: &Schema| {
+        *it == Schema {
+            types: Some(vec![JsonType::Null]),
+            ..annotations(it)
+        }
+    };
+    match (is_null(&schema.any_of[0]), is_null(&schema.any_of[1])) {
+        (false, true) => Some(&schema.any_of[0]),
+        (true, false) => Some(&schema.any_of[1]),
+        _ => None,
     }
 }
 

@@ -525,6 +525,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let mut types = Vec::new();
+        let mut unknown = false;
         let known: Vec<&str> = JsonType::ALL.iter().map(|it| it.name()).collect();
         for (name, here) in names {
             match JsonType::from_name(&name) {
@@ -541,10 +542,13 @@ impl<'a> Lowerer<'a> {
                         ),
                     };
                     self.error(&here, message);
+                    unknown = true;
                 }
             }
         }
-        Some(types)
+        // With a name misspelt, the keywords beside `type` are not checked against it: the
+        // misspelling is the one problem to report.
+        (!unknown && !types.is_empty()).then_some(types)
     }
 
     fn pattern(&mut self, value: &Value, at: &str) -> Option<String> {
@@ -685,6 +689,22 @@ impl<'a> Lowerer<'a> {
             self.error(
                 &format!("{at}/default"),
                 format!("`default` {default} is not one of the `enum` values"),
+            );
+        }
+        if let (Some(values), Some(value)) = (&schema.enum_values, &schema.const_value)
+            && !values.contains(value)
+        {
+            self.error(
+                &format!("{at}/const"),
+                format!("`const` {value} is not one of the `enum` values, so no value can match"),
+            );
+        }
+        if let Some(default) = &schema.default
+            && let Some(problem) = default_problem(schema, default)
+        {
+            self.error(
+                &format!("{at}/default"),
+                format!("`default` {default} {problem}"),
             );
         }
         if schema.reference.is_some() {
@@ -1868,6 +1888,108 @@ fn literal(value: &Value) -> Literal {
         Value::Object(map) => {
             Literal::Object(map.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
         }
+    }
+}
+
+/// Why `default` breaks the keywords of its own schema, if it does (typify refuses such a
+/// schema, and the default would make an invalid value). `enum` is checked by the caller;
+/// combinators and references are left to the validator.
+fn default_problem(schema: &Schema, default: &Literal) -> Option<String> {
+    if let Some(types) = &schema.types
+        && !types.iter().any(|ty| literal_has_type(default, *ty))
+    {
+        let names: Vec<&str> = types.iter().map(|it| it.name()).collect();
+        return Some(format!("is not of type {}", names.join(" or ")));
+    }
+    if let Some(value) = &schema.const_value
+        && value != default
+    {
+        return Some(format!("is not the `const` value {value}"));
+    }
+    let count = |n: usize| n as u64;
+    match default {
+        Literal::Number(text) => {
+            let n: f64 = text.parse().ok()?;
+            let rules = &schema.number;
+            let broken = [
+                (
+                    "minimum",
+                    &rules.minimum,
+                    n < rules.minimum.as_ref().map_or(f64::NAN, |it| it.value),
+                ),
+                (
+                    "maximum",
+                    &rules.maximum,
+                    n > rules.maximum.as_ref().map_or(f64::NAN, |it| it.value),
+                ),
+                (
+                    "exclusiveMinimum",
+                    &rules.exclusive_minimum,
+                    n <= rules
+                        .exclusive_minimum
+                        .as_ref()
+                        .map_or(f64::NAN, |it| it.value),
+                ),
+                (
+                    "exclusiveMaximum",
+                    &rules.exclusive_maximum,
+                    n >= rules
+                        .exclusive_maximum
+                        .as_ref()
+                        .map_or(f64::NAN, |it| it.value),
+                ),
+            ];
+            broken
+                .into_iter()
+                .find(|(_, bound, broken)| bound.is_some() && *broken)
+                .map(|(keyword, bound, _)| {
+                    let text = bound.as_ref().map_or("", |it| it.text.as_str());
+                    format!("breaks `{keyword}` ({text})")
+                })
+        }
+        Literal::String(text) => {
+            let rules = &schema.string;
+            let length = count(text.chars().count());
+            if rules.min_length.is_some_and(|min| length < min) {
+                return Some("is shorter than `minLength`".to_owned());
+            }
+            if rules.max_length.is_some_and(|max| length > max) {
+                return Some("is longer than `maxLength`".to_owned());
+            }
+            let pattern = rules.pattern.as_deref()?;
+            let matches = regex::Regex::new(pattern).is_ok_and(|it| it.is_match(text));
+            (!matches).then(|| "does not match `pattern`".to_owned())
+        }
+        Literal::Array(items) => {
+            let rules = &schema.array;
+            let n = count(items.len());
+            if rules.min_items.is_some_and(|min| n < min) {
+                return Some("has fewer items than `minItems`".to_owned());
+            }
+            rules
+                .max_items
+                .is_some_and(|max| n > max)
+                .then(|| "has more items than `maxItems`".to_owned())
+        }
+        Literal::Object(members) => {
+            let rules = &schema.object;
+            if let Some(name) = rules
+                .required
+                .iter()
+                .find(|name| !members.iter().any(|(key, _)| key == *name))
+            {
+                return Some(format!("lacks the required \"{name}\""));
+            }
+            let n = count(members.len());
+            if rules.min_properties.is_some_and(|min| n < min) {
+                return Some("has fewer members than `minProperties`".to_owned());
+            }
+            rules
+                .max_properties
+                .is_some_and(|max| n > max)
+                .then(|| "has more members than `maxProperties`".to_owned())
+        }
+        Literal::Null | Literal::Bool(_) => None,
     }
 }
 
