@@ -33,6 +33,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         patterns: BTreeMap::new(),
         counters: BTreeMap::new(),
         names_counter: 0,
+        lanes: Default::default(),
     };
     for def in &api.definitions {
         let base = def.name.to_snake_case();
@@ -277,6 +278,10 @@ struct Emitter<'a> {
     counters: BTreeMap<String, usize>,
     /// The number of `propertyNames` schemas that needed their own functions.
     names_counter: usize,
+    /// `lanes_of` of each node already asked, by schema location: without it, a chain of
+    /// `anyOf`s whose branches refer to the next level twice takes time exponential in its
+    /// depth (each level asks both branches, which ask both of theirs).
+    lanes: std::cell::RefCell<BTreeMap<String, Option<Vec<Lane>>>>,
 }
 
 impl<'a> Emitter<'a> {
@@ -1359,6 +1364,17 @@ impl<'a> Emitter<'a> {
 
     /// The JSON types a node's visitor implements, when its plan has a visitor.
     fn lanes_of(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
+        if let Some(known) = self.lanes.borrow().get(&schema.location) {
+            return known.clone();
+        }
+        let lanes = self.lanes_of_plan(schema, parts);
+        self.lanes
+            .borrow_mut()
+            .insert(schema.location.clone(), lanes.clone());
+        lanes
+    }
+
+    fn lanes_of_plan(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
         match self.plan(schema, parts) {
             Plan::Lanes if !schema.all_of.is_empty() => Some(vec![Lane::Object]),
             Plan::Lanes => Some(allowed_lanes(schema)),
