@@ -401,6 +401,84 @@ fn a_deep_chain_of_all_of_is_refused_where_it_grows_too_large() {
     );
 }
 
+fn one_definition(schema: serde_json::Value) -> String {
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": { "Only": schema }
+    })
+    .to_string()
+}
+
+/// An `enum` of 200,000 values (and a repeated one at the end) is checked in linear time: the
+/// repeated-value check compared each value with all before it.
+#[test]
+fn a_long_enum_is_checked_in_linear_time() {
+    let mut values: Vec<String> = (0..200_000).map(|i| format!("V{i}")).collect();
+    values.push("V7".to_owned());
+    let text = one_definition(serde_json::json!({"type": "string", "enum": values}));
+    let err = codegen::lower_schema_text("long-enum.schema.json", &text).unwrap_err();
+    assert_eq!(err.0.len(), 1, "{err}");
+    assert_eq!(
+        err.0[0].pointer.as_deref(),
+        Some("#/$defs/Only/enum/200000")
+    );
+    assert_eq!(err.0[0].message, "`enum` lists \"V7\" twice");
+}
+
+/// The validator tracks the required members of an object schema in a 64-bit mask: more than
+/// 64 made the generator panic (a shift overflow); now it is a located limit.
+#[test]
+fn more_than_64_required_names_are_refused_with_their_place() {
+    let names: Vec<String> = (0..65).map(|i| format!("f{i}")).collect();
+    let properties: serde_json::Map<String, serde_json::Value> = names
+        .iter()
+        .map(|it| (it.clone(), serde_json::json!({"type": "string"})))
+        .collect();
+    let text = one_definition(
+        serde_json::json!({"type": "object", "properties": properties, "required": names}),
+    );
+    let err = codegen::check_schema_text("wide.schema.json", &text).unwrap_err();
+    assert_located(&err);
+    assert_eq!(err.0.len(), 1, "{err}");
+    assert_eq!(
+        err.0[0].pointer.as_deref(),
+        Some("#/$defs/Only/required/64")
+    );
+    // 64 is fine, and generates.
+    let text = one_definition(serde_json::json!({
+        "type": "object", "properties": properties, "required": &names[..64]
+    }));
+    codegen::check_schema_text("wide.schema.json", &text).unwrap_or_else(|err| panic!("{err}"));
+}
+
+/// Thousands of dangling references are each reported, the first hundred with a "did you
+/// mean" (a hint compares a name with every definition).
+#[test]
+fn thousands_of_dangling_references_are_reported_in_linear_time() {
+    let n = 5_000;
+    let mut defs = serde_json::Map::new();
+    for i in 0..n {
+        defs.insert(
+            format!("Thing{i}"),
+            serde_json::json!({"type": "object", "properties": {"next": {"$ref": format!("#/$defs/Thimg{i}")}}}),
+        );
+    }
+    let text = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": defs
+    })
+    .to_string();
+    let err = codegen::lower_schema_text("dangling.schema.json", &text).unwrap_err();
+    assert_eq!(err.0.len(), n);
+    assert_located(&err);
+    let hinted = err
+        .0
+        .iter()
+        .filter(|it| it.message.contains("did you mean"))
+        .count();
+    assert_eq!(hinted, 100);
+}
+
 /// The same spec gives byte-identical files, run after run and wherever the workspace is.
 #[test]
 fn generation_is_deterministic() {

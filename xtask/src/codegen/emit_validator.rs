@@ -1989,6 +1989,8 @@ fn only_strings(schema: &Schema) -> bool {
 /// Every member name the parts declare or require, in order of first appearance.
 fn known_names(parts: &[Part<'_>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    // A set for the test, so an object with thousands of properties is not quadratic.
+    let mut seen = std::collections::BTreeSet::new();
     for part in parts {
         let object = &part.schema.object;
         for name in object
@@ -1997,7 +1999,7 @@ fn known_names(parts: &[Part<'_>]) -> Vec<String> {
             .map(|it| &it.name)
             .chain(&object.required)
         {
-            if !names.contains(name) {
+            if seen.insert(name) {
                 names.push(name.clone());
             }
         }

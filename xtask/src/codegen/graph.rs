@@ -342,8 +342,10 @@ fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
                     _ => None,
                 })
                 .collect();
-            // typify makes a Rust enum of an `enum` of strings only.
-            if strings.len() != values.len() {
+            // typify makes a Rust enum of an `enum` of strings only. A value listed twice is
+            // reported by `lower`; it is not a collision of two values.
+            let distinct: BTreeSet<&str> = strings.iter().copied().collect();
+            if strings.len() != values.len() || distinct.len() != strings.len() {
                 continue;
             }
             if let Err((i, j)) = names::typify_variants(&strings) {

@@ -96,6 +96,15 @@ const REFUSED_KEYWORDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The most names one `required` may list: the generated validator tracks the required
+/// members of an object schema in a 64-bit mask. Fixed.
+pub const MAX_REQUIRED: usize = 64;
+
+/// The "did you mean" look-ups among the definitions' names in one run. Each compares a name
+/// with every definition, so a spec with thousands of dangling references would otherwise
+/// take time proportional to their product; past this many, errors come without a hint.
+const DEFINITION_HINTS: usize = 100;
+
 /// The `format` values the generator can assert.
 const FORMATS: &[(&str, Format)] = &[("email", Format::Email), ("date-time", Format::DateTime)];
 
@@ -133,6 +142,8 @@ struct Lowerer<'a> {
     /// Names of the `$defs` members, known before any schema is lowered so `$ref` can be checked.
     defined: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
+    /// "Did you mean" look-ups among the definitions left in this run ([`DEFINITION_HINTS`]).
+    definition_hints: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -141,7 +152,22 @@ impl<'a> Lowerer<'a> {
             file,
             defined: BTreeSet::new(),
             diagnostics: Vec::new(),
+            definition_hints: DEFINITION_HINTS,
         }
+    }
+
+    /// The definition closest to `name`, while the budget of such look-ups lasts.
+    fn closest_definition<'d>(
+        &mut self,
+        name: &str,
+        defined: &'d BTreeSet<String>,
+    ) -> Option<&'d str> {
+        if self.definition_hints == 0 {
+            return None;
+        }
+        self.definition_hints -= 1;
+        let known: Vec<&str> = defined.iter().map(String::as_str).collect();
+        names::closest(name, &known)
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
@@ -357,11 +383,13 @@ impl<'a> Lowerer<'a> {
             "enum" => match value {
                 Value::Array(items) if !items.is_empty() => {
                     let values: Vec<Literal> = items.iter().map(literal).collect();
+                    // Scalars are equal exactly when their JSON text is, so a set of texts finds
+                    // repeated values in linear time.
+                    let mut seen = BTreeSet::new();
                     for (i, item) in items.iter().enumerate() {
                         if item.is_array() || item.is_object() {
                             self.error(&format!("{at}/{i}"), "`enum` values must be strings, numbers, booleans or null");
-                        }
-                        if items[..i].contains(item) {
+                        } else if !seen.insert(item.to_string()) {
                             self.error(&format!("{at}/{i}"), format!("`enum` lists {item} twice"));
                         }
                     }
@@ -387,13 +415,19 @@ impl<'a> Lowerer<'a> {
             }
             "required" => match value {
                 Value::Array(items) => {
+                    let mut seen = BTreeSet::new();
                     for (i, item) in items.iter().enumerate() {
                         let here = format!("{at}/{i}");
                         let Some(name) = self.string(item, &here, "a `required` entry") else {
                             continue;
                         };
-                        if schema.object.required.contains(&name) {
+                        if !seen.insert(name.clone()) {
                             self.error(&here, format!("`required` lists \"{name}\" twice"));
+                        } else if seen.len() == MAX_REQUIRED + 1 {
+                            self.error(
+                                &here,
+                                format!("`required` lists more than {MAX_REQUIRED} names, the most the validator tracks for one object schema; split the object with `allOf`"),
+                            );
                         } else {
                             schema.object.required.push(name);
                         }
@@ -490,13 +524,15 @@ impl<'a> Lowerer<'a> {
         if self.defined.contains(&name) {
             return Some(name);
         }
-        let known: Vec<&str> = self.defined.iter().map(String::as_str).collect();
-        let message = match names::closest(&name, &known) {
+        let defined = std::mem::take(&mut self.defined);
+        let closest = self.closest_definition(&name, &defined);
+        let message = match closest {
             Some(it) => format!(
                 "dangling `$ref` \"{target}\": there is no definition `{name}`; did you mean `{it}`?"
             ),
             None => format!("dangling `$ref` \"{target}\": there is no definition `{name}`"),
         };
+        self.defined = defined;
         self.error(at, message);
         None
     }
@@ -1195,8 +1231,8 @@ impl<'a> Lowerer<'a> {
             if defined.contains(&name) {
                 return Some(name);
             }
-            let known: Vec<&str> = defined.iter().map(String::as_str).collect();
-            let hint = names::closest(&name, &known)
+            let hint = cx
+                .closest_definition(&name, defined)
                 .map(|it| format!("; did you mean `{it}`?"))
                 .unwrap_or_default();
             cx.error(

@@ -328,38 +328,44 @@ pub fn rust_name(name: &str, case: Case) -> String {
 /// The candidate closest to `word`, if it is close enough to be a likely misspelling.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
-    candidates
-        .iter()
-        .map(|it| (distance(&word.to_lowercase(), &it.to_lowercase()), *it))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, it)| it)
-}
-
-/// Levenshtein distance, counting an adjacent transposition as one edit.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
+    let word: Vec<char> = word.to_lowercase().chars().collect();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let other: Vec<char> = candidate.to_lowercase().chars().collect();
+        // Lengths further apart than the limit cannot be within it.
+        if word.len().abs_diff(other.len()) > limit {
+            continue;
+        }
+        let d = distance(&word, &other);
+        if d <= limit && best.is_none_or(|(it, name)| (d, *candidate) < (it, name)) {
+            best = Some((d, candidate));
         }
     }
-    rows[a.len()][b.len()]
+    best.map(|(_, it)| it)
+}
+
+/// Levenshtein distance, counting an adjacent transposition as one edit (three rows of the
+/// table are kept, not all of it).
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -374,6 +380,10 @@ mod tests {
         );
         assert_eq!(closest("strng", &["string", "number"]), Some("string"));
         assert_eq!(closest("colour", &["string", "number"]), None);
+        // A transposition is one edit; ties go to the first name in order.
+        assert_eq!(closest("tpye", &["type", "typo"]), Some("type"));
+        assert_eq!(closest("ab", &["ac", "ab"]), Some("ab"));
+        assert_eq!(closest("abc", &["abd", "abe"]), Some("abd"));
     }
 
     #[test]
