@@ -20,7 +20,7 @@ use crate::{
 const EXCERPT_CHARS: usize = 200;
 
 /// The body of a 2xx answer, as `T` (the type of the `definition` of the spec).
-pub(crate) fn success<T: DeserializeOwned>(
+pub fn success<T: DeserializeOwned>(
     response: &RawResponse,
     definition: &'static str,
     validate: bool,
@@ -96,7 +96,7 @@ pub(crate) fn failure<T: ErrorBody>(
 /// The documentation lists statuses the spec lacks (`102` for `idempotency_in_progress`, `410`,
 /// `504`), so an undocumented status whose body is an API error body is still an API error;
 /// anything else is an [`UnexpectedResponse`].
-pub(crate) fn undocumented(response: &RawResponse) -> Error {
+pub fn undocumented(response: &RawResponse) -> Error {
     // No operation documents a redirect, and the client follows none (see `Redirected`).
     if (300..400).contains(&response.status) {
         let location = response

@@ -369,7 +369,7 @@ pub mod create_order {
     /// request that breaks one with the error type in the violation.
     pub fn check_rules(
         body: &::runa_order_types::NewOrderDetails,
-        execution_mode: crate::ExecutionMode,
+        execution_mode: super::ExecutionMode,
     ) -> ::std::result::Result<(), crate::RuleViolation> {
         if execution_mode.as_str() == "sync" && body.items.len() > 1 {
             return ::std::result::Result::Err(crate::RuleViolation {
@@ -388,7 +388,7 @@ pub mod create_order {
         body: &::runa_order_types::NewOrderDetails,
         api_version: &str,
         idempotency_key: &str,
-        execution_mode: crate::ExecutionMode,
+        execution_mode: super::ExecutionMode,
     ) -> ::std::result::Result<crate::transport::Request, crate::Error> {
         if idempotency_key.trim().is_empty() {
             return ::std::result::Result::Err(
@@ -403,9 +403,9 @@ pub mod create_order {
             ::reqwest::Method::POST,
             ::std::string::String::from(PATH),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
-        request.header(crate::headers::IDEMPOTENCY_KEY, idempotency_key)?;
-        request.header(crate::headers::EXECUTION_MODE, execution_mode.as_str())?;
+        request.header(super::headers::API_VERSION, api_version)?;
+        request.header(super::headers::IDEMPOTENCY_KEY, idempotency_key)?;
+        request.header(super::headers::EXECUTION_MODE, execution_mode.as_str())?;
         request.json_body(REQUEST_BODY, body)?;
         ::std::result::Result::Ok(request)
     }
@@ -535,7 +535,7 @@ pub mod get_single_order {
             ::reqwest::Method::GET,
             ::std::format!("/order/{}", crate ::transport::encode_path_segment(id)),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
+        request.header(super::headers::API_VERSION, api_version)?;
         ::std::result::Result::Ok(request)
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
@@ -691,7 +691,7 @@ pub mod get_list_of_orders {
             ::reqwest::Method::GET,
             ::std::string::String::from(PATH),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
+        request.header(super::headers::API_VERSION, api_version)?;
         for (name, value) in query.pairs() {
             request.query(name, value);
         }
@@ -797,7 +797,7 @@ pub mod estimate_order_price {
             ::reqwest::Method::POST,
             ::std::string::String::from(PATH),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
+        request.header(super::headers::API_VERSION, api_version)?;
         request.json_body(REQUEST_BODY, body)?;
         ::std::result::Result::Ok(request)
     }

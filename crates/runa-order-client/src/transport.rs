@@ -14,7 +14,7 @@ use crate::{
 /// A request, ready to send as many times as the retries need: the body is serialized once,
 /// so every attempt sends the same bytes.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub struct Request {
     /// The operationId, for messages.
     pub(crate) operation: &'static str,
     pub(crate) method: reqwest::Method,
@@ -33,7 +33,7 @@ pub(crate) struct Body {
 }
 
 impl Request {
-    pub(crate) fn new(operation: &'static str, method: reqwest::Method, path: String) -> Request {
+    pub fn new(operation: &'static str, method: reqwest::Method, path: String) -> Request {
         Request {
             operation,
             method,
@@ -45,7 +45,7 @@ impl Request {
     }
 
     /// Adds a header; a value that HTTP cannot carry (a line break, …) refuses the request.
-    pub(crate) fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
         let value = HeaderValue::from_str(value).map_err(|_| {
             Error::refused(format!(
                 "the value of the header `{name}` is not a valid HTTP header value"
@@ -78,11 +78,11 @@ impl Request {
         Ok(())
     }
 
-    pub(crate) fn query(&mut self, name: &'static str, value: String) {
+    pub fn query(&mut self, name: &'static str, value: String) {
         self.query.push((name, value));
     }
 
-    pub(crate) fn json_body<T: serde::Serialize>(
+    pub fn json_body<T: serde::Serialize>(
         &mut self,
         definition: &'static str,
         body: &T,
@@ -99,8 +99,8 @@ impl Request {
 
 /// A complete answer: status, headers and the whole body.
 #[derive(Debug, Clone)]
-pub(crate) struct RawResponse {
-    pub(crate) status: u16,
+pub struct RawResponse {
+    pub status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
@@ -300,7 +300,7 @@ fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) ->
 }
 
 /// Percent-encodes a path segment: everything but unreserved characters (RFC 3986).
-pub(crate) fn encode_path_segment(segment: &str) -> String {
+pub fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

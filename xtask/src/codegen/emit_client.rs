@@ -7,8 +7,13 @@
 //! operation's rules, a request builder and a response decoder.
 //!
 //! The generated code calls the hand-written runtime of the client crate (`crate::transport`,
-//! `crate::decode`, `crate::Error`), which does the IO, the retries and the error mapping, so
+//! `crate::decode`, `crate::Error`, `crate::RuleViolation` and `crate::ApiErrorType`, which the
+//! crate re-exports at its root), which does the IO, the retries and the error mapping, so
 //! nothing here knows about sockets, clocks or backoff. No IO happens in this module.
+//!
+//! Items of the generated module itself (`headers`, the header enums) are named by relative
+//! paths (`super::headers`), and the body types by a path the caller chooses, so that the
+//! codegen tests can compile the client of every fixture as a module of their own crate.
 
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{format_ident, quote};
@@ -16,15 +21,22 @@ use quote::{format_ident, quote};
 use super::{
     diagnostic::Diagnostic,
     emit_types::docs::markdown,
-    ir::{Api, Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, Rule},
+    ir::{
+        Api, Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, PathPart,
+        Rule,
+    },
     names::{self, Case},
 };
 
-/// The crate that holds the body types, as an absolute path.
-const TYPES: &str = "runa_order_types";
-
-/// Generates the client surface of every operation.
+/// Generates the client surface of every operation, for the client crate (the body types are
+/// those of `runa_order_types`).
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
+    emit_with(api, &quote!(::runa_order_types))
+}
+
+/// Generates the client surface of every operation, naming the body types by `types`, a path
+/// to the module that holds them.
+pub fn emit_with(api: &Api, types: &TokenStream) -> Result<TokenStream, Diagnostic> {
     let http = &api.http;
     let mut items = Vec::new();
 
@@ -59,7 +71,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     }
     items.push(error_types(api));
     for operation in &http.operations {
-        items.push(operation_module(api, operation)?);
+        items.push(operation_module(api, operation, types)?);
     }
     Ok(quote! { #(#items)* })
 }
@@ -195,6 +207,12 @@ fn error_types(api: &Api) -> TokenStream {
         .filter(|(it, _)| it.deprecated)
         .map(|(_, variant)| variant)
         .collect();
+    // `matches!` needs at least one pattern.
+    let is_deprecated = if deprecated.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(ApiErrorType::#deprecated)|*))
+    };
     let definitions = types.iter().zip(&variants).map(|(it, variant)| {
         // The documented message is plain text (`Not allowed to order products: <detail>`).
         let mut doc = format!("`{}` ({}): {}", it.name, it.status, markdown(&it.message));
@@ -248,7 +266,7 @@ fn error_types(api: &Api) -> TokenStream {
             }
             /// True for types the documentation marks as deprecated.
             pub fn is_deprecated(&self) -> bool {
-                matches!(self, #(ApiErrorType::#deprecated)|*)
+                #is_deprecated
             }
         }
         impl ::std::fmt::Display for ApiErrorType {
@@ -278,7 +296,7 @@ fn argument(parameter: &Parameter) -> Argument<'_> {
     let optional = !parameter.required && parameter.default.is_none();
     let ty = if !parameter.enum_values.is_empty() {
         let name = format_ident!("{}", names::rust_name(&parameter.name, Case::Pascal));
-        quote!(crate::#name)
+        quote!(super::#name)
     } else {
         match parameter.ty {
             ParameterType::String => quote!(&str),
@@ -298,7 +316,11 @@ fn argument(parameter: &Parameter) -> Argument<'_> {
     }
 }
 
-fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnostic> {
+fn operation_module(
+    api: &Api,
+    operation: &Operation,
+    types: &TokenStream,
+) -> Result<TokenStream, Diagnostic> {
     let module = format_ident!("{}", names::rust_name(&operation.id, Case::Snake));
     let id = &operation.id;
     let method_name = operation.method.name();
@@ -336,11 +358,11 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
         }
     });
 
-    let success = success_type(api, operation)?;
+    let success = success_type(api, operation, types)?;
     let query = query_struct(operation);
-    let rules = rules_check(api, operation);
-    let request = request_builder(operation);
-    let decode = decoder(operation);
+    let rules = rules_check(api, operation, types);
+    let request = request_builder(operation, types);
+    let decode = decoder(operation, types);
 
     Ok(quote! {
         #[doc = #doc]
@@ -371,10 +393,9 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
     })
 }
 
-fn type_path(definition: &str) -> TokenStream {
-    let krate = format_ident!("{TYPES}");
+fn type_path(types: &TokenStream, definition: &str) -> TokenStream {
     let name = format_ident!("{definition}");
-    quote!(::#krate::#name)
+    quote!(#types::#name)
 }
 
 fn successes(operation: &Operation) -> Vec<&super::ir::Response> {
@@ -385,7 +406,11 @@ fn successes(operation: &Operation) -> Vec<&super::ir::Response> {
         .collect()
 }
 
-fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnostic> {
+fn success_type(
+    api: &Api,
+    operation: &Operation,
+    types: &TokenStream,
+) -> Result<TokenStream, Diagnostic> {
     let successes = successes(operation);
     match successes.as_slice() {
         [] => Err(Diagnostic {
@@ -401,7 +426,7 @@ fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnos
             ),
         }),
         [one] => {
-            let ty = type_path(&one.body);
+            let ty = type_path(types, &one.body);
             let doc = format!("The body of the `{}` answer.", one.status);
             Ok(quote! {
                 #[doc = #doc]
@@ -411,7 +436,7 @@ fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnos
         many => {
             let variants = many.iter().map(|it| {
                 let variant = format_ident!("{}", it.body);
-                let ty = type_path(&it.body);
+                let ty = type_path(types, &it.body);
                 let doc = doc_with(&format!("`{}`.", it.status), it.description.as_deref());
                 quote! {
                     #[doc = #doc]
@@ -540,12 +565,12 @@ fn rule_headers(operation: &Operation) -> Vec<&Parameter> {
     out
 }
 
-fn rules_check(api: &Api, operation: &Operation) -> Option<TokenStream> {
+fn rules_check(api: &Api, operation: &Operation, types: &TokenStream) -> Option<TokenStream> {
     let body = operation.request_body.as_ref()?;
     if operation.rules.is_empty() {
         return None;
     }
-    let body_ty = type_path(body);
+    let body_ty = type_path(types, body);
     let arguments: Vec<_> = rule_headers(operation).into_iter().map(argument).collect();
     let parameters = arguments.iter().map(|it| {
         let ident = &it.ident;
@@ -581,7 +606,8 @@ fn rules_check(api: &Api, operation: &Operation) -> Option<TokenStream> {
         } else {
             quote!(#ident.as_str())
         };
-        let field_ident = format_ident!("{}", names::rust_name(field, Case::Snake));
+        // The field as typify names it in the body type.
+        let field_ident = format_ident!("{}", names::typify_field(field));
         let count = if required.contains(field) {
             quote!(body.#field_ident.len())
         } else {
@@ -611,9 +637,9 @@ fn rules_check(api: &Api, operation: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn request_builder(operation: &Operation) -> TokenStream {
+fn request_builder(operation: &Operation, types: &TokenStream) -> TokenStream {
     let body_param = operation.request_body.as_ref().map(|body| {
-        let ty = type_path(body);
+        let ty = type_path(types, body);
         quote!(body: &#ty,)
     });
     let path_arguments: Vec<_> = operation
@@ -637,19 +663,20 @@ fn request_builder(operation: &Operation) -> TokenStream {
     let query_param = has_query.then(|| quote!(query: &Query,));
 
     // The path, with each placeholder replaced by its percent-encoded argument.
+    // `lower` checked that the literal text needs no encoding and that every placeholder is a
+    // path parameter; braces in the text are escaped for `format!` all the same.
     let mut format = String::new();
     let mut format_args = Vec::new();
-    let mut rest = operation.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').map_or(rest.len(), |it| start + it);
-        format.push_str(&rest[..start]);
-        format.push_str("{}");
-        let name = &rest[start + 1..end];
-        let ident = format_ident!("{}", names::rust_name(name, Case::Snake));
-        format_args.push(quote!(crate::transport::encode_path_segment(#ident)));
-        rest = &rest[(end + 1).min(rest.len())..];
+    for part in &operation.path_parts {
+        match part {
+            PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Parameter(name) => {
+                format.push_str("{}");
+                let ident = format_ident!("{}", names::rust_name(name, Case::Snake));
+                format_args.push(quote!(crate::transport::encode_path_segment(#ident)));
+            }
+        }
     }
-    format.push_str(rest);
     let path = if format_args.is_empty() {
         quote!(::std::string::String::from(PATH))
     } else {
@@ -703,13 +730,13 @@ fn request_builder(operation: &Operation) -> TokenStream {
             let value = value(quote!(value));
             quote! {
                 if let ::std::option::Option::Some(value) = #ident {
-                    request.header(crate::headers::#name, #value)?;
+                    request.header(super::headers::#name, #value)?;
                 }
             }
         } else {
             let value = value(quote!(#ident));
             quote! {
-                request.header(crate::headers::#name, #value)?;
+                request.header(super::headers::#name, #value)?;
             }
         }
     });
@@ -749,11 +776,11 @@ fn request_builder(operation: &Operation) -> TokenStream {
     }
 }
 
-fn decoder(operation: &Operation) -> TokenStream {
+fn decoder(operation: &Operation, types: &TokenStream) -> TokenStream {
     let many = successes(operation).len() > 1;
     let arms = operation.responses.iter().map(|response| {
         let status = Lit::u16_unsuffixed(response.status);
-        let ty = type_path(&response.body);
+        let ty = type_path(types, &response.body);
         let body = &response.body;
         if (200..300).contains(&response.status) {
             let wrap = if many {

@@ -33,10 +33,18 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         patterns: BTreeMap::new(),
         counters: BTreeMap::new(),
         names_counter: 0,
+        lanes: Default::default(),
     };
     for def in &api.definitions {
         let base = def.name.to_snake_case();
-        emitter.node(&def.schema, &base, &base);
+        let callee = emitter.node(&def.schema, &base, &base);
+        if def.schema.reference.is_some() {
+            // A definition that is only a `$ref` gets no functions from `node`; it checks with
+            // its target's, under its own names, so that `Kind` and references can name it.
+            emitter
+                .items
+                .push(alias(&base, &callee, def.schema.personal));
+        }
     }
     // Every node has a name now, so the streaming seeds can refer to any of them. Only the
     // seeds reachable from a definition's seed are kept: the children of a node read into a
@@ -121,6 +129,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 
     Ok(quote! {
         use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+        // Only a spec with a `oneOf` the streaming seeds read as raw text uses `RawValue`.
+        #[allow(unused_imports)]
         use ::serde_json::{Value, value::RawValue};
         use crate::rt::{self, Cx};
         use crate::stream;
@@ -191,6 +201,43 @@ pub fn typed_impls(api: &Api) -> TokenStream {
     }
 }
 
+/// The functions and seed of a definition `name` that is only a reference to `target`.
+fn alias(name: &str, target: &Callee, personal: bool) -> TokenStream {
+    let (v, e, seed) = (
+        format_ident!("v_{name}"),
+        format_ident!("e_{name}"),
+        format_ident!("S_{name}"),
+    );
+    let (tv, te, ts) = (&target.v, &target.e, &target.s);
+    let (enter, leave) = if personal {
+        (
+            quote! { cx.enter_personal(); },
+            quote! { cx.leave_personal(); },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
+    quote! {
+        fn #v(value: &Value) -> bool {
+            #tv(value)
+        }
+        fn #e<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+            #enter
+            #te(value, cx);
+            #leave
+        }
+        #[derive(Clone, Copy)]
+        #[allow(non_camel_case_types)]
+        struct #seed;
+        impl<'de> DeserializeSeed<'de> for #seed {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                #ts.deserialize(deserializer)
+            }
+        }
+    }
+}
+
 /// Whether a check returns `false` (fast path) or records an error (collecting path).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -231,6 +278,10 @@ struct Emitter<'a> {
     counters: BTreeMap<String, usize>,
     /// The number of `propertyNames` schemas that needed their own functions.
     names_counter: usize,
+    /// `lanes_of` of each node already asked, by schema location: without it, a chain of
+    /// `anyOf`s whose branches refer to the next level twice takes time exponential in its
+    /// depth (each level asks both branches, which ask both of theirs).
+    lanes: std::cell::RefCell<BTreeMap<String, Option<Vec<Lane>>>>,
 }
 
 impl<'a> Emitter<'a> {
@@ -1313,6 +1364,17 @@ impl<'a> Emitter<'a> {
 
     /// The JSON types a node's visitor implements, when its plan has a visitor.
     fn lanes_of(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
+        if let Some(known) = self.lanes.borrow().get(&schema.location) {
+            return known.clone();
+        }
+        let lanes = self.lanes_of_plan(schema, parts);
+        self.lanes
+            .borrow_mut()
+            .insert(schema.location.clone(), lanes.clone());
+        lanes
+    }
+
+    fn lanes_of_plan(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
         match self.plan(schema, parts) {
             Plan::Lanes if !schema.all_of.is_empty() => Some(vec![Lane::Object]),
             Plan::Lanes => Some(allowed_lanes(schema)),
@@ -1927,6 +1989,8 @@ fn only_strings(schema: &Schema) -> bool {
 /// Every member name the parts declare or require, in order of first appearance.
 fn known_names(parts: &[Part<'_>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    // A set for the test, so an object with thousands of properties is not quadratic.
+    let mut seen = std::collections::BTreeSet::new();
     for part in parts {
         let object = &part.schema.object;
         for name in object
@@ -1935,7 +1999,7 @@ fn known_names(parts: &[Part<'_>]) -> Vec<String> {
             .map(|it| &it.name)
             .chain(&object.required)
         {
-            if !names.contains(name) {
+            if seen.insert(name) {
                 names.push(name.clone());
             }
         }
