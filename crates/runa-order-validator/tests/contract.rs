@@ -149,7 +149,13 @@ fn personal_data_is_not_printed_unless_asked() {
         .join("\n")
     );
     let shown = Kind::NewOrderDetails
-        .validate_with(&order(), &Options { show_values: true })
+        .validate_with(
+            &order(),
+            &Options {
+                show_values: true,
+                ..Options::default()
+            },
+        )
         .unwrap_err()
         .to_string();
     assert!(
@@ -215,10 +221,11 @@ fn bad_text_is_one_located_error() {
             "invalid JSON: invalid unicode code point",
             (1, 8),
         ),
+        // serde_json stops at the last digit of the number.
         (
             b"{\"items\": 1e999}",
             "invalid JSON: number out of range",
-            (1, 16),
+            (1, 15),
         ),
         (
             b"{\"a\": 1, \"a\": 2}",
