@@ -1190,6 +1190,9 @@ fn e_order_metadata_1(value: &Value, cx: &mut Cx) {
 fn v_order_metadata(value: &Value) -> bool {
     match value {
         Value::Object(m) => {
+            if (m.len() as u64) > 20 {
+                return false;
+            }
             for (key, item) in m {
                 let key: &str = key;
                 if !rt::len_at_most(key, 40) {
@@ -1198,9 +1201,6 @@ fn v_order_metadata(value: &Value) -> bool {
                 if !v_order_metadata_1(item) {
                     return false;
                 }
-            }
-            if (m.len() as u64) > 20 {
-                return false;
             }
         }
         Value::Null => {}

@@ -9,7 +9,11 @@
 //!   error also has its line and column, and text that is not JSON (or has a duplicate key)
 //!   gives one located error. Valid text is checked in one pass while it is read, without
 //!   building a `serde_json::Value` ([`Kind::is_valid_slice`]); only invalid text is read again
-//!   to locate the errors.
+//!   to locate the errors, also as it streams, building only the small values the checks need.
+//!
+//! Every check takes time linear in the payload, every path gives the same verdict (text that
+//! is not JSON is refused wherever it is), and at most [`Options::max_errors`] errors are kept
+//! (100 by default), after which checking stops.
 //!
 //! ```
 //! use runa_order_validator::Kind;

@@ -1,10 +1,8 @@
 //! The runtime of the generated validator: the error collector and the small checks the generated code calls.
 
-use std::{
-    collections::HashMap,
-    hash::{BuildHasher, Hash, Hasher, RandomState},
-};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
+use hashbrown::{HashTable, hash_table::Entry};
 use serde_json::{Number, Value};
 
 use crate::error::ValidationError;
@@ -432,53 +430,63 @@ pub(crate) fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
     }
     let mut seen = Seen::new(items.len());
     for (j, item) in items.iter().enumerate() {
-        if let Some(i) = seen.insert(hash_value(item, &seen.state), |i| {
-            json_equal(&items[i], item)
-        }) {
+        let hash = hash_value(item, &seen.state);
+        if let Some(i) = seen.insert(hash, |i| json_equal(&items[i], item)) {
             return Some((i, j));
         }
     }
     None
 }
 
-/// The hashes of the items seen so far, each with the chain of earlier items of the same
-/// hash, to find an equal earlier item in expected constant time.
+/// The hashes of the items seen so far, to find an earlier item equal to the next one in
+/// expected constant time. The table holds only the items' indices (four bytes each); the
+/// hashes are kept in order beside it, so the memory per item is small and the table stays
+/// in the processor's caches longer than a map of hashes would.
 #[derive(Debug)]
 pub(crate) struct Seen {
     pub(crate) state: RandomState,
-    /// The last item of each hash.
-    last: HashMap<u64, u32>,
-    /// For each item, the item of the same hash before it (`u32::MAX` for none).
-    before: Vec<u32>,
+    table: HashTable<u32>,
+    hashes: Vec<u64>,
 }
 
 impl Seen {
     pub(crate) fn new(capacity: usize) -> Self {
         Seen {
             state: RandomState::new(),
-            last: HashMap::with_capacity(capacity.min(1 << 16)),
-            before: Vec::with_capacity(capacity.min(1 << 16)),
+            table: HashTable::with_capacity(capacity),
+            hashes: Vec::with_capacity(capacity),
         }
     }
 
-    /// Records the next item, whose hash is `hash`, and returns the earlier item that
-    /// `equal` says is equal to it, if any. Items of one chain are pairwise different (an
-    /// equal pair would have been returned), so at most one of them can be equal.
+    /// The number of items recorded.
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Records the next item, whose hash is `hash`, unless an earlier item of the same hash
+    /// is equal to it by `equal` (called with its index): then returns that index. Items
+    /// recorded are pairwise different, so at most one of them can be equal.
     pub(crate) fn insert(
         &mut self,
         hash: u64,
         mut equal: impl FnMut(usize) -> bool,
     ) -> Option<usize> {
-        let index = u32::try_from(self.before.len()).unwrap_or(u32::MAX);
-        let mut at = self.last.insert(hash, index).unwrap_or(u32::MAX);
-        self.before.push(at);
-        while at != u32::MAX {
-            if equal(at as usize) {
-                return Some(at as usize);
+        let Seen { table, hashes, .. } = self;
+        // More than 4 billion items would need terabytes of text; they are not recorded.
+        let index = u32::try_from(hashes.len()).ok()?;
+        // One probe of the table finds an equal item or the place of the new one.
+        match table.entry(
+            hash,
+            |i| hashes[*i as usize] == hash && equal(*i as usize),
+            |i| hashes[*i as usize],
+        ) {
+            Entry::Occupied(found) => Some(*found.get() as usize),
+            Entry::Vacant(place) => {
+                place.insert(index);
+                hashes.push(hash);
+                None
             }
-            at = self.before[at as usize];
         }
-        None
     }
 }
 

@@ -16,13 +16,7 @@
 //! fresh limit, so a document whose captured values nest is measured once more as a whole
 //! ([`nesting_within_limit`]).
 
-use std::{
-    borrow::Borrow,
-    cell::Cell,
-    collections::HashSet,
-    fmt,
-    hash::{Hash, Hasher},
-};
+use std::{cell::Cell, fmt, hash::BuildHasher};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, value::RawValue};
@@ -35,7 +29,7 @@ pub(crate) fn invalid<E: de::Error>() -> E {
     E::custom("the value breaks the contract")
 }
 
-/// A key, borrowed from the input when it has no escapes. Keys are equal when their text is.
+/// A key, borrowed from the input when it has no escapes.
 #[derive(Debug)]
 pub(crate) enum Key<'de> {
     Borrowed(&'de str),
@@ -56,26 +50,6 @@ impl<'de> Key<'de> {
             Key::Borrowed(it) => Key::Borrowed(it),
             Key::Owned(it) => Key::Owned(it.clone()),
         }
-    }
-}
-
-impl PartialEq for Key<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Key<'_> {}
-
-impl Hash for Key<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl Borrow<str> for Key<'_> {
-    fn borrow(&self) -> &str {
-        self.as_str()
     }
 }
 
@@ -303,53 +277,58 @@ pub(crate) fn is_json(text: &str) -> bool {
 }
 
 /// Objects with up to this many keys are searched for a repeated key one by one; larger ones
-/// use a hash set.
+/// use a hash table.
 const FEW_KEYS: usize = 8;
 
 /// The keys of one object read so far, to refuse repeats in expected constant time per key
-/// (the set's hasher has random keys, so crafted keys cannot make it quadratic). Small
-/// objects, the usual case, allocate nothing.
+/// (the hashes have random keys, so crafted keys cannot make it quadratic). Small objects,
+/// the usual case, allocate nothing; past a few keys they are kept in order with their
+/// hashes, and a table of their indices finds them.
 #[derive(Debug, Default)]
 pub(crate) struct Keys<'de> {
-    few: Vec<Key<'de>>,
-    many: HashSet<Key<'de>>,
-}
-
-impl<'de> Keys<'de> {
-    /// Fails when `key` was seen before in this object.
-    pub(crate) fn insert<E: de::Error>(&mut self, key: Key<'de>) -> Result<(), E> {
-        if self.many.is_empty() {
-            if self.few.iter().any(|it| it.as_str() == key.as_str()) {
-                return Err(invalid());
-            }
-            if self.few.len() < FEW_KEYS {
-                self.few.push(key);
-                return Ok(());
-            }
-            self.many.reserve(4 * FEW_KEYS);
-            self.many.extend(self.few.drain(..));
-        }
-        if self.many.insert(key) {
-            Ok(())
-        } else {
-            Err(invalid())
-        }
-    }
+    keys: Vec<Key<'de>>,
+    /// Built once there are more than [`FEW_KEYS`] keys.
+    seen: Option<rt::Seen>,
 }
 
 impl<'de> Keys<'de> {
     /// Adds `key`, or gives it back when it was seen before in this object.
     pub(crate) fn add(&mut self, key: Key<'de>) -> Result<(), Key<'de>> {
-        let seen = if self.many.is_empty() {
-            self.few.iter().any(|it| it.as_str() == key.as_str())
-        } else {
-            self.many.contains(key.as_str())
-        };
-        if seen {
+        let Keys { keys, seen } = self;
+        if seen.is_none() {
+            if keys.iter().any(|it| it.as_str() == key.as_str()) {
+                return Err(key);
+            }
+            if keys.len() < FEW_KEYS {
+                keys.push(key);
+                return Ok(());
+            }
+        }
+        let table = seen.get_or_insert_with(|| {
+            let mut table = rt::Seen::new(4 * FEW_KEYS);
+            for it in keys.iter() {
+                let hash = table.state.hash_one(it.as_str());
+                table.insert(hash, |_| false);
+            }
+            table
+        });
+        let hash = table.state.hash_one(key.as_str());
+        let before = table.len();
+        if table
+            .insert(hash, |i| keys[i].as_str() == key.as_str())
+            .is_some()
+        {
             return Err(key);
         }
-        self.insert::<serde_json::Error>(key)
-            .map_err(|_| Key::Borrowed(""))
+        if table.len() > before {
+            keys.push(key);
+        }
+        Ok(())
+    }
+
+    /// Fails when `key` was seen before in this object.
+    pub(crate) fn insert<E: de::Error>(&mut self, key: Key<'de>) -> Result<(), E> {
+        self.add(key).map_err(|_| invalid())
     }
 }
 

@@ -405,9 +405,10 @@ fn at_most_max_errors_are_printed_then_one_line() {
     );
     assert_eq!(stdout(&output).lines().count(), 31, "{}", stdout(&output));
 
-    let output = run(
+    let output = run_to(
         &["-t", "NewOrderDetails", "--max-errors", "0", "-"],
         Some(text.as_bytes()),
+        Stdio::piped(),
     );
     assert_eq!(
         output.status.code(),

@@ -628,7 +628,12 @@ impl<'a> Emitter<'a> {
         loc: &str,
     ) -> TokenStream {
         let rules = &schema.object;
-        let mut out = TokenStream::new();
+        // The fast path decides the number of members before reading them.
+        let mut out = if mode == Mode::Fast {
+            property_count_checks(schema, mode, loc, &quote!(m.len()))
+        } else {
+            TokenStream::new()
+        };
         let required = required_names(schema, parts);
         let bit = |name: &String| {
             required
@@ -721,7 +726,9 @@ impl<'a> Emitter<'a> {
             });
             out.extend(required_checks(&required, mode, loc));
         }
-        out.extend(property_count_checks(schema, mode, loc, &quote!(m.len())));
+        if mode != Mode::Fast {
+            out.extend(property_count_checks(schema, mode, loc, &quote!(m.len())));
+        }
         out
     }
 
