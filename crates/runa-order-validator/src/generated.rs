@@ -13784,7 +13784,7 @@ impl<'de> DeserializeSeed<'de> for C_distribution_method<'_> {
         stream::lift(stream::visit_raw(C_distribution_method(&mut *cx), raw))?;
         match stream::member(raw, "type") {
             stream::Member::Found(tag) if tag.value.as_str() == Some("EMAIL") => {
-                if !stream::run(S_email_distribution, raw).is_ok() {
+                if stream::run(S_email_distribution, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -13801,7 +13801,7 @@ impl<'de> DeserializeSeed<'de> for C_distribution_method<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("PAYOUT_LINK") => {
-                if !stream::run(S_link_distribution, raw).is_ok() {
+                if stream::run(S_link_distribution, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -13818,7 +13818,7 @@ impl<'de> DeserializeSeed<'de> for C_distribution_method<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("RECIPIENT") => {
-                if !stream::run(S_recipient_distribution, raw).is_ok() {
+                if stream::run(S_recipient_distribution, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -14910,7 +14910,7 @@ impl<'de> DeserializeSeed<'de> for C_new_order_item_products<'_> {
         stream::lift(stream::visit_raw(C_new_order_item_products(&mut *cx), raw))?;
         match stream::member(raw, "type") {
             stream::Member::Found(tag) if tag.value.as_str() == Some("SINGLE") => {
-                if !stream::run(S_single_product_with_usage_config, raw).is_ok() {
+                if stream::run(S_single_product_with_usage_config, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -14927,7 +14927,7 @@ impl<'de> DeserializeSeed<'de> for C_new_order_item_products<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("MULTIPLE") => {
-                if !stream::run(S_multiple_product, raw).is_ok() {
+                if stream::run(S_multiple_product, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -14944,7 +14944,7 @@ impl<'de> DeserializeSeed<'de> for C_new_order_item_products<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("TEMPLATE") => {
-                if !stream::run(S_payout_selection_template, raw).is_ok() {
+                if stream::run(S_payout_selection_template, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -15061,7 +15061,7 @@ impl<'de> DeserializeSeed<'de> for C_completed_order_item_products<'_> {
         stream::lift(stream::visit_raw(C_completed_order_item_products(&mut *cx), raw))?;
         match stream::member(raw, "type") {
             stream::Member::Found(tag) if tag.value.as_str() == Some("MULTIPLE") => {
-                if !stream::run(S_multiple_product, raw).is_ok() {
+                if stream::run(S_multiple_product, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -15078,7 +15078,7 @@ impl<'de> DeserializeSeed<'de> for C_completed_order_item_products<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("SINGLE") => {
-                if !stream::run(S_single_product_with_usage_config, raw).is_ok() {
+                if stream::run(S_single_product_with_usage_config, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -15095,7 +15095,7 @@ impl<'de> DeserializeSeed<'de> for C_completed_order_item_products<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("TEMPLATE") => {
-                if !stream::run(S_payout_selection_template_detailed, raw).is_ok() {
+                if stream::run(S_payout_selection_template_detailed, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -15112,7 +15112,7 @@ impl<'de> DeserializeSeed<'de> for C_completed_order_item_products<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("UNKNOWN") => {
-                if !stream::run(S_unknown_product, raw).is_ok() {
+                if stream::run(S_unknown_product, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -15233,7 +15233,7 @@ impl<'de> DeserializeSeed<'de> for C_estimate_products<'_> {
         stream::lift(stream::visit_raw(C_estimate_products(&mut *cx), raw))?;
         match stream::member(raw, "type") {
             stream::Member::Found(tag) if tag.value.as_str() == Some("MULTIPLE") => {
-                if !stream::run(S_multiple_product, raw).is_ok() {
+                if stream::run(S_multiple_product, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(
@@ -15250,7 +15250,7 @@ impl<'de> DeserializeSeed<'de> for C_estimate_products<'_> {
                 }
             }
             stream::Member::Found(tag) if tag.value.as_str() == Some("SINGLE") => {
-                if !stream::run(S_single_product, raw).is_ok() {
+                if stream::run(S_single_product, raw).is_err() {
                     let causes = cx
                         .branch(|cx| {
                             let _ = stream::collect_raw(C_single_product(&mut *cx), raw);

@@ -2588,14 +2588,19 @@ impl<'a> Emitter<'a> {
             );
             let arms = discriminator.variants.iter().map(|(tag, name)| {
                 let callee = self.definition_callee(name);
-                let verdict = Self::verdict_raw(&callee);
+                let refused = if callee.trivial {
+                    quote!(false)
+                } else {
+                    let s = &callee.s;
+                    quote! { stream::run(#s, raw).is_err() }
+                };
                 let read = match self.api.definition(name) {
                     Some(def) => self.read_raw(&def.schema, &callee, false),
                     None => TokenStream::new(),
                 };
                 quote! {
                     stream::Member::Found(tag) if tag.value.as_str() == Some(#tag) => {
-                        if !#verdict {
+                        if #refused {
                             let causes = cx.branch(|cx| { #read });
                             cx.tagged_error(#loc, #property, #tag, causes);
                         }
