@@ -15,11 +15,16 @@
 //! nesting deeper than serde_json's recursion limit; text captured raw is read again with a
 //! fresh limit, so a document whose captured values nest is measured once more as a whole
 //! ([`nesting_within_limit`]).
+//!
+//! The second half is the runtime of the text collectors (`C_*`), which find the located
+//! errors of text the seeds refused, reading it as it streams ([`collect_document`],
+//! [`Shallow`], [`member`]).
 
 use std::{cell::Cell, fmt, hash::BuildHasher};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, value::RawValue};
+use smallvec::SmallVec;
 
 use crate::rt;
 
@@ -276,37 +281,47 @@ pub(crate) fn is_json(text: &str) -> bool {
     Skip.deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
-/// Objects with up to this many keys are searched for a repeated key one by one; larger ones
-/// use a hash table.
+/// Objects with up to this many keys are searched for a repeated key one by one, in place;
+/// larger ones use a hash table.
 const FEW_KEYS: usize = 8;
 
-/// The keys of one object read so far, to refuse repeats in expected constant time per key
-/// (the hashes have random keys, so crafted keys cannot make it quadratic). Small objects,
-/// the usual case, allocate nothing; past a few keys they are kept in order with their
-/// hashes, and a table of their indices finds them.
-#[derive(Debug, Default)]
-pub(crate) struct Keys<'de> {
-    keys: Vec<Key<'de>>,
+/// The keys of one object read so far, each with a value of type `T`, to refuse repeats in
+/// expected constant time per key (the hashes have random keys, so crafted keys cannot make
+/// it quadratic). The first few are kept in place, so a small object, the usual case,
+/// allocates nothing; past them the entries move to the heap, in order, and a table of
+/// their indices finds them.
+#[derive(Debug)]
+pub(crate) struct Keyed<'de, T> {
+    entries: SmallVec<[(Key<'de>, T); FEW_KEYS]>,
     /// Built once there are more than [`FEW_KEYS`] keys.
     seen: Option<rt::Seen>,
 }
 
-impl<'de> Keys<'de> {
-    /// Adds `key`, or gives it back when it was seen before in this object.
-    pub(crate) fn add(&mut self, key: Key<'de>) -> Result<(), Key<'de>> {
-        let Keys { keys, seen } = self;
+impl<T> Default for Keyed<'_, T> {
+    fn default() -> Self {
+        Keyed {
+            entries: SmallVec::new(),
+            seen: None,
+        }
+    }
+}
+
+impl<'de, T> Keyed<'de, T> {
+    /// Adds `key` with `value`, or gives both back when the key was seen before.
+    pub(crate) fn add(&mut self, key: Key<'de>, value: T) -> Result<(), (Key<'de>, T)> {
+        let Keyed { entries, seen } = self;
         if seen.is_none() {
-            if keys.iter().any(|it| it.as_str() == key.as_str()) {
-                return Err(key);
+            if entries.iter().any(|(it, _)| it.as_str() == key.as_str()) {
+                return Err((key, value));
             }
-            if keys.len() < FEW_KEYS {
-                keys.push(key);
+            if entries.len() < FEW_KEYS {
+                entries.push((key, value));
                 return Ok(());
             }
         }
         let table = seen.get_or_insert_with(|| {
             let mut table = rt::Seen::new(4 * FEW_KEYS);
-            for it in keys.iter() {
+            for (it, _) in entries.iter() {
                 let hash = table.state.hash_one(it.as_str());
                 table.insert(hash, |_| false);
             }
@@ -315,20 +330,25 @@ impl<'de> Keys<'de> {
         let hash = table.state.hash_one(key.as_str());
         let before = table.len();
         if table
-            .insert(hash, |i| keys[i].as_str() == key.as_str())
+            .insert(hash, |i| entries[i].0.as_str() == key.as_str())
             .is_some()
         {
-            return Err(key);
+            return Err((key, value));
         }
         if table.len() > before {
-            keys.push(key);
+            entries.push((key, value));
         }
         Ok(())
     }
+}
 
+/// The keys of one object read so far.
+pub(crate) type Keys<'de> = Keyed<'de, ()>;
+
+impl<'de> Keys<'de> {
     /// Fails when `key` was seen before in this object.
     pub(crate) fn insert<E: de::Error>(&mut self, key: Key<'de>) -> Result<(), E> {
-        self.add(key).map_err(|_| invalid())
+        self.add(key, ()).map_err(|_| invalid())
     }
 }
 
@@ -337,11 +357,7 @@ pub(crate) type Others<'de> = Keys<'de>;
 
 /// The members of a tagged object read before its tag, kept as raw text until the tag says
 /// which branch reads them; a repeated key is refused as it is read.
-#[derive(Debug, Default)]
-pub(crate) struct Pending<'de> {
-    keys: Keys<'de>,
-    members: Vec<(Key<'de>, &'de RawValue)>,
-}
+pub(crate) type Pending<'de> = Keyed<'de, &'de RawValue>;
 
 impl<'de> Pending<'de> {
     /// Keeps a member; fails when its key was seen before.
@@ -350,14 +366,12 @@ impl<'de> Pending<'de> {
         key: Key<'de>,
         raw: &'de RawValue,
     ) -> Result<(), E> {
-        self.keys.insert(key.copy())?;
-        self.members.push((key, raw));
-        Ok(())
+        self.add(key, raw).map_err(|_| invalid())
     }
 
     /// The members, in the order they were read.
-    pub(crate) fn into_members(self) -> Vec<(Key<'de>, &'de RawValue)> {
-        self.members
+    pub(crate) fn into_members(self) -> impl Iterator<Item = (Key<'de>, &'de RawValue)> {
+        self.entries.into_iter()
     }
 }
 

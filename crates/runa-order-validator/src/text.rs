@@ -206,7 +206,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
         let mut keys = stream::Keys::default();
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             let step = key.copy();
-            if let Err(key) = keys.add(key) {
+            if let Err((key, ())) = keys.add(key, ()) {
                 let key = key.as_str().to_owned();
                 *self.duplicate.borrow_mut() = Some((self.pointer(), key.clone()));
                 return Err(de::Error::custom(format!(

@@ -362,3 +362,26 @@ fn text_that_is_not_json_is_refused_where_the_schema_does_not_look() {
     }
     assert_eq!(checked, 11 * 9);
 }
+
+/// Issue 9, item 11: a refused 60 MB file peaked at 1.0 GB, because the located pass read
+/// the whole text into a `Value` (about 15 times the text for orders). The collectors read
+/// it as it streams; the memory is measured by `benches/scaling.rs` (`BENCHMARKS.md`), and
+/// this test holds the verdict and the one located error on an order of 200,000 items.
+#[test]
+fn a_refused_order_of_200000_items_gets_its_one_located_error() {
+    let item = r#"{"face_value":25,"distribution_method":{"type":"EMAIL","email_address":"maria@example.com"},"products":{"type":"SINGLE","value":"AMZ-US"}}"#;
+    let text = format!(
+        "{{\"payment_method\":{{\"type\":\"ACCOUNT_BALANCE\",\"currency\":\"USD\"}},\n\"items\":[{}]}}",
+        vec![item; 200_000].join(",\n")
+    );
+    assert!(text.len() > 25_000_000, "{}", text.len());
+    let kind = Kind::NewOrderDetails;
+    assert!(!kind.is_valid_slice(text.as_bytes()));
+    let errors = kind.validate_str(&text).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors}");
+    assert_eq!(
+        errors.first().to_string(),
+        "/items: the array has 200000 items, more than the maximum of 200"
+    );
+    assert_eq!(errors.first().position.unwrap().to_string(), "2:9");
+}
