@@ -306,7 +306,10 @@ fn check_body<T: DeserializeOwned>(
         }])
     })?;
     let face_values = money::face_values(body).map_err(|bad| {
-        let total = bad.len();
+        let total = validation::Total {
+            count: bad.len(),
+            exact: true,
+        };
         let details = bad
             .into_iter()
             .take(max_details)

@@ -31,7 +31,13 @@ pub(crate) fn check_request(
     body: &[u8],
     max_details: usize,
 ) -> Result<(), Refused> {
-    let errors = match kind(definition).validate_slice(body) {
+    // The validator stops collecting soon after `max_details` errors, so a body with many
+    // problems costs bounded work; the count of the rest is then a lower bound.
+    let options = runa_order_validator::Options {
+        max_errors: max_details.max(1),
+        ..runa_order_validator::Options::default()
+    };
+    let errors = match kind(definition).validate_slice_with(body, &options) {
         Ok(()) => return Ok(()),
         Err(errors) => errors,
     };
@@ -43,7 +49,10 @@ pub(crate) fn check_request(
             .unwrap_or_default();
         return Err(Refused::NotJson(format!("{place}{}", error.message)));
     }
-    let total = errors.len();
+    let total = Total {
+        count: errors.len() + errors.omitted(),
+        exact: !errors.is_truncated(),
+    };
     let details = errors
         .iter()
         .take(max_details)
@@ -59,25 +68,34 @@ pub(crate) fn check_request(
 /// The detail type of the last detail of a 422 answer whose other problems are not listed.
 pub(crate) const MORE_DETAILS_TYPE: &str = "more_errors";
 
+/// How many problems a body has in all: exactly `count`, or at least `count` when the
+/// validator stopped looking.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Total {
+    pub(crate) count: usize,
+    pub(crate) exact: bool,
+}
+
 /// At most `max` details (at least one): when there are more than `max` problems in all
 /// (`total`), the first `max - 1` are kept and the last detail says how many are left out.
 /// A 422 answer, and its replay for an idempotency key, then costs bounded memory.
 pub(crate) fn bound_details(
     mut details: Vec<ValidationErrorItem>,
-    total: usize,
+    total: Total,
     max: usize,
 ) -> Vec<ValidationErrorItem> {
     let max = max.max(1);
-    let total = total.max(details.len());
-    if total <= max {
+    let count = total.count.max(details.len());
+    if count <= max && total.exact {
         return details;
     }
     details.truncate(max - 1);
+    let more = count - (max - 1);
     details.push(ValidationErrorItem {
         location: Vec::new(),
         message: format!(
-            "{} more problems are not listed; fix the ones above and send the body again.",
-            total - (max - 1)
+            "{}{more} more problems are not listed; fix the ones above and send the body again.",
+            if total.exact { "" } else { "at least " }
         ),
         type_: MORE_DETAILS_TYPE.to_owned(),
     });
@@ -118,16 +136,26 @@ mod tests {
         let locations = |it: &[ValidationErrorItem]| -> Vec<Vec<String>> {
             it.iter().map(|it| it.location.clone()).collect()
         };
+        let exact = |count| Total { count, exact: true };
         assert_eq!(
-            locations(&bound_details(three.clone(), 3, 3)),
+            locations(&bound_details(three.clone(), exact(3), 3)),
             locations(&three)
         );
-        let bounded = bound_details((0..3).map(detail).collect(), 120_000, 3);
+        let bounded = bound_details((0..3).map(detail).collect(), exact(120_000), 3);
         assert_eq!(bounded.len(), 3);
         assert_eq!(locations(&bounded[..2]), locations(&three[..2]));
         assert_eq!(bounded[2].type_, MORE_DETAILS_TYPE);
         assert!(
             bounded[2].message.starts_with("119998 more problems"),
+            "{bounded:?}"
+        );
+        let at_least = Total {
+            count: 4,
+            exact: false,
+        };
+        let bounded = bound_details((0..3).map(detail).collect(), at_least, 3);
+        assert!(
+            bounded[2].message.starts_with("at least 2 more problems"),
             "{bounded:?}"
         );
     }

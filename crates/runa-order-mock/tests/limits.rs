@@ -644,15 +644,17 @@ async fn a_422_with_120000_problems_is_bounded_and_so_is_its_replay() {
     assert_eq!(status, 422);
     let details = first["details"].as_array().unwrap();
     assert_eq!(details.len(), 100);
-    assert_eq!(details[0]["location"], json!(["items"]));
-    assert_eq!(details[1]["location"], json!(["items", "0"]));
+    // The validator reports in document order and stops soon after the limit, so the rest
+    // are counted as a lower bound.
+    assert_eq!(details[0]["location"], json!(["items", "0"]));
+    assert_eq!(details[98]["location"], json!(["items", "98"]));
     let last = &details[99];
     assert_eq!(last["type"], "more_errors");
     assert!(
         last["message"]
             .as_str()
             .unwrap()
-            .starts_with("119902 more problems"),
+            .starts_with("at least 2 more problems"),
         "{last}"
     );
     // The replay is the same bounded answer, and the record of it is small.

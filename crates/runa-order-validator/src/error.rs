@@ -54,39 +54,64 @@ impl fmt::Display for ValidationError {
     }
 }
 
-/// Every error found in one payload, in document order. Never empty.
+/// Every error found in one payload, in document order, up to [`Options::max_errors`]
+/// (`crate::Options`). Never empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Errors(pub(crate) Vec<ValidationError>);
+pub struct Errors {
+    list: Vec<ValidationError>,
+    omitted: usize,
+}
 
 impl Errors {
-    /// The errors, in document order.
-    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
-        self.0.iter()
+    pub(crate) fn new(list: Vec<ValidationError>, omitted: usize) -> Self {
+        Errors { list, omitted }
     }
 
-    /// The number of errors (at least one).
+    /// One error.
+    pub(crate) fn one(error: ValidationError) -> Self {
+        Errors::new(vec![error], 0)
+    }
+
+    /// The errors, in document order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.list.iter()
+    }
+
+    /// The number of errors kept (at least one).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.list.len()
     }
 
     /// Always false: an `Errors` holds at least one error. Present for API symmetry.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     /// The first error.
     pub fn first(&self) -> &ValidationError {
-        &self.0[0]
+        &self.list[0]
     }
 
     /// The errors as a vector.
     pub fn into_vec(self) -> Vec<ValidationError> {
-        self.0
+        self.list
+    }
+
+    /// How many more errors were found than were kept. Checking stops soon after the limit
+    /// of [`Options::max_errors`](crate::Options::max_errors) is reached, so the payload may
+    /// have more: this is a lower bound, and 0 when every error was kept.
+    pub fn omitted(&self) -> usize {
+        self.omitted
+    }
+
+    /// True when checking stopped at the limit of errors, so some errors are not listed.
+    pub fn is_truncated(&self) -> bool {
+        self.omitted > 0
     }
 
     /// True when the text could not be read as JSON (the only error is a `parse` error).
     pub fn is_parse_error(&self) -> bool {
-        self.0.len() == 1 && self.0[0].keyword == "parse"
+        self.list.len() == 1 && self.list[0].keyword == "parse"
     }
 }
 
@@ -95,7 +120,7 @@ impl<'a> IntoIterator for &'a Errors {
     type IntoIter = std::slice::Iter<'a, ValidationError>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.list.iter()
     }
 }
 
@@ -104,18 +129,26 @@ impl IntoIterator for Errors {
     type IntoIter = std::vec::IntoIter<ValidationError>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.list.into_iter()
     }
 }
 
 impl fmt::Display for Errors {
     /// One error per line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
+        for (i, error) in self.list.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{error}")?;
+        }
+        if self.omitted > 0 {
+            write!(
+                f,
+                "\n(and at least {} more {}; the check stopped at the limit of errors)",
+                self.omitted,
+                if self.omitted == 1 { "error" } else { "errors" }
+            )?;
         }
         Ok(())
     }

@@ -372,7 +372,7 @@ impl Kind {
             Kind::OrderCompletionWebhook => v_order_completion_webhook(value),
         }
     }
-    pub(crate) fn collect<'v>(self, value: &'v Value, cx: &mut Cx<'v>) {
+    pub(crate) fn collect(self, value: &Value, cx: &mut Cx) {
         match self {
             Kind::Currency => e_currency(value, cx),
             Kind::OrderId => e_order_id(value, cx),
@@ -568,6 +568,146 @@ impl Kind {
             }
         }
     }
+    /// Collects the errors of `text`, which is JSON that `check_slice` refused.
+    pub(crate) fn collect_text(self, text: &str, cx: &mut Cx) {
+        match self {
+            Kind::Currency => stream::collect_outline(text, cx, e_currency),
+            Kind::OrderId => stream::collect_outline(text, cx, e_order_id),
+            Kind::RedemptionTemplateId => {
+                stream::collect_outline(text, cx, e_redemption_template_id)
+            }
+            Kind::PayoutSelectionTemplateId => {
+                stream::collect_outline(text, cx, e_payout_selection_template_id)
+            }
+            Kind::AccountPaymentType => {
+                stream::collect_outline(text, cx, e_account_payment_type)
+            }
+            Kind::NewAccountPayment => {
+                stream::collect_document(C_new_account_payment(cx), text)
+            }
+            Kind::AccountPayment => stream::collect_document(C_account_payment(cx), text),
+            Kind::OrderDescription => {
+                stream::collect_outline(text, cx, e_order_description)
+            }
+            Kind::OrderMetadata => stream::collect_document(C_order_metadata(cx), text),
+            Kind::EmailDistribution => {
+                stream::collect_document(C_email_distribution(cx), text)
+            }
+            Kind::LinkDistribution => {
+                stream::collect_document(C_link_distribution(cx), text)
+            }
+            Kind::RecipientDistribution => {
+                stream::collect_document(C_recipient_distribution(cx), text)
+            }
+            Kind::DistributionMethod => {
+                stream::collect_document(C_distribution_method(cx), text)
+            }
+            Kind::UsageConfig => stream::collect_document(C_usage_config(cx), text),
+            Kind::SingleProductWithUsageConfig => {
+                stream::collect_document(C_single_product_with_usage_config(cx), text)
+            }
+            Kind::SingleProduct => stream::collect_document(C_single_product(cx), text),
+            Kind::MultipleProduct => {
+                stream::collect_document(C_multiple_product(cx), text)
+            }
+            Kind::PayoutSelectionTemplate => {
+                stream::collect_document(C_payout_selection_template(cx), text)
+            }
+            Kind::PayoutSelectionTemplateDetailed => {
+                stream::collect_document(C_payout_selection_template_detailed(cx), text)
+            }
+            Kind::UnknownProduct => stream::collect_document(C_unknown_product(cx), text),
+            Kind::NewOrderItemProducts => {
+                stream::collect_document(C_new_order_item_products(cx), text)
+            }
+            Kind::CompletedOrderItemProducts => {
+                stream::collect_document(C_completed_order_item_products(cx), text)
+            }
+            Kind::EstimateProducts => {
+                stream::collect_document(C_estimate_products(cx), text)
+            }
+            Kind::NewOrderItemDetails => {
+                stream::collect_document(C_new_order_item_details(cx), text)
+            }
+            Kind::NewOrderDetails => {
+                stream::collect_document(C_new_order_details(cx), text)
+            }
+            Kind::OrderStatus => stream::collect_outline(text, cx, e_order_status),
+            Kind::PayoutStatus => stream::collect_outline(text, cx, e_payout_status),
+            Kind::PayoutDetails => stream::collect_document(C_payout_details(cx), text),
+            Kind::TransactionDetailFXDetails => {
+                stream::collect_document(C_transaction_detail_fx_details(cx), text)
+            }
+            Kind::TransactionDetailEntry => {
+                stream::collect_document(C_transaction_detail_entry(cx), text)
+            }
+            Kind::TransactionDetail => {
+                stream::collect_document(C_transaction_detail(cx), text)
+            }
+            Kind::CompletedOrderItem => {
+                stream::collect_document(C_completed_order_item(cx), text)
+            }
+            Kind::CompletedOrderWithBasicDetails => {
+                stream::collect_document(C_completed_order_with_basic_details(cx), text)
+            }
+            Kind::CompletedOrderWithFullDetails => {
+                stream::collect_document(C_completed_order_with_full_details(cx), text)
+            }
+            Kind::SyncCompletedOrder => {
+                stream::collect_document(C_sync_completed_order(cx), text)
+            }
+            Kind::AsyncAcceptedOrder => {
+                stream::collect_document(C_async_accepted_order(cx), text)
+            }
+            Kind::IncompleteOrder => {
+                stream::collect_document(C_incomplete_order(cx), text)
+            }
+            Kind::GetSingleOrderResponse => {
+                stream::collect_document(C_get_single_order_response(cx), text)
+            }
+            Kind::OrderListItem => stream::collect_document(C_order_list_item(cx), text),
+            Kind::PageCursors => stream::collect_document(C_page_cursors(cx), text),
+            Kind::Page => stream::collect_document(C_page(cx), text),
+            Kind::PageableMeta => stream::collect_document(C_pageable_meta(cx), text),
+            Kind::OrderList => stream::collect_document(C_order_list(cx), text),
+            Kind::OrderItemPriceRequest => {
+                stream::collect_document(C_order_item_price_request(cx), text)
+            }
+            Kind::OrderPriceRequest => {
+                stream::collect_document(C_order_price_request(cx), text)
+            }
+            Kind::ProductDiscountMultiplier => {
+                stream::collect_outline(text, cx, e_product_discount_multiplier)
+            }
+            Kind::OrderItemDiscount => {
+                stream::collect_document(C_order_item_discount(cx), text)
+            }
+            Kind::OrderPriceResponse => {
+                stream::collect_document(C_order_price_response(cx), text)
+            }
+            Kind::APIErrorResponse => {
+                stream::collect_document(C_api_error_response(cx), text)
+            }
+            Kind::ValidationErrorItem => {
+                stream::collect_document(C_validation_error_item(cx), text)
+            }
+            Kind::ValidationErrorResponse => {
+                stream::collect_document(C_validation_error_response(cx), text)
+            }
+            Kind::RateExceededResponse => {
+                stream::collect_document(C_rate_exceeded_response(cx), text)
+            }
+            Kind::CompletedOrderWebhook => {
+                stream::collect_document(C_completed_order_webhook(cx), text)
+            }
+            Kind::FailedOrderWebhook => {
+                stream::collect_document(C_failed_order_webhook(cx), text)
+            }
+            Kind::OrderCompletionWebhook => {
+                stream::collect_document(C_order_completion_webhook(cx), text)
+            }
+        }
+    }
 }
 ///Matches `^PSR-[0-9A-HJKMNP-TV-Z]{26}$`.
 #[allow(clippy::manual_is_ascii_check)]
@@ -678,7 +818,7 @@ fn v_any(_: &Value) -> bool {
     true
 }
 #[allow(dead_code)]
-fn e_any<'v>(_: &'v Value, _: &mut Cx<'v>) {}
+fn e_any(_: &Value, _: &mut Cx) {}
 ///Checks `#/$defs/Currency`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_currency(value: &Value) -> bool {
@@ -696,7 +836,7 @@ fn v_currency(value: &Value) -> bool {
 }
 ///Checks `#/$defs/Currency`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_currency<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_currency(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !pattern_0(s) {
@@ -725,7 +865,7 @@ fn v_order_id(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderId`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_id<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_id(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -747,7 +887,7 @@ fn v_redemption_template_id(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RedemptionTemplateId`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_redemption_template_id<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_redemption_template_id(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -769,7 +909,7 @@ fn v_payout_selection_template_id(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplateId`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_id<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template_id(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -794,7 +934,7 @@ fn v_account_payment_type(value: &Value) -> bool {
 }
 ///Checks `#/$defs/AccountPaymentType`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_account_payment_type<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_account_payment_type(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -843,11 +983,14 @@ fn v_new_account_payment(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewAccountPayment`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_account_payment<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_account_payment(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -927,11 +1070,14 @@ fn v_account_payment(value: &Value) -> bool {
 }
 ///Checks `#/$defs/AccountPayment`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_account_payment<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_account_payment(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -984,7 +1130,7 @@ fn v_order_description(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderDescription`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_description<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_description(value: &Value, cx: &mut Cx) {
     cx.enter_personal();
     match value {
         Value::String(s) => {
@@ -1020,7 +1166,7 @@ fn v_order_metadata_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderMetadata/additionalProperties`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_metadata_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_metadata_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::len_at_most(s, 200) {
@@ -1045,6 +1191,9 @@ fn e_order_metadata_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
 fn v_order_metadata(value: &Value) -> bool {
     match value {
         Value::Object(m) => {
+            if (m.len() as u64) > 20 {
+                return false;
+            }
             for (key, item) in m {
                 let key: &str = key;
                 if !rt::len_at_most(key, 40) {
@@ -1053,9 +1202,6 @@ fn v_order_metadata(value: &Value) -> bool {
                 if !v_order_metadata_1(item) {
                     return false;
                 }
-            }
-            if (m.len() as u64) > 20 {
-                return false;
             }
         }
         Value::Null => {}
@@ -1067,11 +1213,14 @@ fn v_order_metadata(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderMetadata`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_metadata<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_metadata(value: &Value, cx: &mut Cx) {
     cx.enter_personal();
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 if !rt::len_at_most(key, 40) {
                     let message = format!(
@@ -1121,7 +1270,7 @@ fn v_email_distribution_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/EmailDistribution/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_email_distribution_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_email_distribution_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -1151,7 +1300,7 @@ fn v_email_distribution_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/EmailDistribution/properties/email_address`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_email_distribution_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_email_distribution_2(value: &Value, cx: &mut Cx) {
     cx.enter_personal();
     match value {
         Value::String(s) => {
@@ -1216,11 +1365,14 @@ fn v_email_distribution(value: &Value) -> bool {
 }
 ///Checks `#/$defs/EmailDistribution`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_email_distribution<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_email_distribution(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -1288,7 +1440,7 @@ fn v_link_distribution_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/LinkDistribution/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_link_distribution_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_link_distribution_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -1336,11 +1488,14 @@ fn v_link_distribution(value: &Value) -> bool {
 }
 ///Checks `#/$defs/LinkDistribution`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_link_distribution<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_link_distribution(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -1391,7 +1546,7 @@ fn v_recipient_distribution_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RecipientDistribution/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_recipient_distribution_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_recipient_distribution_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -1428,7 +1583,7 @@ fn v_recipient_distribution_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RecipientDistribution/properties/recipient_reference`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_recipient_distribution_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_recipient_distribution_2(value: &Value, cx: &mut Cx) {
     cx.enter_personal();
     match value {
         Value::String(s) => {
@@ -1481,7 +1636,7 @@ fn v_recipient_distribution_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RecipientDistribution/properties/email_address`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_recipient_distribution_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_recipient_distribution_3(value: &Value, cx: &mut Cx) {
     cx.enter_personal();
     match value {
         Value::String(s) => {
@@ -1552,11 +1707,14 @@ fn v_recipient_distribution(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RecipientDistribution`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_recipient_distribution<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_recipient_distribution(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -1648,7 +1806,7 @@ fn v_distribution_method(value: &Value) -> bool {
 }
 ///Checks `#/$defs/DistributionMethod`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_distribution_method<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_distribution_method(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             match m.get("type") {
@@ -1722,7 +1880,7 @@ fn v_usage_config_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/UsageConfig/properties/spend_rules_template_id`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_usage_config_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_usage_config_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !pattern_2(s) {
@@ -1772,10 +1930,13 @@ fn v_usage_config(value: &Value) -> bool {
 }
 ///Checks `#/$defs/UsageConfig`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_usage_config<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_usage_config(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "spend_rules_template_id" => {
@@ -1811,7 +1972,7 @@ fn v_single_product_with_usage_config_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SingleProductWithUsageConfig/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_with_usage_config_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_single_product_with_usage_config_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -1849,7 +2010,7 @@ fn v_single_product_with_usage_config_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SingleProductWithUsageConfig/properties/value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_with_usage_config_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_single_product_with_usage_config_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::len_at_least(s, 1) {
@@ -1912,11 +2073,14 @@ fn v_single_product_with_usage_config(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SingleProductWithUsageConfig`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_with_usage_config<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_single_product_with_usage_config(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -1984,7 +2148,7 @@ fn v_single_product_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SingleProduct/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_single_product_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2014,7 +2178,7 @@ fn v_single_product_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SingleProduct/properties/value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_single_product_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::len_at_least(s, 1) {
@@ -2068,11 +2232,14 @@ fn v_single_product(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SingleProduct`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_single_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_single_product(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -2133,7 +2300,7 @@ fn v_multiple_product_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/MultipleProduct/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_multiple_product_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_multiple_product_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2159,7 +2326,7 @@ fn v_multiple_product_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/MultipleProduct/properties/values/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_multiple_product_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_multiple_product_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2180,13 +2347,13 @@ fn v_multiple_product_2(value: &Value) -> bool {
             if (a.len() as u64) < 2 {
                 return false;
             }
-            if rt::first_duplicate(a).is_some() {
-                return false;
-            }
             for item in a {
                 if !v_multiple_product_3(item) {
                     return false;
                 }
+            }
+            if rt::first_duplicate(a).is_some() {
+                return false;
             }
         }
         _ => {
@@ -2197,7 +2364,7 @@ fn v_multiple_product_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/MultipleProduct/properties/values`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_multiple_product_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_multiple_product_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             if (a.len() as u64) < 2 {
@@ -2219,6 +2386,9 @@ fn e_multiple_product_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 );
             }
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_multiple_product_3(item) {
                     cx.push_index(i);
                     e_multiple_product_3(item, cx);
@@ -2268,11 +2438,14 @@ fn v_multiple_product(value: &Value) -> bool {
 }
 ///Checks `#/$defs/MultipleProduct`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_multiple_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_multiple_product(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -2331,7 +2504,7 @@ fn v_payout_selection_template_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplate/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2384,11 +2557,14 @@ fn v_payout_selection_template(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplate`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -2449,7 +2625,7 @@ fn v_payout_selection_template_detailed_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_detailed_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template_detailed_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2483,7 +2659,7 @@ fn v_payout_selection_template_detailed_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_detailed_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template_detailed_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2504,13 +2680,13 @@ fn v_payout_selection_template_detailed_3(value: &Value) -> bool {
             if (a.len() as u64) < 2 {
                 return false;
             }
-            if rt::first_duplicate(a).is_some() {
-                return false;
-            }
             for item in a {
                 if !v_payout_selection_template_detailed_4(item) {
                     return false;
                 }
+            }
+            if rt::first_duplicate(a).is_some() {
+                return false;
             }
         }
         _ => {
@@ -2521,7 +2697,7 @@ fn v_payout_selection_template_detailed_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_detailed_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template_detailed_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             if (a.len() as u64) < 2 {
@@ -2543,6 +2719,9 @@ fn e_payout_selection_template_detailed_3<'v>(value: &'v Value, cx: &mut Cx<'v>)
                 );
             }
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_payout_selection_template_detailed_4(item) {
                     cx.push_index(i);
                     e_payout_selection_template_detailed_4(item, cx);
@@ -2601,11 +2780,14 @@ fn v_payout_selection_template_detailed(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_detailed<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_selection_template_detailed(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -2671,7 +2853,7 @@ fn v_unknown_product_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/UnknownProduct/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_unknown_product_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_unknown_product_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -2714,11 +2896,14 @@ fn v_unknown_product(value: &Value) -> bool {
 }
 ///Checks `#/$defs/UnknownProduct`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_unknown_product<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_unknown_product(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -2771,7 +2956,7 @@ fn v_new_order_item_products(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewOrderItemProducts`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_order_item_products<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_order_item_products(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             match m.get("type") {
@@ -2860,7 +3045,7 @@ fn v_completed_order_item_products(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderItemProducts`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_item_products<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_item_products(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             match m.get("type") {
@@ -2961,7 +3146,7 @@ fn v_estimate_products(value: &Value) -> bool {
 }
 ///Checks `#/$defs/EstimateProducts`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_estimate_products<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_estimate_products(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             match m.get("type") {
@@ -3024,7 +3209,7 @@ fn v_new_order_item_details_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewOrderItemDetails/properties/face_value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_order_item_details_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_order_item_details_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(n) => {
             if !rt::at_least(n, 0.01) {
@@ -3090,11 +3275,14 @@ fn v_new_order_item_details(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewOrderItemDetails`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_order_item_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_order_item_details(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "face_value" => {
@@ -3164,7 +3352,7 @@ fn v_new_order_details_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewOrderDetails/properties/payment_method`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_order_details_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_order_details_1(value: &Value, cx: &mut Cx) {
     if !v_new_account_payment(value) {
         e_new_account_payment(value, cx);
     }
@@ -3194,7 +3382,7 @@ fn v_new_order_details_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewOrderDetails/properties/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_order_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_order_details_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             if (a.len() as u64) < 1 {
@@ -3220,6 +3408,9 @@ fn e_new_order_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 );
             }
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_new_order_item_details(item) {
                     cx.push_index(i);
                     e_new_order_item_details(item, cx);
@@ -3279,11 +3470,14 @@ fn v_new_order_details(value: &Value) -> bool {
 }
 ///Checks `#/$defs/NewOrderDetails`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_new_order_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_new_order_details(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "payment_method" => {
@@ -3356,7 +3550,7 @@ fn v_order_status(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderStatus`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_status<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_status(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3390,7 +3584,7 @@ fn v_payout_status(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutStatus`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_status<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_status(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3425,7 +3619,7 @@ fn v_payout_details_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutDetails/properties/status_updated_at`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_details_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_details_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::is_date_time(s) {
@@ -3460,7 +3654,7 @@ fn v_payout_details_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutDetails/properties/url`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_details_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3487,7 +3681,7 @@ fn v_payout_details_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutDetails/properties/expiry_date`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_details_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_details_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::is_date_time(s) {
@@ -3557,11 +3751,14 @@ fn v_payout_details(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PayoutDetails`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_payout_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_payout_details(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "status" => {
@@ -3641,7 +3838,7 @@ fn v_transaction_detail_fx_details_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailFXDetails/properties/rate`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_fx_details_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_fx_details_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3667,7 +3864,7 @@ fn v_transaction_detail_fx_details_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailFXDetails/properties/rate_symbol`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_fx_details_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_fx_details_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3693,7 +3890,7 @@ fn v_transaction_detail_fx_details_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailFXDetails/properties/fee/properties/value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_fx_details_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_fx_details_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3719,7 +3916,7 @@ fn v_transaction_detail_fx_details_5(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailFXDetails/properties/fee/properties/currency`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_fx_details_5<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_fx_details_5(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3768,11 +3965,14 @@ fn v_transaction_detail_fx_details_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailFXDetails/properties/fee`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_fx_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_fx_details_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "value" => {
@@ -3863,11 +4063,14 @@ fn v_transaction_detail_fx_details(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailFXDetails`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_fx_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_fx_details(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "rate" => {
@@ -3940,7 +4143,7 @@ fn v_transaction_detail_entry_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailEntry/properties/value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_entry_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_entry_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -3966,7 +4169,7 @@ fn v_transaction_detail_entry_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailEntry/properties/fx/anyOf/1`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_entry_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_entry_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::Null => {}
         _ => {
@@ -3989,7 +4192,7 @@ fn v_transaction_detail_entry_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailEntry/properties/fx`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_entry_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_entry_2(value: &Value, cx: &mut Cx) {
     if !(v_transaction_detail_fx_details(value) || v_transaction_detail_entry_4(value)) {
         let branches = vec![
             cx.branch(| cx | e_transaction_detail_fx_details(value, cx)), cx.branch(| cx
@@ -4037,11 +4240,14 @@ fn v_transaction_detail_entry(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetailEntry`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail_entry<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail_entry(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "value" => {
@@ -4096,10 +4302,13 @@ fn v_transaction_detail(value: &Value) -> bool {
 }
 ///Checks `#/$defs/TransactionDetail`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_transaction_detail<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_transaction_detail(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 if !v_transaction_detail_entry(item) {
                     cx.push_key(key);
@@ -4127,7 +4336,7 @@ fn v_completed_order_item_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderItem/properties/id`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_item_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_item_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -4149,7 +4358,7 @@ fn v_completed_order_item_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderItem/properties/face_value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_item_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_item_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -4175,7 +4384,7 @@ fn v_completed_order_item_5(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderItem/properties/price`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_item_5<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_item_5(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -4249,11 +4458,14 @@ fn v_completed_order_item(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderItem`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_item<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_item(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "id" => {
@@ -4382,7 +4594,7 @@ fn v_completed_order_with_basic_details_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithBasicDetails/properties/created_at`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_basic_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_basic_details_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::is_date_time(s) {
@@ -4421,7 +4633,7 @@ fn v_completed_order_with_basic_details_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithBasicDetails/properties/completed_at`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_basic_details_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_basic_details_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !rt::is_date_time(s) {
@@ -4456,7 +4668,7 @@ fn v_completed_order_with_basic_details_8(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithBasicDetails/properties/total_price`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_basic_details_8<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_basic_details_8(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -4482,7 +4694,7 @@ fn v_completed_order_with_basic_details_9(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithBasicDetails/properties/total_discount`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_basic_details_9<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_basic_details_9(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -4571,11 +4783,14 @@ fn v_completed_order_with_basic_details(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithBasicDetails`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_basic_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_basic_details(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "id" => {
@@ -4728,10 +4943,13 @@ fn v_completed_order_with_full_details_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithFullDetails/allOf/1/properties/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_full_details_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_full_details_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_completed_order_item(item) {
                     cx.push_index(i);
                     e_completed_order_item(item, cx);
@@ -4810,11 +5028,14 @@ fn v_completed_order_with_full_details_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithFullDetails/allOf/1`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_full_details_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_full_details_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "items" => {
@@ -4943,7 +5164,7 @@ fn v_completed_order_with_full_details(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWithFullDetails`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_with_full_details<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_with_full_details(value: &Value, cx: &mut Cx) {
     if !v_completed_order_with_basic_details(value) {
         e_completed_order_with_basic_details(value, cx);
     }
@@ -4965,7 +5186,7 @@ fn v_sync_completed_order_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SyncCompletedOrder/allOf/1/properties/status`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_sync_completed_order_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_sync_completed_order_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -5011,10 +5232,13 @@ fn v_sync_completed_order_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SyncCompletedOrder/allOf/1`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_sync_completed_order_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_sync_completed_order_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "status" => {
@@ -5047,7 +5271,7 @@ fn v_sync_completed_order(value: &Value) -> bool {
 }
 ///Checks `#/$defs/SyncCompletedOrder`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_sync_completed_order<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_sync_completed_order(value: &Value, cx: &mut Cx) {
     if !v_completed_order_with_full_details(value) {
         e_completed_order_with_full_details(value, cx);
     }
@@ -5091,11 +5315,14 @@ fn v_async_accepted_order(value: &Value) -> bool {
 }
 ///Checks `#/$defs/AsyncAcceptedOrder`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_async_accepted_order<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_async_accepted_order(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "id" => {
@@ -5153,7 +5380,7 @@ fn v_incomplete_order_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/IncompleteOrder/properties/message`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_incomplete_order_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_incomplete_order_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -5204,11 +5431,14 @@ fn v_incomplete_order(value: &Value) -> bool {
 }
 ///Checks `#/$defs/IncompleteOrder`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_incomplete_order<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_incomplete_order(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "id" => {
@@ -5291,7 +5521,7 @@ fn v_get_single_order_response(value: &Value) -> bool {
 }
 ///Checks `#/$defs/GetSingleOrderResponse`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_get_single_order_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_get_single_order_response(value: &Value, cx: &mut Cx) {
     let valid = [v_completed_order_with_full_details(value), v_incomplete_order(value)];
     let matched = valid.iter().filter(|it| **it).count();
     if matched != 1 {
@@ -5330,7 +5560,7 @@ fn v_order_list_item(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderListItem`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_list_item<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_list_item(value: &Value, cx: &mut Cx) {
     let valid = [v_completed_order_with_basic_details(value), v_incomplete_order(value)];
     let matched = valid.iter().filter(|it| **it).count();
     if matched != 1 {
@@ -5359,7 +5589,7 @@ fn v_page_cursors_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PageCursors/properties/after`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_page_cursors_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_page_cursors_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -5381,7 +5611,7 @@ fn v_page_cursors_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PageCursors/properties/before`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_page_cursors_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_page_cursors_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -5420,10 +5650,13 @@ fn v_page_cursors(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PageCursors`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_page_cursors<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_page_cursors(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "after" => {
@@ -5467,7 +5700,7 @@ fn v_page_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/Page/properties/limit`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_page_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_page_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(n) => {
             if !rt::is_integer(n) {
@@ -5506,10 +5739,13 @@ fn v_page(value: &Value) -> bool {
 }
 ///Checks `#/$defs/Page`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_page<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_page(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "limit" => {
@@ -5565,11 +5801,14 @@ fn v_pageable_meta(value: &Value) -> bool {
 }
 ///Checks `#/$defs/PageableMeta`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_pageable_meta<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_pageable_meta(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "cursors" => {
@@ -5633,10 +5872,13 @@ fn v_order_list_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderList/properties/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_list_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_list_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_order_list_item(item) {
                     cx.push_index(i);
                     e_order_list_item(item, cx);
@@ -5686,11 +5928,14 @@ fn v_order_list(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderList`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_list<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_list(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "items" => {
@@ -5746,7 +5991,7 @@ fn v_order_item_price_request_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderItemPriceRequest/properties/face_value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_item_price_request_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_item_price_request_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(_) => {}
         _ => {
@@ -5795,11 +6040,14 @@ fn v_order_item_price_request(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderItemPriceRequest`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_item_price_request<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_item_price_request(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "face_value" => {
@@ -5869,7 +6117,7 @@ fn v_order_price_request_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderPriceRequest/properties/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_price_request_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_price_request_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             if (a.len() as u64) < 1 {
@@ -5895,6 +6143,9 @@ fn e_order_price_request_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
                 );
             }
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_order_item_price_request(item) {
                     cx.push_index(i);
                     e_order_item_price_request(item, cx);
@@ -5944,11 +6195,14 @@ fn v_order_price_request(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderPriceRequest`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_price_request<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_price_request(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "payment_method" => {
@@ -6008,7 +6262,7 @@ fn v_product_discount_multiplier(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ProductDiscountMultiplier`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_product_discount_multiplier<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_product_discount_multiplier(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(s) => {
             if !pattern_3(s) {
@@ -6037,7 +6291,7 @@ fn v_order_item_discount_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderItemDiscount/properties/face_value`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_item_discount_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_item_discount_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(_) => {}
         _ => {
@@ -6063,7 +6317,7 @@ fn v_order_item_discount_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderItemDiscount/properties/price`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_item_discount_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_item_discount_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(_) => {}
         _ => {
@@ -6126,11 +6380,14 @@ fn v_order_item_discount(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderItemDiscount`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_item_discount<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_item_discount(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "products" => {
@@ -6239,10 +6496,13 @@ fn v_order_price_response_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderPriceResponse/properties/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_price_response_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_price_response_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_order_item_discount(item) {
                     cx.push_index(i);
                     e_order_item_discount(item, cx);
@@ -6269,7 +6529,7 @@ fn v_order_price_response_5(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderPriceResponse/properties/total_discount`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_price_response_5<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_price_response_5(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(_) => {}
         _ => {
@@ -6295,7 +6555,7 @@ fn v_order_price_response_6(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderPriceResponse/properties/total_price`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_price_response_6<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_price_response_6(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(_) => {}
         _ => {
@@ -6367,11 +6627,14 @@ fn v_order_price_response(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderPriceResponse`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_price_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_price_response(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "payment_method" => {
@@ -6479,7 +6742,7 @@ fn v_api_error_response_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/APIErrorResponse/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_api_error_response_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_api_error_response_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6501,7 +6764,7 @@ fn v_api_error_response_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/APIErrorResponse/properties/message`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_api_error_response_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_api_error_response_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6523,7 +6786,7 @@ fn v_api_error_response_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/APIErrorResponse/properties/help`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_api_error_response_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_api_error_response_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) | Value::Null => {}
         _ => {
@@ -6573,11 +6836,14 @@ fn v_api_error_response(value: &Value) -> bool {
 }
 ///Checks `#/$defs/APIErrorResponse`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_api_error_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_api_error_response(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -6642,7 +6908,7 @@ fn v_validation_error_item_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorItem/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_item_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_item_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6664,7 +6930,7 @@ fn v_validation_error_item_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorItem/properties/message`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_item_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_item_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6690,7 +6956,7 @@ fn v_validation_error_item_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorItem/properties/location/items`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_item_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_item_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6722,10 +6988,13 @@ fn v_validation_error_item_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorItem/properties/location`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_item_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_item_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_validation_error_item_4(item) {
                     cx.push_index(i);
                     e_validation_error_item_4(item, cx);
@@ -6785,11 +7054,14 @@ fn v_validation_error_item(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorItem`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_item<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_item(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -6860,7 +7132,7 @@ fn v_validation_error_response_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorResponse/properties/type`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_response_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_response_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6886,7 +7158,7 @@ fn v_validation_error_response_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorResponse/properties/message`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_response_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_response_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -6912,7 +7184,7 @@ fn v_validation_error_response_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorResponse/properties/help`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_response_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_response_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) | Value::Null => {}
         _ => {
@@ -6944,10 +7216,13 @@ fn v_validation_error_response_4(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorResponse/properties/details`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_response_4<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_response_4(value: &Value, cx: &mut Cx) {
     match value {
         Value::Array(a) => {
             for (i, item) in a.iter().enumerate() {
+                if cx.is_full() {
+                    break;
+                }
                 if !v_validation_error_item(item) {
                     cx.push_index(i);
                     e_validation_error_item(item, cx);
@@ -7012,11 +7287,14 @@ fn v_validation_error_response(value: &Value) -> bool {
 }
 ///Checks `#/$defs/ValidationErrorResponse`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_validation_error_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_validation_error_response(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "type" => {
@@ -7094,7 +7372,7 @@ fn v_rate_exceeded_response_1(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RateExceededResponse/properties/error`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_rate_exceeded_response_1<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_rate_exceeded_response_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -7137,11 +7415,14 @@ fn v_rate_exceeded_response(value: &Value) -> bool {
 }
 ///Checks `#/$defs/RateExceededResponse`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_rate_exceeded_response<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_rate_exceeded_response(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "error" => {
@@ -7185,7 +7466,7 @@ fn v_completed_order_webhook_3(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWebhook/allOf/1/properties/status`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_webhook_3<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_webhook_3(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -7231,10 +7512,13 @@ fn v_completed_order_webhook_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWebhook/allOf/1`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_webhook_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_webhook_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "status" => {
@@ -7267,7 +7551,7 @@ fn v_completed_order_webhook(value: &Value) -> bool {
 }
 ///Checks `#/$defs/CompletedOrderWebhook`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_completed_order_webhook<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_completed_order_webhook(value: &Value, cx: &mut Cx) {
     if !v_completed_order_with_basic_details(value) {
         e_completed_order_with_basic_details(value, cx);
     }
@@ -7291,7 +7575,7 @@ fn v_failed_order_webhook_2(value: &Value) -> bool {
 }
 ///Checks `#/$defs/FailedOrderWebhook/properties/status`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_failed_order_webhook_2<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_failed_order_webhook_2(value: &Value, cx: &mut Cx) {
     match value {
         Value::String(_) => {}
         _ => {
@@ -7344,11 +7628,14 @@ fn v_failed_order_webhook(value: &Value) -> bool {
 }
 ///Checks `#/$defs/FailedOrderWebhook`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_failed_order_webhook<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_failed_order_webhook(value: &Value, cx: &mut Cx) {
     match value {
         Value::Object(m) => {
             let mut seen: u64 = 0;
             for (key, item) in m {
+                if cx.is_full() {
+                    break;
+                }
                 let key: &str = key;
                 match key {
                     "id" => {
@@ -7416,7 +7703,7 @@ fn v_order_completion_webhook(value: &Value) -> bool {
 }
 ///Checks `#/$defs/OrderCompletionWebhook`.
 #[allow(unused_variables, clippy::needless_return)]
-fn e_order_completion_webhook<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+fn e_order_completion_webhook(value: &Value, cx: &mut Cx) {
     let valid = [v_completed_order_webhook(value), v_failed_order_webhook(value)];
     let matched = valid.iter().filter(|it| **it).count();
     if matched != 1 {
@@ -7765,6 +8052,9 @@ impl<'de> O_order_metadata<'de> {
         source: S,
     ) -> Result<(), S::Error> {
         self.count += 1;
+        if self.count > 20 {
+            return Err(stream::invalid());
+        }
         let name = key.as_str();
         if !rt::len_at_most(name, 40) {
             return Err(stream::invalid());
@@ -8168,7 +8458,7 @@ impl<'de> Visitor<'de> for S_distribution_method {
         f.write_str("#/$defs/DistributionMethod")
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut pending: Vec<(stream::Key<'de>, &'de RawValue)> = Vec::new();
+        let mut pending = stream::Pending::default();
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             if key.as_str() == "type" {
                 let tag = map.next_value::<stream::Key<'de>>()?;
@@ -8176,7 +8466,7 @@ impl<'de> Visitor<'de> for S_distribution_method {
                     "EMAIL" => {
                         let mut state = O_email_distribution::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -8187,7 +8477,7 @@ impl<'de> Visitor<'de> for S_distribution_method {
                     "PAYOUT_LINK" => {
                         let mut state = O_link_distribution::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -8198,7 +8488,7 @@ impl<'de> Visitor<'de> for S_distribution_method {
                     "RECIPIENT" => {
                         let mut state = O_recipient_distribution::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -8209,11 +8499,8 @@ impl<'de> Visitor<'de> for S_distribution_method {
                     _ => Err(stream::invalid()),
                 };
             }
-            if pending.iter().any(|(it, _)| it.as_str() == key.as_str()) {
-                return Err(stream::invalid());
-            }
             let raw = map.next_value::<&'de RawValue>()?;
-            pending.push((key, raw));
+            pending.insert(key, raw)?;
         }
         Err(stream::invalid())
     }
@@ -8560,6 +8847,26 @@ impl<'de> Visitor<'de> for S_multiple_product_1 {
         Ok(())
     }
 }
+///Checks `#/$defs/MultipleProduct/properties/values/items` while reading it.
+#[derive(Clone, Copy)]
+#[allow(non_camel_case_types)]
+struct S_multiple_product_3;
+impl<'de> DeserializeSeed<'de> for S_multiple_product_3 {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables)]
+impl<'de> Visitor<'de> for S_multiple_product_3 {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/MultipleProduct/properties/values/items")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        Ok(())
+    }
+}
 ///Checks `#/$defs/MultipleProduct/properties/values` while reading it.
 #[derive(Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -8567,7 +8874,27 @@ struct S_multiple_product_2;
 impl<'de> DeserializeSeed<'de> for S_multiple_product_2 {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        stream::by_value(deserializer, v_multiple_product_2)
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables)]
+impl<'de> Visitor<'de> for S_multiple_product_2 {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/MultipleProduct/properties/values")
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut unique = stream::Unique::default();
+        let mut n: u64 = 0;
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            stream::lift(stream::run(S_multiple_product_3, raw))?;
+            unique.insert_distinct(raw)?;
+            n += 1;
+        }
+        if n < 2 {
+            return Err(stream::invalid());
+        }
+        Ok(())
     }
 }
 ///Checks `#/$defs/MultipleProduct` while reading it.
@@ -8754,6 +9081,26 @@ impl<'de> Visitor<'de> for S_payout_selection_template_detailed_1 {
         Ok(())
     }
 }
+///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values/items` while reading it.
+#[derive(Clone, Copy)]
+#[allow(non_camel_case_types)]
+struct S_payout_selection_template_detailed_4;
+impl<'de> DeserializeSeed<'de> for S_payout_selection_template_detailed_4 {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables)]
+impl<'de> Visitor<'de> for S_payout_selection_template_detailed_4 {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PayoutSelectionTemplateDetailed/properties/values/items")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        Ok(())
+    }
+}
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values` while reading it.
 #[derive(Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -8761,7 +9108,27 @@ struct S_payout_selection_template_detailed_3;
 impl<'de> DeserializeSeed<'de> for S_payout_selection_template_detailed_3 {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        stream::by_value(deserializer, v_payout_selection_template_detailed_3)
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables)]
+impl<'de> Visitor<'de> for S_payout_selection_template_detailed_3 {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PayoutSelectionTemplateDetailed/properties/values")
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut unique = stream::Unique::default();
+        let mut n: u64 = 0;
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            stream::lift(stream::run(S_payout_selection_template_detailed_4, raw))?;
+            unique.insert_distinct(raw)?;
+            n += 1;
+        }
+        if n < 2 {
+            return Err(stream::invalid());
+        }
+        Ok(())
     }
 }
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed` while reading it.
@@ -8942,7 +9309,7 @@ impl<'de> Visitor<'de> for S_new_order_item_products {
         f.write_str("#/$defs/NewOrderItemProducts")
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut pending: Vec<(stream::Key<'de>, &'de RawValue)> = Vec::new();
+        let mut pending = stream::Pending::default();
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             if key.as_str() == "type" {
                 let tag = map.next_value::<stream::Key<'de>>()?;
@@ -8950,7 +9317,7 @@ impl<'de> Visitor<'de> for S_new_order_item_products {
                     "SINGLE" => {
                         let mut state = O_single_product_with_usage_config::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -8961,7 +9328,7 @@ impl<'de> Visitor<'de> for S_new_order_item_products {
                     "MULTIPLE" => {
                         let mut state = O_multiple_product::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -8972,7 +9339,7 @@ impl<'de> Visitor<'de> for S_new_order_item_products {
                     "TEMPLATE" => {
                         let mut state = O_payout_selection_template::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -8983,11 +9350,8 @@ impl<'de> Visitor<'de> for S_new_order_item_products {
                     _ => Err(stream::invalid()),
                 };
             }
-            if pending.iter().any(|(it, _)| it.as_str() == key.as_str()) {
-                return Err(stream::invalid());
-            }
             let raw = map.next_value::<&'de RawValue>()?;
-            pending.push((key, raw));
+            pending.insert(key, raw)?;
         }
         Err(stream::invalid())
     }
@@ -9009,7 +9373,7 @@ impl<'de> Visitor<'de> for S_completed_order_item_products {
         f.write_str("#/$defs/CompletedOrderItemProducts")
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut pending: Vec<(stream::Key<'de>, &'de RawValue)> = Vec::new();
+        let mut pending = stream::Pending::default();
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             if key.as_str() == "type" {
                 let tag = map.next_value::<stream::Key<'de>>()?;
@@ -9017,7 +9381,7 @@ impl<'de> Visitor<'de> for S_completed_order_item_products {
                     "MULTIPLE" => {
                         let mut state = O_multiple_product::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -9028,7 +9392,7 @@ impl<'de> Visitor<'de> for S_completed_order_item_products {
                     "SINGLE" => {
                         let mut state = O_single_product_with_usage_config::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -9039,7 +9403,7 @@ impl<'de> Visitor<'de> for S_completed_order_item_products {
                     "TEMPLATE" => {
                         let mut state = O_payout_selection_template_detailed::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -9050,7 +9414,7 @@ impl<'de> Visitor<'de> for S_completed_order_item_products {
                     "UNKNOWN" => {
                         let mut state = O_unknown_product::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -9061,11 +9425,8 @@ impl<'de> Visitor<'de> for S_completed_order_item_products {
                     _ => Err(stream::invalid()),
                 };
             }
-            if pending.iter().any(|(it, _)| it.as_str() == key.as_str()) {
-                return Err(stream::invalid());
-            }
             let raw = map.next_value::<&'de RawValue>()?;
-            pending.push((key, raw));
+            pending.insert(key, raw)?;
         }
         Err(stream::invalid())
     }
@@ -9087,7 +9448,7 @@ impl<'de> Visitor<'de> for S_estimate_products {
         f.write_str("#/$defs/EstimateProducts")
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut pending: Vec<(stream::Key<'de>, &'de RawValue)> = Vec::new();
+        let mut pending = stream::Pending::default();
         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
             if key.as_str() == "type" {
                 let tag = map.next_value::<stream::Key<'de>>()?;
@@ -9095,7 +9456,7 @@ impl<'de> Visitor<'de> for S_estimate_products {
                     "MULTIPLE" => {
                         let mut state = O_multiple_product::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -9106,7 +9467,7 @@ impl<'de> Visitor<'de> for S_estimate_products {
                     "SINGLE" => {
                         let mut state = O_single_product::default();
                         stream::lift(state.member(key, stream::Checked))?;
-                        for (key, raw) in pending {
+                        for (key, raw) in pending.into_members() {
                             stream::lift(state.member(key, stream::Raw(raw)))?;
                         }
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -9117,11 +9478,8 @@ impl<'de> Visitor<'de> for S_estimate_products {
                     _ => Err(stream::invalid()),
                 };
             }
-            if pending.iter().any(|(it, _)| it.as_str() == key.as_str()) {
-                return Err(stream::invalid());
-            }
             let raw = map.next_value::<&'de RawValue>()?;
-            pending.push((key, raw));
+            pending.insert(key, raw)?;
         }
         Err(stream::invalid())
     }
@@ -12691,6 +13049,6892 @@ impl<'de> DeserializeSeed<'de> for S_order_completion_webhook {
         } else {
             Err(stream::invalid())
         }
+    }
+}
+///Collects the errors of `#/$defs/NewAccountPayment` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_new_account_payment<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_new_account_payment<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_new_account_payment<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/NewAccountPayment")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_new_account_payment(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_new_account_payment(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_new_account_payment(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_new_account_payment(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_new_account_payment(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_new_account_payment(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/NewAccountPayment/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_account_payment_type(item) {
+                                cx.push_key(key);
+                                e_account_payment_type(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "currency" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_currency(item) {
+                                cx.push_key(key);
+                                e_currency(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewAccountPayment/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewAccountPayment/required",
+                    "\"currency\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/AccountPayment` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_account_payment<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_account_payment<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_account_payment<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/AccountPayment")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_account_payment(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_account_payment(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_account_payment(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_account_payment(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_account_payment(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_account_payment(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/AccountPayment/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_account_payment_type(item) {
+                                cx.push_key(key);
+                                e_account_payment_type(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "currency" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_currency(item) {
+                                cx.push_key(key);
+                                e_currency(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen & 1 == 0 {
+            cx.error(
+                "required",
+                "/$defs/AccountPayment/required",
+                "\"type\" is required".to_owned(),
+            );
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderMetadata` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_metadata<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_metadata<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_metadata<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderMetadata")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_metadata(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_metadata(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_metadata(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_metadata(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_metadata(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_metadata(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        cx.enter_personal();
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object or null");
+                cx.error("type", "/$defs/OrderMetadata/type", message);
+            },
+        );
+        cx.leave_personal();
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        cx.enter_personal();
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            if !rt::len_at_most(key, 40) {
+                let message = format!(
+                    "{} is longer than 40 characters", cx.show_name(key)
+                );
+                cx.error(
+                    "propertyNames",
+                    "/$defs/OrderMetadata/propertyNames/maxLength",
+                    message,
+                );
+            }
+            let item = map.next_value_seed(stream::Outline)?;
+            item.check(
+                cx,
+                |cx, item| {
+                    if !v_order_metadata_1(item) {
+                        cx.push_key(key);
+                        e_order_metadata_1(item, cx);
+                        cx.pop();
+                    }
+                },
+            );
+        }
+        if (count as u64) > 20 {
+            let message = format!(
+                "the object has {}, more than the maximum of 20", rt::count(count,
+                "property")
+            );
+            cx.error("maxProperties", "/$defs/OrderMetadata/maxProperties", message);
+        }
+        cx.leave_personal();
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/EmailDistribution` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_email_distribution<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_email_distribution<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_email_distribution<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/EmailDistribution")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_email_distribution(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_email_distribution(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_email_distribution(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_email_distribution(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_email_distribution(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_email_distribution(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/EmailDistribution/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_email_distribution_1(item) {
+                                cx.push_key(key);
+                                e_email_distribution_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "email_address" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_email_distribution_2(item) {
+                                cx.push_key(key);
+                                e_email_distribution_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "template_id" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_redemption_template_id(item) {
+                                cx.push_key(key);
+                                e_redemption_template_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/EmailDistribution/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/EmailDistribution/required",
+                    "\"email_address\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/LinkDistribution` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_link_distribution<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_link_distribution<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_link_distribution<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/LinkDistribution")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_link_distribution(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_link_distribution(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_link_distribution(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_link_distribution(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_link_distribution(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_link_distribution(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/LinkDistribution/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_link_distribution_1(item) {
+                                cx.push_key(key);
+                                e_link_distribution_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "template_id" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_redemption_template_id(item) {
+                                cx.push_key(key);
+                                e_redemption_template_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen & 1 == 0 {
+            cx.error(
+                "required",
+                "/$defs/LinkDistribution/required",
+                "\"type\" is required".to_owned(),
+            );
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/RecipientDistribution` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_recipient_distribution<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_recipient_distribution<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_recipient_distribution<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/RecipientDistribution")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_recipient_distribution(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_recipient_distribution(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_recipient_distribution(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_recipient_distribution(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_recipient_distribution(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_recipient_distribution(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/RecipientDistribution/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_recipient_distribution_1(item) {
+                                cx.push_key(key);
+                                e_recipient_distribution_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "recipient_reference" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_recipient_distribution_2(item) {
+                                cx.push_key(key);
+                                e_recipient_distribution_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "email_address" => {
+                    seen |= 4;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_recipient_distribution_3(item) {
+                                cx.push_key(key);
+                                e_recipient_distribution_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "template_id" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_redemption_template_id(item) {
+                                cx.push_key(key);
+                                e_redemption_template_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/RecipientDistribution/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/RecipientDistribution/required",
+                    "\"recipient_reference\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/RecipientDistribution/required",
+                    "\"email_address\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/DistributionMethod` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_distribution_method<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_distribution_method<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_distribution_method(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_distribution_method(&mut *cx), raw))?;
+        match stream::member(raw, "type") {
+            stream::Member::Found(tag) if tag.value.as_str() == Some("EMAIL") => {
+                if stream::run(S_email_distribution, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_email_distribution(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/DistributionMethod/oneOf",
+                        "type",
+                        "EMAIL",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("PAYOUT_LINK") => {
+                if stream::run(S_link_distribution, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_link_distribution(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/DistributionMethod/oneOf",
+                        "type",
+                        "PAYOUT_LINK",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("RECIPIENT") => {
+                if stream::run(S_recipient_distribution, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_recipient_distribution(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/DistributionMethod/oneOf",
+                        "type",
+                        "RECIPIENT",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) => {
+                tag.check(
+                    cx,
+                    |cx, tag| {
+                        let message = format!(
+                            "\"type\" is {}, which is not one of \"EMAIL\", \"PAYOUT_LINK\" or \"RECIPIENT\"",
+                            cx.show(tag)
+                        );
+                        cx.error("oneOf", "/$defs/DistributionMethod/oneOf", message);
+                    },
+                );
+            }
+            stream::Member::Missing => {
+                let message = "\"type\" is required to tell the variants apart; expected one of \"EMAIL\", \"PAYOUT_LINK\" or \"RECIPIENT\""
+                    .to_owned();
+                cx.error("oneOf", "/$defs/DistributionMethod/oneOf", message);
+            }
+            stream::Member::NotObject(other) => {
+                other
+                    .check(
+                        cx,
+                        |cx, other| {
+                            let message = rt::type_message(cx, other, "an object");
+                            cx.error(
+                                "oneOf",
+                                "/$defs/DistributionMethod/oneOf",
+                                message,
+                            );
+                        },
+                    );
+            }
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_distribution_method<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/DistributionMethod")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_distribution_method(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_distribution_method(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_distribution_method(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_distribution_method(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_distribution_method(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_distribution_method(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/UsageConfig` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_usage_config<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_usage_config<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_usage_config<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/UsageConfig")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_usage_config(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_usage_config(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_usage_config(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_usage_config(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_usage_config(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_usage_config(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/UsageConfig/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "spend_rules_template_id" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_usage_config_1(item) {
+                                cx.push_key(key);
+                                e_usage_config_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/SingleProductWithUsageConfig` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_single_product_with_usage_config<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_single_product_with_usage_config<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_single_product_with_usage_config<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/SingleProductWithUsageConfig")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_single_product_with_usage_config(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_single_product_with_usage_config(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_single_product_with_usage_config(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_single_product_with_usage_config(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_single_product_with_usage_config(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_single_product_with_usage_config(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/SingleProductWithUsageConfig/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_single_product_with_usage_config_1(item) {
+                                cx.push_key(key);
+                                e_single_product_with_usage_config_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "value" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_single_product_with_usage_config_2(item) {
+                                cx.push_key(key);
+                                e_single_product_with_usage_config_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "usage_config" => {
+                    cx.push_key(key);
+                    map.next_value_seed(C_usage_config(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/SingleProductWithUsageConfig/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/SingleProductWithUsageConfig/required",
+                    "\"value\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/SingleProduct` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_single_product<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_single_product<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_single_product<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/SingleProduct")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_single_product(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_single_product(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_single_product(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_single_product(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_single_product(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_single_product(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/SingleProduct/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_single_product_1(item) {
+                                cx.push_key(key);
+                                e_single_product_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "value" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_single_product_2(item) {
+                                cx.push_key(key);
+                                e_single_product_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/SingleProduct/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/SingleProduct/required",
+                    "\"value\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/MultipleProduct/properties/values` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_multiple_product_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_multiple_product_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_multiple_product_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/MultipleProduct/properties/values")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_multiple_product_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_multiple_product_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_multiple_product_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_multiple_product_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_multiple_product_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_multiple_product_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        let mut unique = stream::Unique::default();
+        let mut duplicate: Option<(usize, usize)> = None;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            let Some(raw) = seq.next_element::<&'de RawValue>()? else {
+                break;
+            };
+            let mut item: Option<Value> = None;
+            if duplicate.is_none() {
+                let (value, equal) = unique.insert_value(raw);
+                if let Some(i) = equal {
+                    duplicate = Some((i, n));
+                    unique = stream::Unique::default();
+                }
+                item = Some(value);
+            }
+            let item = item.unwrap_or_else(|| stream::whole(raw));
+            if !v_multiple_product_3(&item) {
+                cx.push_index(n);
+                e_multiple_product_3(&item, cx);
+                cx.pop();
+            }
+            n += 1;
+        }
+        if (n as u64) < 2 {
+            let message = format!(
+                "the array has {}, fewer than the minimum of 2", rt::count(n, "item")
+            );
+            cx.error(
+                "minItems",
+                "/$defs/MultipleProduct/properties/values/minItems",
+                message,
+            );
+        }
+        if let Some((i, j)) = duplicate {
+            cx.error(
+                "uniqueItems",
+                "/$defs/MultipleProduct/properties/values/uniqueItems",
+                format!("items {} and {} are equal", i, j),
+            );
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error("type", "/$defs/MultipleProduct/properties/values/type", message);
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/MultipleProduct` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_multiple_product<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_multiple_product<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_multiple_product<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/MultipleProduct")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_multiple_product(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_multiple_product(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_multiple_product(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_multiple_product(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_multiple_product(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_multiple_product(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/MultipleProduct/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_multiple_product_1(item) {
+                                cx.push_key(key);
+                                e_multiple_product_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "values" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_multiple_product_2(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/MultipleProduct/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/MultipleProduct/required",
+                    "\"values\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/PayoutSelectionTemplate` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_payout_selection_template<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_payout_selection_template<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_payout_selection_template<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PayoutSelectionTemplate")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_payout_selection_template(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_payout_selection_template(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_payout_selection_template(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_payout_selection_template(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_payout_selection_template(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_payout_selection_template(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/PayoutSelectionTemplate/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_selection_template_1(item) {
+                                cx.push_key(key);
+                                e_payout_selection_template_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "template_id" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_selection_template_id(item) {
+                                cx.push_key(key);
+                                e_payout_selection_template_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutSelectionTemplate/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutSelectionTemplate/required",
+                    "\"template_id\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/PayoutSelectionTemplateDetailed/properties/values` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_payout_selection_template_detailed_3<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_payout_selection_template_detailed_3<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_payout_selection_template_detailed_3<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PayoutSelectionTemplateDetailed/properties/values")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_payout_selection_template_detailed_3(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_payout_selection_template_detailed_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_payout_selection_template_detailed_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_payout_selection_template_detailed_3(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_payout_selection_template_detailed_3(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_payout_selection_template_detailed_3(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        let mut unique = stream::Unique::default();
+        let mut duplicate: Option<(usize, usize)> = None;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            let Some(raw) = seq.next_element::<&'de RawValue>()? else {
+                break;
+            };
+            let mut item: Option<Value> = None;
+            if duplicate.is_none() {
+                let (value, equal) = unique.insert_value(raw);
+                if let Some(i) = equal {
+                    duplicate = Some((i, n));
+                    unique = stream::Unique::default();
+                }
+                item = Some(value);
+            }
+            let item = item.unwrap_or_else(|| stream::whole(raw));
+            if !v_payout_selection_template_detailed_4(&item) {
+                cx.push_index(n);
+                e_payout_selection_template_detailed_4(&item, cx);
+                cx.pop();
+            }
+            n += 1;
+        }
+        if (n as u64) < 2 {
+            let message = format!(
+                "the array has {}, fewer than the minimum of 2", rt::count(n, "item")
+            );
+            cx.error(
+                "minItems",
+                "/$defs/PayoutSelectionTemplateDetailed/properties/values/minItems",
+                message,
+            );
+        }
+        if let Some((i, j)) = duplicate {
+            cx.error(
+                "uniqueItems",
+                "/$defs/PayoutSelectionTemplateDetailed/properties/values/uniqueItems",
+                format!("items {} and {} are equal", i, j),
+            );
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error(
+            "type",
+            "/$defs/PayoutSelectionTemplateDetailed/properties/values/type",
+            message,
+        );
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/PayoutSelectionTemplateDetailed` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_payout_selection_template_detailed<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_payout_selection_template_detailed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_payout_selection_template_detailed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PayoutSelectionTemplateDetailed")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_payout_selection_template_detailed(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_payout_selection_template_detailed(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_payout_selection_template_detailed(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_payout_selection_template_detailed(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_payout_selection_template_detailed(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_payout_selection_template_detailed(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/PayoutSelectionTemplateDetailed/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_selection_template_detailed_1(item) {
+                                cx.push_key(key);
+                                e_payout_selection_template_detailed_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "template_id" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_selection_template_id(item) {
+                                cx.push_key(key);
+                                e_payout_selection_template_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "values" => {
+                    cx.push_key(key);
+                    map.next_value_seed(
+                        C_payout_selection_template_detailed_3(&mut *cx),
+                    )?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutSelectionTemplateDetailed/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutSelectionTemplateDetailed/required",
+                    "\"template_id\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/UnknownProduct` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_unknown_product<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_unknown_product<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_unknown_product<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/UnknownProduct")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_unknown_product(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_unknown_product(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_unknown_product(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_unknown_product(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_unknown_product(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_unknown_product(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/UnknownProduct/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_unknown_product_1(item) {
+                                cx.push_key(key);
+                                e_unknown_product_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen & 1 == 0 {
+            cx.error(
+                "required",
+                "/$defs/UnknownProduct/required",
+                "\"type\" is required".to_owned(),
+            );
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/NewOrderItemProducts` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_new_order_item_products<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_new_order_item_products<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_new_order_item_products(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_new_order_item_products(&mut *cx), raw))?;
+        match stream::member(raw, "type") {
+            stream::Member::Found(tag) if tag.value.as_str() == Some("SINGLE") => {
+                if stream::run(S_single_product_with_usage_config, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_single_product_with_usage_config(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/NewOrderItemProducts/oneOf",
+                        "type",
+                        "SINGLE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("MULTIPLE") => {
+                if stream::run(S_multiple_product, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_multiple_product(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/NewOrderItemProducts/oneOf",
+                        "type",
+                        "MULTIPLE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("TEMPLATE") => {
+                if stream::run(S_payout_selection_template, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_payout_selection_template(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/NewOrderItemProducts/oneOf",
+                        "type",
+                        "TEMPLATE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) => {
+                tag.check(
+                    cx,
+                    |cx, tag| {
+                        let message = format!(
+                            "\"type\" is {}, which is not one of \"SINGLE\", \"MULTIPLE\" or \"TEMPLATE\"",
+                            cx.show(tag)
+                        );
+                        cx.error("oneOf", "/$defs/NewOrderItemProducts/oneOf", message);
+                    },
+                );
+            }
+            stream::Member::Missing => {
+                let message = "\"type\" is required to tell the variants apart; expected one of \"SINGLE\", \"MULTIPLE\" or \"TEMPLATE\""
+                    .to_owned();
+                cx.error("oneOf", "/$defs/NewOrderItemProducts/oneOf", message);
+            }
+            stream::Member::NotObject(other) => {
+                other
+                    .check(
+                        cx,
+                        |cx, other| {
+                            let message = rt::type_message(cx, other, "an object");
+                            cx.error(
+                                "oneOf",
+                                "/$defs/NewOrderItemProducts/oneOf",
+                                message,
+                            );
+                        },
+                    );
+            }
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_new_order_item_products<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/NewOrderItemProducts")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_new_order_item_products(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_new_order_item_products(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_new_order_item_products(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_new_order_item_products(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_new_order_item_products(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_new_order_item_products(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderItemProducts` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_item_products<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_item_products<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_completed_order_item_products(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_completed_order_item_products(&mut *cx), raw))?;
+        match stream::member(raw, "type") {
+            stream::Member::Found(tag) if tag.value.as_str() == Some("MULTIPLE") => {
+                if stream::run(S_multiple_product, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_multiple_product(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/CompletedOrderItemProducts/oneOf",
+                        "type",
+                        "MULTIPLE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("SINGLE") => {
+                if stream::run(S_single_product_with_usage_config, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_single_product_with_usage_config(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/CompletedOrderItemProducts/oneOf",
+                        "type",
+                        "SINGLE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("TEMPLATE") => {
+                if stream::run(S_payout_selection_template_detailed, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_payout_selection_template_detailed(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/CompletedOrderItemProducts/oneOf",
+                        "type",
+                        "TEMPLATE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("UNKNOWN") => {
+                if stream::run(S_unknown_product, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_unknown_product(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/CompletedOrderItemProducts/oneOf",
+                        "type",
+                        "UNKNOWN",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) => {
+                tag.check(
+                    cx,
+                    |cx, tag| {
+                        let message = format!(
+                            "\"type\" is {}, which is not one of \"MULTIPLE\", \"SINGLE\", \"TEMPLATE\" or \"UNKNOWN\"",
+                            cx.show(tag)
+                        );
+                        cx.error(
+                            "oneOf",
+                            "/$defs/CompletedOrderItemProducts/oneOf",
+                            message,
+                        );
+                    },
+                );
+            }
+            stream::Member::Missing => {
+                let message = "\"type\" is required to tell the variants apart; expected one of \"MULTIPLE\", \"SINGLE\", \"TEMPLATE\" or \"UNKNOWN\""
+                    .to_owned();
+                cx.error("oneOf", "/$defs/CompletedOrderItemProducts/oneOf", message);
+            }
+            stream::Member::NotObject(other) => {
+                other
+                    .check(
+                        cx,
+                        |cx, other| {
+                            let message = rt::type_message(cx, other, "an object");
+                            cx.error(
+                                "oneOf",
+                                "/$defs/CompletedOrderItemProducts/oneOf",
+                                message,
+                            );
+                        },
+                    );
+            }
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_item_products<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderItemProducts")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_item_products(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_item_products(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_item_products(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_item_products(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_item_products(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_item_products(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/EstimateProducts` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_estimate_products<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_estimate_products<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_estimate_products(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_estimate_products(&mut *cx), raw))?;
+        match stream::member(raw, "type") {
+            stream::Member::Found(tag) if tag.value.as_str() == Some("MULTIPLE") => {
+                if stream::run(S_multiple_product, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(
+                                C_multiple_product(&mut *cx),
+                                raw,
+                            );
+                        });
+                    cx.tagged_error(
+                        "/$defs/EstimateProducts/oneOf",
+                        "type",
+                        "MULTIPLE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) if tag.value.as_str() == Some("SINGLE") => {
+                if stream::run(S_single_product, raw).is_err() {
+                    let causes = cx
+                        .branch(|cx| {
+                            let _ = stream::collect_raw(C_single_product(&mut *cx), raw);
+                        });
+                    cx.tagged_error(
+                        "/$defs/EstimateProducts/oneOf",
+                        "type",
+                        "SINGLE",
+                        causes,
+                    );
+                }
+            }
+            stream::Member::Found(tag) => {
+                tag.check(
+                    cx,
+                    |cx, tag| {
+                        let message = format!(
+                            "\"type\" is {}, which is not one of \"MULTIPLE\" or \"SINGLE\"",
+                            cx.show(tag)
+                        );
+                        cx.error("oneOf", "/$defs/EstimateProducts/oneOf", message);
+                    },
+                );
+            }
+            stream::Member::Missing => {
+                let message = "\"type\" is required to tell the variants apart; expected one of \"MULTIPLE\" or \"SINGLE\""
+                    .to_owned();
+                cx.error("oneOf", "/$defs/EstimateProducts/oneOf", message);
+            }
+            stream::Member::NotObject(other) => {
+                other
+                    .check(
+                        cx,
+                        |cx, other| {
+                            let message = rt::type_message(cx, other, "an object");
+                            cx.error("oneOf", "/$defs/EstimateProducts/oneOf", message);
+                        },
+                    );
+            }
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_estimate_products<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/EstimateProducts")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_estimate_products(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_estimate_products(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_estimate_products(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_estimate_products(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_estimate_products(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_estimate_products(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/NewOrderItemDetails` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_new_order_item_details<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_new_order_item_details<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_new_order_item_details<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/NewOrderItemDetails")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_new_order_item_details(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_new_order_item_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_new_order_item_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_new_order_item_details(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_new_order_item_details(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_new_order_item_details(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/NewOrderItemDetails/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "face_value" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_new_order_item_details_1(item) {
+                                cx.push_key(key);
+                                e_new_order_item_details_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "distribution_method" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_distribution_method(&mut *cx))?;
+                    cx.pop();
+                }
+                "products" => {
+                    seen |= 4;
+                    cx.push_key(key);
+                    map.next_value_seed(C_new_order_item_products(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewOrderItemDetails/required",
+                    "\"face_value\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewOrderItemDetails/required",
+                    "\"distribution_method\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewOrderItemDetails/required",
+                    "\"products\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/NewOrderDetails/properties/payment_method` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_new_order_details_1<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_new_order_details_1<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_new_order_details_1(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_new_order_details_1(&mut *cx), raw))?;
+        stream::lift(stream::collect_raw(C_new_account_payment(&mut *cx), raw))?;
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_new_order_details_1<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/NewOrderDetails/properties/payment_method")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_new_order_details_1(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_new_order_details_1(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_new_order_details_1(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_new_order_details_1(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_new_order_details_1(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_new_order_details_1(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/NewOrderDetails/properties/items` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_new_order_details_3<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_new_order_details_3<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_new_order_details_3<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/NewOrderDetails/properties/items")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_new_order_details_3(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_new_order_details_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_new_order_details_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_new_order_details_3(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_new_order_details_3(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_new_order_details_3(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            cx.push_index(n);
+            let more = seq
+                .next_element_seed(C_new_order_item_details(&mut *cx))?
+                .is_some();
+            cx.pop();
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        if (n as u64) < 1 {
+            let message = format!(
+                "the array has {}, fewer than the minimum of 1", rt::count(n, "item")
+            );
+            cx.error(
+                "minItems",
+                "/$defs/NewOrderDetails/properties/items/minItems",
+                message,
+            );
+        }
+        if (n as u64) > 200 {
+            let message = format!(
+                "the array has {}, more than the maximum of 200", rt::count(n, "item")
+            );
+            cx.error(
+                "maxItems",
+                "/$defs/NewOrderDetails/properties/items/maxItems",
+                message,
+            );
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error("type", "/$defs/NewOrderDetails/properties/items/type", message);
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/NewOrderDetails` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_new_order_details<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_new_order_details<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_new_order_details<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/NewOrderDetails")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_new_order_details(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_new_order_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_new_order_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_new_order_details(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_new_order_details(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_new_order_details(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/NewOrderDetails/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "payment_method" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(C_new_order_details_1(&mut *cx))?;
+                    cx.pop();
+                }
+                "items" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_new_order_details_3(&mut *cx))?;
+                    cx.pop();
+                }
+                "description" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_description(item) {
+                                cx.push_key(key);
+                                e_order_description(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "metadata" => {
+                    cx.push_key(key);
+                    map.next_value_seed(C_order_metadata(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewOrderDetails/required",
+                    "\"payment_method\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/NewOrderDetails/required",
+                    "\"items\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/PayoutDetails` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_payout_details<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_payout_details<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_payout_details<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PayoutDetails")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_payout_details(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_payout_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_payout_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_payout_details(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_payout_details(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_payout_details(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/PayoutDetails/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "status" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_status(item) {
+                                cx.push_key(key);
+                                e_payout_status(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "status_updated_at" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_details_2(item) {
+                                cx.push_key(key);
+                                e_payout_details_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "url" => {
+                    seen |= 4;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_details_3(item) {
+                                cx.push_key(key);
+                                e_payout_details_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "expiry_date" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_payout_details_4(item) {
+                                cx.push_key(key);
+                                e_payout_details_4(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutDetails/required",
+                    "\"status\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutDetails/required",
+                    "\"status_updated_at\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PayoutDetails/required",
+                    "\"url\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/TransactionDetailFXDetails/properties/fee` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_transaction_detail_fx_details_3<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_transaction_detail_fx_details_3<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_transaction_detail_fx_details_3<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/TransactionDetailFXDetails/properties/fee")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_transaction_detail_fx_details_3(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_transaction_detail_fx_details_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_transaction_detail_fx_details_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_transaction_detail_fx_details_3(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_transaction_detail_fx_details_3(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_transaction_detail_fx_details_3(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error(
+                    "type",
+                    "/$defs/TransactionDetailFXDetails/properties/fee/type",
+                    message,
+                );
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "value" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_transaction_detail_fx_details_4(item) {
+                                cx.push_key(key);
+                                e_transaction_detail_fx_details_4(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "currency" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_transaction_detail_fx_details_5(item) {
+                                cx.push_key(key);
+                                e_transaction_detail_fx_details_5(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/TransactionDetailFXDetails/properties/fee/required",
+                    "\"value\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/TransactionDetailFXDetails/properties/fee/required",
+                    "\"currency\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/TransactionDetailFXDetails` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_transaction_detail_fx_details<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_transaction_detail_fx_details<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_transaction_detail_fx_details<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/TransactionDetailFXDetails")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_transaction_detail_fx_details(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_transaction_detail_fx_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_transaction_detail_fx_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_transaction_detail_fx_details(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_transaction_detail_fx_details(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_transaction_detail_fx_details(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/TransactionDetailFXDetails/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "rate" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_transaction_detail_fx_details_1(item) {
+                                cx.push_key(key);
+                                e_transaction_detail_fx_details_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "rate_symbol" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_transaction_detail_fx_details_2(item) {
+                                cx.push_key(key);
+                                e_transaction_detail_fx_details_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "fee" => {
+                    seen |= 4;
+                    cx.push_key(key);
+                    map.next_value_seed(C_transaction_detail_fx_details_3(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/TransactionDetailFXDetails/required",
+                    "\"rate\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/TransactionDetailFXDetails/required",
+                    "\"rate_symbol\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/TransactionDetailFXDetails/required",
+                    "\"fee\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/TransactionDetailEntry/properties/fx` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_transaction_detail_entry_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_transaction_detail_entry_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_transaction_detail_entry_2(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_transaction_detail_entry_2(&mut *cx), raw))?;
+        if !(stream::run(S_transaction_detail_fx_details, raw).is_ok()
+            || stream::run(S_transaction_detail_entry_4, raw).is_ok())
+        {
+            let branches = vec![
+                cx.branch(| cx | { let _ =
+                stream::collect_raw(C_transaction_detail_fx_details(& mut * cx), raw);
+                }), cx.branch(| cx | { stream::outline(raw).check(cx, | cx, item | { if !
+                v_transaction_detail_entry_4(item) { e_transaction_detail_entry_4(item,
+                cx); } }); })
+            ];
+            cx.any_of_error(
+                "/$defs/TransactionDetailEntry/properties/fx/anyOf",
+                &["TransactionDetailFXDetails", "null"],
+                branches,
+            );
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_transaction_detail_entry_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/TransactionDetailEntry/properties/fx")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_transaction_detail_entry_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_transaction_detail_entry_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_transaction_detail_entry_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_transaction_detail_entry_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_transaction_detail_entry_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_transaction_detail_entry_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/TransactionDetailEntry` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_transaction_detail_entry<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_transaction_detail_entry<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_transaction_detail_entry<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/TransactionDetailEntry")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_transaction_detail_entry(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_transaction_detail_entry(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_transaction_detail_entry(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_transaction_detail_entry(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_transaction_detail_entry(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_transaction_detail_entry(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/TransactionDetailEntry/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "value" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_transaction_detail_entry_1(item) {
+                                cx.push_key(key);
+                                e_transaction_detail_entry_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "fx" => {
+                    cx.push_key(key);
+                    map.next_value_seed(C_transaction_detail_entry_2(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen & 1 == 0 {
+            cx.error(
+                "required",
+                "/$defs/TransactionDetailEntry/required",
+                "\"value\" is required".to_owned(),
+            );
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/TransactionDetail` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_transaction_detail<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_transaction_detail<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_transaction_detail<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/TransactionDetail")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_transaction_detail(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_transaction_detail(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_transaction_detail(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_transaction_detail(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_transaction_detail(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_transaction_detail(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/TransactionDetail/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            cx.push_key(key);
+            map.next_value_seed(C_transaction_detail_entry(&mut *cx))?;
+            cx.pop();
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderItem` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_item<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_item<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_item<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderItem")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_item(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_item(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_item(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_item(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_item(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_item(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/CompletedOrderItem/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "id" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_item_1(item) {
+                                cx.push_key(key);
+                                e_completed_order_item_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "distribution_method" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_distribution_method(&mut *cx))?;
+                    cx.pop();
+                }
+                "products" => {
+                    seen |= 4;
+                    cx.push_key(key);
+                    map.next_value_seed(C_completed_order_item_products(&mut *cx))?;
+                    cx.pop();
+                }
+                "face_value" => {
+                    seen |= 8;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_item_4(item) {
+                                cx.push_key(key);
+                                e_completed_order_item_4(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "price" => {
+                    seen |= 16;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_item_5(item) {
+                                cx.push_key(key);
+                                e_completed_order_item_5(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "payout" => {
+                    seen |= 32;
+                    cx.push_key(key);
+                    map.next_value_seed(C_payout_details(&mut *cx))?;
+                    cx.pop();
+                }
+                "currency" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_currency(item) {
+                                cx.push_key(key);
+                                e_currency(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 63 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderItem/required",
+                    "\"id\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderItem/required",
+                    "\"distribution_method\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderItem/required",
+                    "\"products\" is required".to_owned(),
+                );
+            }
+            if seen & 8 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderItem/required",
+                    "\"face_value\" is required".to_owned(),
+                );
+            }
+            if seen & 16 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderItem/required",
+                    "\"price\" is required".to_owned(),
+                );
+            }
+            if seen & 32 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderItem/required",
+                    "\"payout\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderWithBasicDetails` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_with_basic_details<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_with_basic_details<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_with_basic_details<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderWithBasicDetails")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_with_basic_details(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_with_basic_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_with_basic_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_with_basic_details(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_with_basic_details(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_with_basic_details(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/CompletedOrderWithBasicDetails/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "id" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_id(item) {
+                                cx.push_key(key);
+                                e_order_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "status" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_status(item) {
+                                cx.push_key(key);
+                                e_order_status(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "created_at" => {
+                    seen |= 4;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_with_basic_details_3(item) {
+                                cx.push_key(key);
+                                e_completed_order_with_basic_details_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "completed_at" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_with_basic_details_4(item) {
+                                cx.push_key(key);
+                                e_completed_order_with_basic_details_4(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "description" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_description(item) {
+                                cx.push_key(key);
+                                e_order_description(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "payment_method" => {
+                    seen |= 8;
+                    cx.push_key(key);
+                    map.next_value_seed(C_account_payment(&mut *cx))?;
+                    cx.pop();
+                }
+                "currency" => {
+                    seen |= 16;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_currency(item) {
+                                cx.push_key(key);
+                                e_currency(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "total_price" => {
+                    seen |= 32;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_with_basic_details_8(item) {
+                                cx.push_key(key);
+                                e_completed_order_with_basic_details_8(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "total_discount" => {
+                    seen |= 64;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_with_basic_details_9(item) {
+                                cx.push_key(key);
+                                e_completed_order_with_basic_details_9(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 127 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"id\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"status\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"created_at\" is required".to_owned(),
+                );
+            }
+            if seen & 8 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"payment_method\" is required".to_owned(),
+                );
+            }
+            if seen & 16 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"currency\" is required".to_owned(),
+                );
+            }
+            if seen & 32 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"total_price\" is required".to_owned(),
+                );
+            }
+            if seen & 64 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithBasicDetails/required",
+                    "\"total_discount\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderWithFullDetails/allOf/1/properties/items` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_with_full_details_3<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_with_full_details_3<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_with_full_details_3<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderWithFullDetails/allOf/1/properties/items")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_with_full_details_3(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_with_full_details_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_with_full_details_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_with_full_details_3(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_with_full_details_3(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_with_full_details_3(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            cx.push_index(n);
+            let more = seq
+                .next_element_seed(C_completed_order_item(&mut *cx))?
+                .is_some();
+            cx.pop();
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error(
+            "type",
+            "/$defs/CompletedOrderWithFullDetails/allOf/1/properties/items/type",
+            message,
+        );
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderWithFullDetails/allOf/1` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_with_full_details_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_with_full_details_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_with_full_details_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderWithFullDetails/allOf/1")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_with_full_details_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_with_full_details_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_with_full_details_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_with_full_details_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_with_full_details_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_with_full_details_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error(
+                    "type",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/type",
+                    message,
+                );
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "items" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(
+                        C_completed_order_with_full_details_3(&mut *cx),
+                    )?;
+                    cx.pop();
+                }
+                "transaction_detail" => {
+                    cx.push_key(key);
+                    map.next_value_seed(C_transaction_detail(&mut *cx))?;
+                    cx.pop();
+                }
+                "metadata" => {
+                    cx.push_key(key);
+                    map.next_value_seed(C_order_metadata(&mut *cx))?;
+                    cx.pop();
+                }
+                "id" => {
+                    seen |= 2;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                "status" => {
+                    seen |= 4;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                "created_at" => {
+                    seen |= 8;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                "payment_method" => {
+                    seen |= 16;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                "currency" => {
+                    seen |= 32;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                "total_price" => {
+                    seen |= 64;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                "total_discount" => {
+                    seen |= 128;
+                    map.next_value_seed(stream::Skip)?;
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 255 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"items\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"id\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"status\" is required".to_owned(),
+                );
+            }
+            if seen & 8 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"created_at\" is required".to_owned(),
+                );
+            }
+            if seen & 16 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"payment_method\" is required".to_owned(),
+                );
+            }
+            if seen & 32 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"currency\" is required".to_owned(),
+                );
+            }
+            if seen & 64 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"total_price\" is required".to_owned(),
+                );
+            }
+            if seen & 128 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/CompletedOrderWithFullDetails/allOf/1/required",
+                    "\"total_discount\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderWithFullDetails` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_with_full_details<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_with_full_details<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_completed_order_with_full_details(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(
+            stream::visit_raw(C_completed_order_with_full_details(&mut *cx), raw),
+        )?;
+        stream::lift(
+            stream::collect_raw(C_completed_order_with_basic_details(&mut *cx), raw),
+        )?;
+        stream::lift(
+            stream::collect_raw(C_completed_order_with_full_details_2(&mut *cx), raw),
+        )?;
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_with_full_details<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderWithFullDetails")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_with_full_details(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_with_full_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_with_full_details(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_with_full_details(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_with_full_details(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_with_full_details(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/SyncCompletedOrder/allOf/1` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_sync_completed_order_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_sync_completed_order_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_sync_completed_order_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/SyncCompletedOrder/allOf/1")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_sync_completed_order_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_sync_completed_order_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_sync_completed_order_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_sync_completed_order_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_sync_completed_order_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_sync_completed_order_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/SyncCompletedOrder/allOf/1/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "status" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_sync_completed_order_3(item) {
+                                cx.push_key(key);
+                                e_sync_completed_order_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/SyncCompletedOrder` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_sync_completed_order<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_sync_completed_order<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_sync_completed_order(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_sync_completed_order(&mut *cx), raw))?;
+        stream::lift(
+            stream::collect_raw(C_completed_order_with_full_details(&mut *cx), raw),
+        )?;
+        stream::lift(stream::collect_raw(C_sync_completed_order_2(&mut *cx), raw))?;
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_sync_completed_order<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/SyncCompletedOrder")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_sync_completed_order(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_sync_completed_order(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_sync_completed_order(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_sync_completed_order(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_sync_completed_order(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_sync_completed_order(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/AsyncAcceptedOrder` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_async_accepted_order<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_async_accepted_order<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_async_accepted_order<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/AsyncAcceptedOrder")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_async_accepted_order(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_async_accepted_order(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_async_accepted_order(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_async_accepted_order(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_async_accepted_order(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_async_accepted_order(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/AsyncAcceptedOrder/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "id" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_id(item) {
+                                cx.push_key(key);
+                                e_order_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "status" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_status(item) {
+                                cx.push_key(key);
+                                e_order_status(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/AsyncAcceptedOrder/required",
+                    "\"id\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/AsyncAcceptedOrder/required",
+                    "\"status\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/IncompleteOrder` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_incomplete_order<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_incomplete_order<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_incomplete_order<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/IncompleteOrder")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_incomplete_order(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_incomplete_order(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_incomplete_order(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_incomplete_order(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_incomplete_order(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_incomplete_order(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/IncompleteOrder/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "id" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_id(item) {
+                                cx.push_key(key);
+                                e_order_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "status" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_status(item) {
+                                cx.push_key(key);
+                                e_order_status(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "message" => {
+                    seen |= 4;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_incomplete_order_3(item) {
+                                cx.push_key(key);
+                                e_incomplete_order_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/IncompleteOrder/required",
+                    "\"id\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/IncompleteOrder/required",
+                    "\"status\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/IncompleteOrder/required",
+                    "\"message\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/GetSingleOrderResponse` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_get_single_order_response<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_get_single_order_response<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_get_single_order_response(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_get_single_order_response(&mut *cx), raw))?;
+        let valid = [
+            stream::run(S_completed_order_with_full_details, raw).is_ok(),
+            stream::run(S_incomplete_order, raw).is_ok(),
+        ];
+        let matched = valid.iter().filter(|it| **it).count();
+        if matched != 1 {
+            let labels: &[&str] = &["CompletedOrderWithFullDetails", "IncompleteOrder"];
+            let branches = if matched == 0 {
+                vec![
+                    cx.branch(| cx | { let _ =
+                    stream::collect_raw(C_completed_order_with_full_details(& mut * cx),
+                    raw); }), cx.branch(| cx | { let _ =
+                    stream::collect_raw(C_incomplete_order(& mut * cx), raw); })
+                ]
+            } else {
+                Vec::new()
+            };
+            cx.one_of_error(
+                "/$defs/GetSingleOrderResponse/oneOf",
+                labels,
+                &valid,
+                branches,
+            );
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_get_single_order_response<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/GetSingleOrderResponse")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_get_single_order_response(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_get_single_order_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_get_single_order_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_get_single_order_response(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_get_single_order_response(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_get_single_order_response(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderListItem` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_list_item<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_list_item<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_order_list_item(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_order_list_item(&mut *cx), raw))?;
+        let valid = [
+            stream::run(S_completed_order_with_basic_details, raw).is_ok(),
+            stream::run(S_incomplete_order, raw).is_ok(),
+        ];
+        let matched = valid.iter().filter(|it| **it).count();
+        if matched != 1 {
+            let labels: &[&str] = &["CompletedOrderWithBasicDetails", "IncompleteOrder"];
+            let branches = if matched == 0 {
+                vec![
+                    cx.branch(| cx | { let _ =
+                    stream::collect_raw(C_completed_order_with_basic_details(& mut * cx),
+                    raw); }), cx.branch(| cx | { let _ =
+                    stream::collect_raw(C_incomplete_order(& mut * cx), raw); })
+                ]
+            } else {
+                Vec::new()
+            };
+            cx.one_of_error("/$defs/OrderListItem/oneOf", labels, &valid, branches);
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_list_item<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderListItem")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_list_item(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_list_item(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_list_item(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_list_item(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_list_item(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_list_item(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/PageCursors` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_page_cursors<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_page_cursors<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_page_cursors<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PageCursors")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_page_cursors(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_page_cursors(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_page_cursors(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_page_cursors(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_page_cursors(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_page_cursors(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/PageCursors/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "after" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_page_cursors_1(item) {
+                                cx.push_key(key);
+                                e_page_cursors_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "before" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_page_cursors_2(item) {
+                                cx.push_key(key);
+                                e_page_cursors_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/Page` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_page<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_page<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_page<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/Page")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_page(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_page(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_page(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_page(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_page(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_page(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/Page/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "limit" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_page_1(item) {
+                                cx.push_key(key);
+                                e_page_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/PageableMeta` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_pageable_meta<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_pageable_meta<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_pageable_meta<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/PageableMeta")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_pageable_meta(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_pageable_meta(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_pageable_meta(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_pageable_meta(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_pageable_meta(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_pageable_meta(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/PageableMeta/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "cursors" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(C_page_cursors(&mut *cx))?;
+                    cx.pop();
+                }
+                "page" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_page(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PageableMeta/required",
+                    "\"cursors\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/PageableMeta/required",
+                    "\"page\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderList/properties/items` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_list_1<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_list_1<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_list_1<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderList/properties/items")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_list_1(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_list_1(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_list_1(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_list_1(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_list_1(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_list_1(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            cx.push_index(n);
+            let more = seq.next_element_seed(C_order_list_item(&mut *cx))?.is_some();
+            cx.pop();
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error("type", "/$defs/OrderList/properties/items/type", message);
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderList` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_list<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_list<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_list<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderList")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_list(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_list(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_list(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_list(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_list(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_list(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/OrderList/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "items" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(C_order_list_1(&mut *cx))?;
+                    cx.pop();
+                }
+                "pagination" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_pageable_meta(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderList/required",
+                    "\"items\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderList/required",
+                    "\"pagination\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderItemPriceRequest` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_item_price_request<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_item_price_request<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_item_price_request<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderItemPriceRequest")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_item_price_request(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_item_price_request(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_item_price_request(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_item_price_request(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_item_price_request(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_item_price_request(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/OrderItemPriceRequest/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "face_value" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_item_price_request_1(item) {
+                                cx.push_key(key);
+                                e_order_item_price_request_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "products" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_estimate_products(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemPriceRequest/required",
+                    "\"face_value\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemPriceRequest/required",
+                    "\"products\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderPriceRequest/properties/items` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_price_request_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_price_request_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_price_request_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderPriceRequest/properties/items")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_price_request_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_price_request_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_price_request_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_price_request_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_price_request_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_price_request_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            cx.push_index(n);
+            let more = seq
+                .next_element_seed(C_order_item_price_request(&mut *cx))?
+                .is_some();
+            cx.pop();
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        if (n as u64) < 1 {
+            let message = format!(
+                "the array has {}, fewer than the minimum of 1", rt::count(n, "item")
+            );
+            cx.error(
+                "minItems",
+                "/$defs/OrderPriceRequest/properties/items/minItems",
+                message,
+            );
+        }
+        if (n as u64) > 500 {
+            let message = format!(
+                "the array has {}, more than the maximum of 500", rt::count(n, "item")
+            );
+            cx.error(
+                "maxItems",
+                "/$defs/OrderPriceRequest/properties/items/maxItems",
+                message,
+            );
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error("type", "/$defs/OrderPriceRequest/properties/items/type", message);
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderPriceRequest` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_price_request<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_price_request<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_price_request<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderPriceRequest")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_price_request(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_price_request(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_price_request(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_price_request(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_price_request(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_price_request(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/OrderPriceRequest/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "payment_method" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(C_new_account_payment(&mut *cx))?;
+                    cx.pop();
+                }
+                "items" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_order_price_request_2(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceRequest/required",
+                    "\"payment_method\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceRequest/required",
+                    "\"items\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderItemDiscount` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_item_discount<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_item_discount<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_item_discount<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderItemDiscount")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_item_discount(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_item_discount(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_item_discount(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_item_discount(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_item_discount(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_item_discount(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/OrderItemDiscount/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "products" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(C_estimate_products(&mut *cx))?;
+                    cx.pop();
+                }
+                "face_value" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_item_discount_2(item) {
+                                cx.push_key(key);
+                                e_order_item_discount_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "price" => {
+                    seen |= 4;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_item_discount_3(item) {
+                                cx.push_key(key);
+                                e_order_item_discount_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "discount_multiplier" => {
+                    seen |= 8;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_product_discount_multiplier(item) {
+                                cx.push_key(key);
+                                e_product_discount_multiplier(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "currency" => {
+                    seen |= 16;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_currency(item) {
+                                cx.push_key(key);
+                                e_currency(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 31 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemDiscount/required",
+                    "\"products\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemDiscount/required",
+                    "\"face_value\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemDiscount/required",
+                    "\"price\" is required".to_owned(),
+                );
+            }
+            if seen & 8 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemDiscount/required",
+                    "\"discount_multiplier\" is required".to_owned(),
+                );
+            }
+            if seen & 16 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderItemDiscount/required",
+                    "\"currency\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderPriceResponse/properties/items` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_price_response_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_price_response_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_price_response_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderPriceResponse/properties/items")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_price_response_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_price_response_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_price_response_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_price_response_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_price_response_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_price_response_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            cx.push_index(n);
+            let more = seq.next_element_seed(C_order_item_discount(&mut *cx))?.is_some();
+            cx.pop();
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error("type", "/$defs/OrderPriceResponse/properties/items/type", message);
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderPriceResponse` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_price_response<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_price_response<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_price_response<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderPriceResponse")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_price_response(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_price_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_price_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_price_response(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_price_response(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_price_response(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/OrderPriceResponse/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "payment_method" => {
+                    seen |= 1;
+                    cx.push_key(key);
+                    map.next_value_seed(C_account_payment(&mut *cx))?;
+                    cx.pop();
+                }
+                "items" => {
+                    seen |= 2;
+                    cx.push_key(key);
+                    map.next_value_seed(C_order_price_response_2(&mut *cx))?;
+                    cx.pop();
+                }
+                "currency" => {
+                    seen |= 4;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_currency(item) {
+                                cx.push_key(key);
+                                e_currency(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "total_discount" => {
+                    seen |= 8;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_price_response_5(item) {
+                                cx.push_key(key);
+                                e_order_price_response_5(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "total_price" => {
+                    seen |= 16;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_price_response_6(item) {
+                                cx.push_key(key);
+                                e_order_price_response_6(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "transaction_detail" => {
+                    cx.push_key(key);
+                    map.next_value_seed(C_transaction_detail(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 31 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceResponse/required",
+                    "\"payment_method\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceResponse/required",
+                    "\"items\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceResponse/required",
+                    "\"currency\" is required".to_owned(),
+                );
+            }
+            if seen & 8 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceResponse/required",
+                    "\"total_discount\" is required".to_owned(),
+                );
+            }
+            if seen & 16 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/OrderPriceResponse/required",
+                    "\"total_price\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/APIErrorResponse` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_api_error_response<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_api_error_response<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_api_error_response<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/APIErrorResponse")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_api_error_response(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_api_error_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_api_error_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_api_error_response(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_api_error_response(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_api_error_response(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/APIErrorResponse/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_api_error_response_1(item) {
+                                cx.push_key(key);
+                                e_api_error_response_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "message" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_api_error_response_2(item) {
+                                cx.push_key(key);
+                                e_api_error_response_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "help" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_api_error_response_3(item) {
+                                cx.push_key(key);
+                                e_api_error_response_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/APIErrorResponse/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/APIErrorResponse/required",
+                    "\"message\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/ValidationErrorItem/properties/location` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_validation_error_item_3<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_validation_error_item_3<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_validation_error_item_3<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/ValidationErrorItem/properties/location")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_validation_error_item_3(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_validation_error_item_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_validation_error_item_3(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_validation_error_item_3(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_validation_error_item_3(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_validation_error_item_3(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            let Some(item) = seq.next_element_seed(stream::Outline)? else {
+                break;
+            };
+            item.check(
+                cx,
+                |cx, item| {
+                    if !v_validation_error_item_4(item) {
+                        cx.push_index(n);
+                        e_validation_error_item_4(item, cx);
+                        cx.pop();
+                    }
+                },
+            );
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error("type", "/$defs/ValidationErrorItem/properties/location/type", message);
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/ValidationErrorItem` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_validation_error_item<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_validation_error_item<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_validation_error_item<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/ValidationErrorItem")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_validation_error_item(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_validation_error_item(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_validation_error_item(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_validation_error_item(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_validation_error_item(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_validation_error_item(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/ValidationErrorItem/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_validation_error_item_1(item) {
+                                cx.push_key(key);
+                                e_validation_error_item_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "message" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_validation_error_item_2(item) {
+                                cx.push_key(key);
+                                e_validation_error_item_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "location" => {
+                    seen |= 4;
+                    cx.push_key(key);
+                    map.next_value_seed(C_validation_error_item_3(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/ValidationErrorItem/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/ValidationErrorItem/required",
+                    "\"message\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/ValidationErrorItem/required",
+                    "\"location\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/ValidationErrorResponse/properties/details` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_validation_error_response_4<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_validation_error_response_4<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_validation_error_response_4<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/ValidationErrorResponse/properties/details")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_validation_error_response_4(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_validation_error_response_4(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_validation_error_response_4(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_validation_error_response_4(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_validation_error_response_4(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_validation_error_response_4(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        loop {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            cx.push_index(n);
+            let more = seq
+                .next_element_seed(C_validation_error_item(&mut *cx))?
+                .is_some();
+            cx.pop();
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        let value = &Value::Object(::serde_json::Map::new());
+        let message = rt::type_message(cx, value, "an array");
+        cx.error(
+            "type",
+            "/$defs/ValidationErrorResponse/properties/details/type",
+            message,
+        );
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/ValidationErrorResponse` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_validation_error_response<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_validation_error_response<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_validation_error_response<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/ValidationErrorResponse")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_validation_error_response(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_validation_error_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_validation_error_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_validation_error_response(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_validation_error_response(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_validation_error_response(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/ValidationErrorResponse/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "type" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_validation_error_response_1(item) {
+                                cx.push_key(key);
+                                e_validation_error_response_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "message" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_validation_error_response_2(item) {
+                                cx.push_key(key);
+                                e_validation_error_response_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "help" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_validation_error_response_3(item) {
+                                cx.push_key(key);
+                                e_validation_error_response_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "details" => {
+                    seen |= 4;
+                    cx.push_key(key);
+                    map.next_value_seed(C_validation_error_response_4(&mut *cx))?;
+                    cx.pop();
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 7 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/ValidationErrorResponse/required",
+                    "\"type\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/ValidationErrorResponse/required",
+                    "\"message\" is required".to_owned(),
+                );
+            }
+            if seen & 4 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/ValidationErrorResponse/required",
+                    "\"details\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/RateExceededResponse` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_rate_exceeded_response<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_rate_exceeded_response<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_rate_exceeded_response<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/RateExceededResponse")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_rate_exceeded_response(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_rate_exceeded_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_rate_exceeded_response(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_rate_exceeded_response(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_rate_exceeded_response(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_rate_exceeded_response(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/RateExceededResponse/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "error" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_rate_exceeded_response_1(item) {
+                                cx.push_key(key);
+                                e_rate_exceeded_response_1(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen & 1 == 0 {
+            cx.error(
+                "required",
+                "/$defs/RateExceededResponse/required",
+                "\"error\" is required".to_owned(),
+            );
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderWebhook/allOf/1` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_webhook_2<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_webhook_2<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_webhook_2<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderWebhook/allOf/1")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_webhook_2(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_webhook_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_webhook_2(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_webhook_2(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_webhook_2(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_webhook_2(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/CompletedOrderWebhook/allOf/1/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "status" => {
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_completed_order_webhook_3(item) {
+                                cx.push_key(key);
+                                e_completed_order_webhook_3(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/CompletedOrderWebhook` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_completed_order_webhook<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_completed_order_webhook<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_completed_order_webhook(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_completed_order_webhook(&mut *cx), raw))?;
+        stream::lift(
+            stream::collect_raw(C_completed_order_with_basic_details(&mut *cx), raw),
+        )?;
+        stream::lift(stream::collect_raw(C_completed_order_webhook_2(&mut *cx), raw))?;
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_completed_order_webhook<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/CompletedOrderWebhook")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_completed_order_webhook(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_completed_order_webhook(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_completed_order_webhook(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_completed_order_webhook(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_completed_order_webhook(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_completed_order_webhook(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/FailedOrderWebhook` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_failed_order_webhook<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_failed_order_webhook<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_failed_order_webhook<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/FailedOrderWebhook")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_failed_order_webhook(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_failed_order_webhook(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_failed_order_webhook(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_failed_order_webhook(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_failed_order_webhook(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_failed_order_webhook(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        cx.stand_in(
+            Some(n),
+            |cx| {
+                let value = &Value::Array(Vec::new());
+                let message = rt::type_message(cx, value, "an object");
+                cx.error("type", "/$defs/FailedOrderWebhook/type", message);
+            },
+        );
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut seen: u64 = 0;
+        let mut count: usize = 0;
+        while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+            if cx.is_full() {
+                return Err(stream::invalid());
+            }
+            count += 1;
+            let key: &str = name.as_str();
+            match key {
+                "id" => {
+                    seen |= 1;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_order_id(item) {
+                                cx.push_key(key);
+                                e_order_id(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                "status" => {
+                    seen |= 2;
+                    let item = map.next_value_seed(stream::Outline)?;
+                    item.check(
+                        cx,
+                        |cx, item| {
+                            if !v_failed_order_webhook_2(item) {
+                                cx.push_key(key);
+                                e_failed_order_webhook_2(item, cx);
+                                cx.pop();
+                            }
+                        },
+                    );
+                }
+                _ => {
+                    map.next_value_seed(stream::Skip)?;
+                }
+            }
+        }
+        if seen != 3 {
+            if seen & 1 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/FailedOrderWebhook/required",
+                    "\"id\" is required".to_owned(),
+                );
+            }
+            if seen & 2 == 0 {
+                cx.error(
+                    "required",
+                    "/$defs/FailedOrderWebhook/required",
+                    "\"status\" is required".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+///Collects the errors of `#/$defs/OrderCompletionWebhook` while reading it.
+#[allow(non_camel_case_types, dead_code)]
+struct C_order_completion_webhook<'c>(&'c mut Cx);
+impl<'de> DeserializeSeed<'de> for C_order_completion_webhook<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        if !stream::is_container(raw) {
+            e_order_completion_webhook(&stream::whole(raw), cx);
+            return Ok(());
+        }
+        stream::lift(stream::visit_raw(C_order_completion_webhook(&mut *cx), raw))?;
+        let valid = [
+            stream::run(S_completed_order_webhook, raw).is_ok(),
+            stream::run(S_failed_order_webhook, raw).is_ok(),
+        ];
+        let matched = valid.iter().filter(|it| **it).count();
+        if matched != 1 {
+            let labels: &[&str] = &["CompletedOrderWebhook", "FailedOrderWebhook"];
+            let branches = if matched == 0 {
+                vec![
+                    cx.branch(| cx | { let _ =
+                    stream::collect_raw(C_completed_order_webhook(& mut * cx), raw); }),
+                    cx.branch(| cx | { let _ =
+                    stream::collect_raw(C_failed_order_webhook(& mut * cx), raw); })
+                ]
+            } else {
+                Vec::new()
+            };
+            cx.one_of_error(
+                "/$defs/OrderCompletionWebhook/oneOf",
+                labels,
+                &valid,
+                branches,
+            );
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+#[allow(unused_variables, unused_mut, unused_assignments)]
+impl<'de> Visitor<'de> for C_order_completion_webhook<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/OrderCompletionWebhook")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        e_order_completion_webhook(&Value::Bool(v), self.0);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        e_order_completion_webhook(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        e_order_completion_webhook(&Value::from(v), self.0);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        e_order_completion_webhook(&stream::float_value(v), self.0);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        e_order_completion_webhook(&Value::String(v.to_owned()), self.0);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        e_order_completion_webhook(&Value::Null, self.0);
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        let mut n: usize = 0;
+        while seq.next_element_seed(stream::Skip)?.is_some() {
+            n += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let cx = self.0;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(stream::Skip)?;
+        }
+        Ok(())
     }
 }
 impl crate::Validate for ::runa_order_types::Currency {

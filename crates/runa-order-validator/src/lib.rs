@@ -9,7 +9,11 @@
 //!   error also has its line and column, and text that is not JSON (or has a duplicate key)
 //!   gives one located error. Valid text is checked in one pass while it is read, without
 //!   building a `serde_json::Value` ([`Kind::is_valid_slice`]); only invalid text is read again
-//!   to locate the errors.
+//!   to locate the errors, also as it streams, building only the small values the checks need.
+//!
+//! Every check takes time linear in the payload, every path gives the same verdict (text that
+//! is not JSON is refused wherever it is), and at most [`Options::max_errors`] errors are kept
+//! (100 by default), after which checking stops.
 //!
 //! ```
 //! use runa_order_validator::Kind;
@@ -61,12 +65,35 @@ pub use generated::Kind;
 
 use rt::Cx;
 
+/// The default of [`Options::max_errors`].
+pub const DEFAULT_MAX_ERRORS: usize = 100;
+
 /// How errors are reported.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Print values of personal schemas (e-mail addresses, recipient references, metadata,
     /// descriptions) in messages. Off by default.
     pub show_values: bool,
+    /// The most errors reported for one payload, the causes of `oneOf` and `anyOf` errors
+    /// included ([`DEFAULT_MAX_ERRORS`], 100, by default; 0 counts as 1). Checking stops once
+    /// one more is found, so a payload with a million problems costs the time and memory of
+    /// this many; [`Errors::is_truncated`] then says so. `usize::MAX` means no limit.
+    pub max_errors: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            show_values: false,
+            max_errors: DEFAULT_MAX_ERRORS,
+        }
+    }
+}
+
+impl Options {
+    fn collector(&self) -> Cx {
+        Cx::new(self.show_values, self.max_errors)
+    }
 }
 
 impl Kind {
@@ -75,7 +102,8 @@ impl Kind {
         self.check(value)
     }
 
-    /// Every way in which `value` breaks this kind's schema, in the order they are found.
+    /// Every way in which `value` breaks this kind's schema, in the order they are found, up
+    /// to [`DEFAULT_MAX_ERRORS`].
     pub fn validate(self, value: &Value) -> Result<(), Errors> {
         self.validate_with(value, &Options::default())
     }
@@ -84,33 +112,29 @@ impl Kind {
     pub fn validate_with(self, value: &Value, options: &Options) -> Result<(), Errors> {
         // The collecting functions check each child with the fast path first and only walk
         // into the ones that fail, so this is one walk of a valid value.
-        let mut cx = Cx::new(options.show_values);
+        let mut cx = options.collector();
         self.collect(value, &mut cx);
-        if cx.errors.is_empty() {
+        let (errors, omitted) = cx.finish();
+        if errors.is_empty() {
             return Ok(());
         }
-        Err(Errors(cx.errors))
+        Err(Errors::new(errors, omitted))
     }
 
-    /// The errors of a value the fast path refused; a disagreement is a generator bug, which
-    /// is reported rather than passed over.
-    fn collect_refused(self, value: &Value, options: &Options) -> Errors {
-        let mut cx = Cx::new(options.show_values);
-        self.collect(value, &mut cx);
-        if cx.errors.is_empty() {
-            cx.errors.push(ValidationError {
-                instance_location: String::new(),
-                schema_location: String::new(),
-                keyword: "internal",
-                message: format!(
-                    "the value was refused as a {} without a reason (a validator bug)",
-                    self.name()
-                ),
-                position: None,
-                causes: Vec::new(),
-            });
+    /// The error that says the streaming pass and the collectors disagree (a generator bug,
+    /// reported rather than passed over).
+    fn disagreement(self) -> ValidationError {
+        ValidationError {
+            instance_location: String::new(),
+            schema_location: String::new(),
+            keyword: "internal",
+            message: format!(
+                "the value was refused as a {} without a reason (a validator bug)",
+                self.name()
+            ),
+            position: None,
+            causes: Vec::new(),
         }
-        Errors(cx.errors)
     }
 
     /// Validates JSON text; see [`Kind::validate_slice`].
@@ -135,18 +159,23 @@ impl Kind {
 
     /// [`Kind::validate_slice`] with options.
     pub fn validate_slice_with(self, bytes: &[u8], options: &Options) -> Result<(), Errors> {
-        // Valid text is settled in one streaming pass; only invalid text is read again, into
-        // a `Value`, to find every error, and scanned once more to locate them.
+        // Valid text is settled in one streaming pass. Invalid text is checked to be JSON,
+        // then read once more by the generated collectors, which build only the values their
+        // checks need, one at a time, and then scanned once to locate the errors.
         if self.check_slice(bytes) {
             return Ok(());
         }
-        let document = text::parse(bytes).map_err(|err| Errors(vec![*err]))?;
-        // The streaming pass refused the text, and the text is JSON without duplicate keys,
-        // so the value breaks some rule; `collect_refused` reports a disagreement as a bug.
-        let Errors(mut errors) = self.collect_refused(&document.value, options);
-        document.locate(&mut errors);
+        let text = text::json_text(bytes).map_err(|err| Errors::one(*err))?;
+        let mut cx = options.collector();
+        self.collect_text(text, &mut cx);
+        let (mut errors, omitted) = cx.finish();
+        if errors.is_empty() {
+            // The streaming pass refused JSON text in which the collectors find nothing.
+            errors.push(self.disagreement());
+        }
+        text::locate(text, &mut errors);
         errors.sort_by_key(|it| it.position);
-        Err(Errors(errors))
+        Err(Errors::new(errors, omitted))
     }
 }
 
@@ -160,14 +189,14 @@ pub trait Validate: serde::Serialize {
     fn validate(&self) -> Result<(), Errors> {
         match serde_json::to_value(self) {
             Ok(value) => Self::KIND.validate(&value),
-            Err(err) => Err(Errors(vec![ValidationError {
+            Err(err) => Err(Errors::one(ValidationError {
                 instance_location: String::new(),
                 schema_location: String::new(),
                 keyword: "serialize",
                 message: format!("the value cannot be serialized: {err}"),
                 position: None,
                 causes: Vec::new(),
-            }])),
+            })),
         }
     }
 }

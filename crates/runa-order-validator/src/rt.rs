@@ -1,51 +1,92 @@
 //! The runtime of the generated validator: the error collector and the small checks the generated code calls.
 
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+
+use hashbrown::{HashTable, hash_table::Entry};
 use serde_json::{Number, Value};
 
 use crate::error::ValidationError;
 
 pub use crate::formats::{is_date_time, is_email};
 
-/// One step of the path from the root of the payload to the value being checked.
-#[derive(Debug, Clone, Copy)]
-enum Step<'v> {
-    Key(&'v str),
-    Index(usize),
-}
-
-/// Collects errors while the generated `e_*` functions walk a value.
+/// Collects errors while the generated `e_*` functions (or the text collectors `C_*`) walk a
+/// value.
+///
+/// The collector keeps at most `limit` errors, the causes of `oneOf` and `anyOf` errors
+/// included; once one more is found, [`Cx::is_full`] turns true and the generated loops over
+/// items and members stop, so a payload with a million problems costs the work and memory of
+/// `limit` of them.
 #[derive(Debug)]
-pub struct Cx<'v> {
-    path: Vec<Step<'v>>,
-    pub(crate) errors: Vec<ValidationError>,
+pub struct Cx {
+    /// The JSON pointer of the current value.
+    pointer: String,
+    /// The length of `pointer` before each step that is still entered.
+    marks: Vec<usize>,
+    pub errors: Vec<ValidationError>,
     /// How many personal schemas enclose the current value.
     personal: u32,
     show_values: bool,
+    /// The most errors kept.
+    limit: usize,
+    /// The errors found so far, kept or not.
+    found: usize,
+    /// The errors found but not kept.
+    pub omitted: usize,
+    /// The number of items shown for an array that stands in for one that was not read
+    /// (see [`Cx::stand_in`]).
+    stand_in_items: Option<usize>,
 }
 
 /// The longest string value quoted in a message, in characters.
 const SHOWN_CHARS: usize = 60;
 
-impl<'v> Cx<'v> {
-    pub(crate) fn new(show_values: bool) -> Self {
+impl Cx {
+    /// A collector that keeps at most `limit` errors (at least one).
+    pub fn new(show_values: bool, limit: usize) -> Self {
         Cx {
-            path: Vec::new(),
+            pointer: String::new(),
+            marks: Vec::new(),
             errors: Vec::new(),
             personal: 0,
             show_values,
+            limit: limit.max(1),
+            found: 0,
+            omitted: 0,
+            stand_in_items: None,
         }
     }
 
-    pub fn push_key(&mut self, key: &'v str) {
-        self.path.push(Step::Key(key));
+    /// True once more errors were found than are kept: checking can stop.
+    pub fn is_full(&self) -> bool {
+        self.found > self.limit
+    }
+
+    pub fn push_key(&mut self, key: &str) {
+        self.marks.push(self.pointer.len());
+        self.pointer.push('/');
+        if key.contains(['~', '/']) {
+            for c in key.chars() {
+                match c {
+                    '~' => self.pointer.push_str("~0"),
+                    '/' => self.pointer.push_str("~1"),
+                    c => self.pointer.push(c),
+                }
+            }
+        } else {
+            self.pointer.push_str(key);
+        }
     }
 
     pub fn push_index(&mut self, index: usize) {
-        self.path.push(Step::Index(index));
+        use std::fmt::Write as _;
+        self.marks.push(self.pointer.len());
+        let _ = write!(self.pointer, "/{index}");
     }
 
     pub fn pop(&mut self) {
-        self.path.pop();
+        if let Some(len) = self.marks.pop() {
+            self.pointer.truncate(len);
+        }
     }
 
     pub fn enter_personal(&mut self) {
@@ -58,40 +99,40 @@ impl<'v> Cx<'v> {
 
     /// The JSON pointer of the current value.
     fn pointer(&self) -> String {
-        use std::fmt::Write as _;
-        let capacity = self
-            .path
-            .iter()
-            .map(|step| match step {
-                Step::Key(key) => key.len() + 1,
-                Step::Index(_) => 4,
-            })
-            .sum();
-        let mut out = String::with_capacity(capacity);
-        for step in &self.path {
-            out.push('/');
-            match step {
-                Step::Key(key) if !key.contains(['~', '/']) => out.push_str(key),
-                Step::Key(key) => {
-                    for c in key.chars() {
-                        match c {
-                            '~' => out.push_str("~0"),
-                            '/' => out.push_str("~1"),
-                            c => out.push(c),
-                        }
-                    }
-                }
-                Step::Index(i) => {
-                    let _ = write!(out, "{i}");
-                }
-            }
-        }
-        out
+        self.pointer.clone()
     }
 
     /// Records that the current value breaks `keyword` at `schema_location`.
     pub fn error(&mut self, keyword: &'static str, schema_location: &str, message: String) {
+        self.found += 1;
+        if self.found > self.limit {
+            self.omitted += 1;
+            return;
+        }
         self.push(keyword, schema_location, message, Vec::new());
+    }
+
+    /// Records the error of a `oneOf` or `anyOf`, which is kept even past the limit: it
+    /// stands for the errors of its branches, which may have filled the limit, and there is
+    /// at most one per combinator being checked when the limit is reached.
+    fn push_combinator(
+        &mut self,
+        keyword: &'static str,
+        schema_location: &str,
+        message: String,
+        causes: Vec<ValidationError>,
+    ) {
+        self.found += 1;
+        self.push(keyword, schema_location, message, causes);
+    }
+
+    /// The errors, at most `limit` of them, and how many more were found.
+    pub fn finish(mut self) -> (Vec<ValidationError>, usize) {
+        if self.errors.len() > self.limit {
+            self.omitted += self.errors.len() - self.limit;
+            self.errors.truncate(self.limit);
+        }
+        (self.errors, self.omitted)
     }
 
     fn push(
@@ -126,11 +167,13 @@ impl<'v> Cx<'v> {
         tag: &str,
         causes: Vec<ValidationError>,
     ) {
-        if causes.is_empty() {
+        // No cause means the fast check and the collecting check disagree (a generator bug,
+        // which the caller reports), unless the limit left no room for the causes.
+        if causes.is_empty() && !self.is_full() {
             return;
         }
         let message = format!("\"{property}\" is \"{tag}\", so {}", self.explain(&causes));
-        self.push("oneOf", location, message, causes);
+        self.push_combinator("oneOf", location, message, causes);
     }
 
     /// A `oneOf` without a tag that matched no branch, or more than one.
@@ -152,11 +195,11 @@ impl<'v> Cx<'v> {
                 "matches {}, but must match exactly one of them",
                 and_list(&matched)
             );
-            self.push("oneOf", location, message, Vec::new());
+            self.push_combinator("oneOf", location, message, Vec::new());
             return;
         }
         let (message, causes) = self.closest(labels, branches);
-        self.push("oneOf", location, message, causes);
+        self.push_combinator("oneOf", location, message, causes);
     }
 
     /// An `anyOf` that matched no branch.
@@ -167,7 +210,7 @@ impl<'v> Cx<'v> {
         branches: Vec<Vec<ValidationError>>,
     ) {
         let (message, causes) = self.closest(labels, branches);
-        self.push("anyOf", location, message, causes);
+        self.push_combinator("anyOf", location, message, causes);
     }
 
     /// Names the branch that came closest and explains why it failed. A branch whose type
@@ -220,6 +263,19 @@ impl<'v> Cx<'v> {
         out
     }
 
+    /// Runs `check`, in which an empty array stands for an array of `items` items that was
+    /// not read because the schema does not look inside it: messages show the number of
+    /// items the text has. Without `items`, runs `check` as it is.
+    pub fn stand_in(&mut self, items: Option<usize>, check: impl FnOnce(&mut Self)) {
+        let Some(items) = items else {
+            check(self);
+            return;
+        };
+        let outer = self.stand_in_items.replace(items);
+        check(self);
+        self.stand_in_items = outer;
+    }
+
     fn hidden(&self) -> bool {
         self.personal > 0 && !self.show_values
     }
@@ -233,7 +289,10 @@ impl<'v> Cx<'v> {
             Value::Bool(b) if !self.hidden() => b.to_string(),
             Value::Bool(_) => "a boolean".to_owned(),
             Value::Null => "null".to_owned(),
-            Value::Array(items) => format!("an array of {}", count(items.len(), "item")),
+            Value::Array(items) => format!(
+                "an array of {}",
+                count(self.stand_in_items.unwrap_or(items.len()), "item")
+            ),
             Value::Object(_) => "an object".to_owned(),
         }
     }
@@ -297,7 +356,7 @@ fn or_list(items: &[&str]) -> String {
 }
 
 /// `"25" is not a number`.
-pub fn type_message(cx: &Cx<'_>, value: &Value, expected: &str) -> String {
+pub fn type_message(cx: &Cx, value: &Value, expected: &str) -> String {
     format!("{} is not {expected}", cx.show(value))
 }
 
@@ -349,37 +408,143 @@ pub fn len_at_most(s: &str, max: u64) -> bool {
     s.len() as u64 <= max || s.chars().count() as u64 <= max
 }
 
-/// The first pair of equal items, if any, by JSON equality.
+/// Arrays up to this length are checked for equal items pair by pair; longer ones by hash.
+const PAIRWISE: usize = 8;
+
+/// The first pair `(i, j)` of equal items by JSON equality (the smallest `j`), if any.
+///
+/// Each item is hashed by its canonical form ([`hash_value`]: equal values hash alike) and
+/// compared only with the earlier items of the same hash, so the expected time is linear in
+/// the size of the array whatever its items are. The hasher's keys are random, so crafted
+/// collisions cannot make it quadratic.
 pub fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
-    if items.len() > 32 && items.iter().all(Value::is_string) {
-        let mut seen = std::collections::HashMap::with_capacity(items.len());
-        for (j, item) in items.iter().enumerate() {
-            if let Some(i) = seen.insert(item.as_str().unwrap_or_default(), j) {
-                return Some((i, j));
+    if items.len() <= PAIRWISE {
+        for j in 1..items.len() {
+            for i in 0..j {
+                if json_equal(&items[i], &items[j]) {
+                    return Some((i, j));
+                }
             }
         }
         return None;
     }
-    for j in 1..items.len() {
-        for i in 0..j {
-            if json_equal(&items[i], &items[j]) {
-                return Some((i, j));
-            }
+    let mut seen = Seen::new(items.len());
+    for (j, item) in items.iter().enumerate() {
+        let hash = hash_value(item, &seen.state);
+        if let Some(i) = seen.insert(hash, |i| json_equal(&items[i], item)) {
+            return Some((i, j));
         }
     }
     None
 }
 
-/// JSON equality: numbers compare by value, objects regardless of key order.
-pub(crate) fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            match (x.as_u64(), y.as_u64(), x.as_i64(), y.as_i64()) {
-                (Some(x), Some(y), _, _) => x == y,
-                (_, _, Some(x), Some(y)) => x == y,
-                _ => x.as_f64() == y.as_f64(),
+/// The hashes of the items seen so far, to find an earlier item equal to the next one in
+/// expected constant time. The table holds only the items' indices (four bytes each); the
+/// hashes are kept in order beside it, so the memory per item is small and the table stays
+/// in the processor's caches longer than a map of hashes would.
+#[derive(Debug)]
+pub struct Seen {
+    pub state: RandomState,
+    table: HashTable<u32>,
+    hashes: Vec<u64>,
+}
+
+impl Seen {
+    pub fn new(capacity: usize) -> Self {
+        Seen {
+            state: RandomState::new(),
+            table: HashTable::with_capacity(capacity),
+            hashes: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// The number of items recorded.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// True when no item was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// Records the next item, whose hash is `hash`, unless an earlier item of the same hash
+    /// is equal to it by `equal` (called with its index): then returns that index. Items
+    /// recorded are pairwise different, so at most one of them can be equal.
+    pub fn insert(&mut self, hash: u64, mut equal: impl FnMut(usize) -> bool) -> Option<usize> {
+        let Seen { table, hashes, .. } = self;
+        // More than 4 billion items would need terabytes of text; they are not recorded.
+        let index = u32::try_from(hashes.len()).ok()?;
+        // One probe of the table finds an equal item or the place of the new one.
+        match table.entry(
+            hash,
+            |i| hashes[*i as usize] == hash && equal(*i as usize),
+            |i| hashes[*i as usize],
+        ) {
+            Entry::Occupied(found) => Some(*found.get() as usize),
+            Entry::Vacant(place) => {
+                place.insert(index);
+                hashes.push(hash);
+                None
             }
         }
+    }
+}
+
+/// A number as a key of JSON equality: integers (whatever their spelling: `1`, `1.0`,
+/// `1e0`) by their exact value, other numbers by their bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum NumberKey {
+    Integer(i128),
+    Float(u64),
+}
+
+fn number_key(n: &Number) -> NumberKey {
+    if let Some(u) = n.as_u64() {
+        return NumberKey::Integer(i128::from(u));
+    }
+    if let Some(i) = n.as_i64() {
+        return NumberKey::Integer(i128::from(i));
+    }
+    let f = n.as_f64().unwrap_or(f64::NAN);
+    // Every float with no fraction below 2^127 converts to `i128` exactly (and `-0.0` is 0).
+    if f.fract() == 0.0 && f.abs() < 1.7e38 {
+        return NumberKey::Integer(f as i128);
+    }
+    NumberKey::Float(f.to_bits())
+}
+
+/// A hash of `value` that is equal for values that are equal by [`json_equal`]: numbers by
+/// value, objects whatever the order of their members, arrays in order.
+pub fn hash_value(value: &Value, state: &RandomState) -> u64 {
+    match value {
+        Value::Null => state.hash_one(0u8),
+        Value::Bool(b) => state.hash_one((1u8, b)),
+        Value::Number(n) => state.hash_one((2u8, number_key(n))),
+        Value::String(s) => state.hash_one((3u8, s.as_str())),
+        Value::Array(items) => {
+            let mut hasher = state.build_hasher();
+            (4u8, items.len()).hash(&mut hasher);
+            for item in items {
+                hasher.write_u64(hash_value(item, state));
+            }
+            hasher.finish()
+        }
+        Value::Object(members) => {
+            // A sum does not depend on the order of its terms.
+            let sum = members.iter().fold(0u64, |sum, (key, member)| {
+                sum.wrapping_add(state.hash_one((key.as_str(), hash_value(member, state))))
+            });
+            state.hash_one((5u8, members.len(), sum))
+        }
+    }
+}
+
+/// JSON equality: numbers compare by their exact value (`1` equals `1.0`), objects
+/// regardless of the order of their members.
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => number_key(x) == number_key(y),
         (Value::Array(xs), Value::Array(ys)) => {
             xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| json_equal(x, y))
         }
@@ -409,22 +574,66 @@ mod tests {
     #[test]
     fn equality_is_json_equality() {
         assert!(json_equal(&json!(1), &json!(1.0)));
+        assert!(json_equal(&json!(-0.0), &json!(0)));
         assert!(json_equal(&json!({"a": [1, 2]}), &json!({"a": [1.0, 2]})));
         assert!(!json_equal(&json!("1"), &json!(1)));
+        assert!(!json_equal(&json!([1, 2]), &json!([2, 1])));
+        // Exact: 2^53 + 1 is not the float 2^53, which is the integer 2^53.
+        let big: Value = serde_json::from_str("9007199254740993").unwrap();
+        let float: Value = serde_json::from_str("9007199254740992.0").unwrap();
+        assert!(!json_equal(&big, &float));
+        assert!(json_equal(&json!(9_007_199_254_740_992u64), &float));
+        assert!(json_equal(
+            &serde_json::from_str::<Value>("1e0").unwrap(),
+            &json!(1)
+        ));
+    }
+
+    #[test]
+    fn equal_values_hash_alike() {
+        let state = RandomState::new();
+        let equal = [
+            (json!(1), serde_json::from_str::<Value>("1.0").unwrap()),
+            (json!(0), json!(-0.0)),
+            (json!(-5), serde_json::from_str::<Value>("-5e0").unwrap()),
+            (
+                serde_json::from_str::<Value>(r#"{"a": 1, "b": [2.0, {"c": null}]}"#).unwrap(),
+                serde_json::from_str::<Value>(r#"{"b": [2, {"c": null}], "a": 1e0}"#).unwrap(),
+            ),
+        ];
+        for (a, b) in &equal {
+            assert!(json_equal(a, b), "{a} {b}");
+            assert_eq!(hash_value(a, &state), hash_value(b, &state), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn duplicates_are_found_by_hash_in_long_arrays() {
         assert_eq!(
             first_duplicate(&[json!("a"), json!("b"), json!("a")]),
             Some((0, 2))
         );
-        let many: Vec<Value> = (0..40)
-            .map(|i| json!(format!("p{i}")))
-            .chain([json!("p3")])
+        // Past the pairwise length: strings, numbers, objects and arrays mixed, and the
+        // smallest second index wins.
+        let mut many: Vec<Value> = (0..40)
+            .map(|i| match i % 4 {
+                0 => json!(format!("p{i}")),
+                1 => json!(i),
+                2 => json!({"n": i, "s": [i, "x"]}),
+                _ => json!([i, {"k": i}]),
+            })
             .collect();
-        assert_eq!(first_duplicate(&many), Some((3, 40)));
+        assert_eq!(first_duplicate(&many), None);
+        many.push(serde_json::from_str(r#"{"s": [6.0, "x"], "n": 6}"#).unwrap());
+        many.push(json!(5.0));
+        assert_eq!(first_duplicate(&many), Some((6, 40)));
+        many.remove(40);
+        assert_eq!(first_duplicate(&many), Some((5, 40)));
     }
 
     #[test]
     fn personal_values_are_hidden_unless_asked() {
-        let mut cx = Cx::new(false);
+        let mut cx = Cx::new(false, 100);
         assert_eq!(cx.show_str("maria@example.com"), "\"maria@example.com\"");
         cx.enter_personal();
         assert_eq!(
@@ -432,14 +641,14 @@ mod tests {
             "a string of 17 characters"
         );
         assert_eq!(cx.show(&json!(42)), "a number");
-        let mut shown = Cx::new(true);
+        let mut shown = Cx::new(true, 100);
         shown.enter_personal();
         assert_eq!(shown.show_str("maria@example.com"), "\"maria@example.com\"");
     }
 
     #[test]
     fn long_strings_are_shortened() {
-        let cx = Cx::new(false);
+        let cx = Cx::new(false, 100);
         let shown = cx.show_str(&"x".repeat(100));
         assert_eq!(shown.chars().count(), 60 + 3);
         assert!(shown.ends_with("x…\""), "{shown}");

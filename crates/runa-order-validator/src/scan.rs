@@ -178,6 +178,31 @@ fn walk(text: &str, i: usize, depth: usize, targets: Vec<&Target<'_>>, out: &mut
     }
 }
 
+/// The offsets of the keys (at their opening quote) of the object that starts at `object`
+/// that are equal to `key` once unescaped, at most `limit` of them. Scans the object's members
+/// in order, skipping their values.
+pub(crate) fn key_starts(text: &str, object: usize, key: &str, limit: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    if b.get(object) != Some(&b'{') {
+        return out;
+    }
+    let mut j = skip_space(b, object + 1);
+    while out.len() < limit && b.get(j) == Some(&b'"') {
+        let (end, escaped) = skip_string(b, j);
+        if string_text(text, j, end, escaped) == key {
+            out.push(j);
+        }
+        // The `:`, the value, and the `,` after it.
+        j = skip_space(b, skip_space(b, end) + 1);
+        j = skip_space(b, skip_value(b, j).max(j + 1));
+        if b.get(j) == Some(&b',') {
+            j = skip_space(b, j + 1);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +232,19 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_found_in_their_object_only() {
+        let text = r#"{"a": {"k": 1}, "k": [{"k": 2}], "\u006b": 3, "k": 4}"#;
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(
+            key_starts(text, 0, "k", 9),
+            [at(r#""k": ["#), at("\"\\u"), at(r#""k": 4"#)]
+        );
+        assert_eq!(key_starts(text, 0, "k", 1), [at(r#""k": ["#)]);
+        assert_eq!(key_starts(text, at("{\"k\": 1"), "k", 9), [at(r#""k": 1"#)]);
+        assert_eq!(key_starts(text, at("1}"), "k", 9), Vec::<usize>::new());
+    }
+
+    #[test]
     fn broken_text_gives_an_answer_not_a_panic() {
         for text in [
             "",
@@ -219,6 +257,7 @@ mod tests {
             "{\"a\" 1}",
         ] {
             let _ = starts(text, &["/a", "/0/b", ""]);
+            let _ = key_starts(text, 0, "a", 2);
         }
     }
 }

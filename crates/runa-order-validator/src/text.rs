@@ -1,16 +1,19 @@
-//! Reads JSON text into a `serde_json::Value` that can say where each value starts, and explains text that is not one JSON document, duplicate keys included.
+//! Decides whether text is one JSON document, explains text that is not (duplicate keys included), and finds the line and column of the values that errors name.
 //!
 //! serde_json does the parsing, so what is JSON here is exactly what is JSON everywhere else
 //! in the workspace, with its recursion limit (no stack overflow on deep nesting), its UTF-8
 //! checks and its refusal of numbers that do not fit an `f64`; repeated keys, which
-//! serde_json's own `Value` would merge, are refused while the value is built. Positions are
-//! found afterwards, only for the pointers that errors name (`scan::starts`).
+//! serde_json's own `Value` would merge, are refused too (`stream::is_json`). Nothing is
+//! built: the errors of JSON text are collected while it is read (the generated `C_*`
+//! collectors), and positions are found afterwards, only for the pointers that errors name
+//! (`scan::starts`), with one more scan to turn offsets into lines and columns.
 //!
-//! Text it refuses is read a second time through a reader that counts the bytes serde_json
-//! has taken; when a key starts, that count (give or take the one byte serde_json looks
-//! ahead) says where, so a duplicate key is reported at its second occurrence, with the first.
+//! Text it refuses is read once more, from the slice, to find the first problem: serde_json
+//! says where a syntax error is; for a repeated key, the reading records the object and the
+//! key, and a byte scan of that object finds both occurrences, so a duplicate key is reported
+//! at its second occurrence, with the first.
 
-use std::{cell::Cell, collections::HashMap, fmt, io};
+use std::{cell::RefCell, fmt};
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -20,114 +23,86 @@ use crate::{
     scan, stream,
 };
 
-/// A parsed document, and what it takes to locate values in it.
-#[derive(Debug)]
-pub(crate) struct Document<'a> {
-    pub(crate) value: Value,
-    text: &'a str,
-    lines: Lines<'a>,
-}
-
-impl Document<'_> {
-    /// Sets the position of every error (and of their causes) to where its value starts, or
-    /// where the closest existing ancestor starts for a value that is not there (a missing
-    /// property). One scan of the text serves every error.
-    pub(crate) fn locate(&self, errors: &mut [ValidationError]) {
-        fn pointers<'e>(errors: &'e [ValidationError], out: &mut Vec<&'e str>) {
-            for error in errors {
-                out.push(&error.instance_location);
-                pointers(&error.causes, out);
-            }
-        }
-        fn assign(errors: &mut [ValidationError], found: &mut impl Iterator<Item = Position>) {
-            for error in errors {
-                error.position = found.next();
-                assign(&mut error.causes, found);
-            }
-        }
-        let mut wanted = Vec::new();
-        pointers(errors, &mut wanted);
-        let starts = scan::starts(self.text, &wanted);
-        assign(
-            errors,
-            &mut starts.into_iter().map(|it| self.lines.position(it)),
-        );
-    }
-
-    /// Where the value at `pointer` starts (see [`Document::locate`]).
-    #[cfg(test)]
-    pub(crate) fn position(&self, pointer: &str) -> Position {
-        self.lines.position(scan::starts(self.text, &[pointer])[0])
-    }
-}
-
-/// Parses `bytes` as one JSON document without repeated keys.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Document<'_>, Box<ValidationError>> {
+/// The text of `bytes` when it is one JSON document without repeated keys (a UTF-8 byte
+/// order mark is skipped), or the located error that says why not.
+pub(crate) fn json_text(bytes: &[u8]) -> Result<&str, Box<ValidationError>> {
     // A UTF-8 byte order mark is not JSON, but editors write it; it takes no column.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes)
-        && let Ok(value) = read_strict(text)
+        && stream::is_json(text)
     {
-        return Ok(Document {
-            value,
-            text,
-            lines: Lines::new(bytes),
-        });
+        return Ok(text);
     }
     Err(explain(bytes))
 }
 
-/// serde_json's `Value`, except that a repeated key is an error (serde_json keeps the last).
-fn read_strict(text: &str) -> serde_json::Result<Value> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = stream::Strict.deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
+/// Sets the position of every error (and of their causes) in `text` to where its value
+/// starts, or where the closest existing ancestor starts for a value that is not there (a
+/// missing property). One scan of the text serves every error.
+pub(crate) fn locate(text: &str, errors: &mut [ValidationError]) {
+    fn pointers<'e>(errors: &'e [ValidationError], out: &mut Vec<&'e str>) {
+        for error in errors {
+            out.push(&error.instance_location);
+            pointers(&error.causes, out);
+        }
+    }
+    fn assign(errors: &mut [ValidationError], found: &mut impl Iterator<Item = Position>) {
+        for error in errors {
+            error.position = found.next();
+            assign(&mut error.causes, found);
+        }
+    }
+    let mut wanted = Vec::new();
+    pointers(errors, &mut wanted);
+    let starts = scan::starts(text, &wanted);
+    let positions = positions(text.as_bytes(), &starts);
+    assign(errors, &mut positions.into_iter());
 }
 
 /// The located error of text that is not one JSON document without repeated keys.
 fn explain(bytes: &[u8]) -> Box<ValidationError> {
-    let taken = Cell::new(0);
-    let state = State {
-        bytes,
-        taken: &taken,
-        duplicate: Cell::new(None),
-    };
-    let lines = Lines::new(bytes);
-    let mut de = serde_json::Deserializer::from_reader(Counting {
-        bytes,
-        taken: &taken,
-    });
+    let duplicate = RefCell::new(None);
+    let path = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed = Node {
-        state: &state,
-        pointer: String::new(),
+        path: &path,
+        duplicate: &duplicate,
     }
     .deserialize(&mut de)
-    .and_then(|value| de.end().map(|()| value));
-    let (position, instance_location, message) = match (parsed, state.duplicate.take()) {
-        (Err(err), Some(Duplicate {
-            object,
-            key_start,
-            first_start,
-        })) => {
-            let first = lines.position(first_start);
-            let key = err.to_string();
-            let key = key.split(" at line ").next().unwrap_or_default().to_owned();
+    .and_then(|()| de.end());
+    let (position, instance_location, message) = match (parsed, duplicate.into_inner()) {
+        (Err(_), Some((object, key))) => {
+            // serde_json read the text up to the repeated key, so that much is UTF-8.
+            let valid = std::str::from_utf8(bytes).map_or_else(|it| it.valid_up_to(), str::len);
+            let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let object_start = scan::starts(text, &[object.as_str()])[0];
+            let keys = scan::key_starts(text, object_start, &key, 2);
+            let (at, first) = match keys.as_slice() {
+                [first, at, ..] => (*at, *first),
+                // Not found again (a validator bug): point at the object.
+                _ => (object_start, object_start),
+            };
+            let [at, first] = positions(bytes, &[at, first])[..] else {
+                unreachable!("one position per offset")
+            };
             (
-                lines.position(key_start),
+                at,
                 object,
-                format!("{key} (first at {first})"),
+                format!(
+                    "duplicate key {} (first at {first})",
+                    Value::String(key)
+                ),
             )
         }
         (Err(err), None) => {
-            let position = lines.serde_position(err.line(), err.column());
+            let position = serde_position(bytes, err.line(), err.column());
             let message = err.to_string();
             let message = message.split(" at line ").next().unwrap_or_default();
             (position, String::new(), format!("invalid JSON: {message}"))
         }
         // The fast reading refused what this one accepts: say so rather than pass over it.
-        (Ok(_), _) => (
-            lines.position(0),
+        (Ok(()), _) => (
+            Position { line: 1, column: 1 },
             String::new(),
             "the text could not be read as JSON, for a reason the validator does not know (a validator bug)".to_owned(),
         ),
@@ -142,55 +117,44 @@ fn explain(bytes: &[u8]) -> Box<ValidationError> {
     })
 }
 
-/// Serves the text to serde_json one read at a time, counting what it took.
-struct Counting<'a> {
-    bytes: &'a [u8],
-    taken: &'a Cell<usize>,
+/// One step of the path from the root to the value being read.
+enum Step<'de> {
+    Key(stream::Key<'de>),
+    Index(usize),
 }
 
-impl io::Read for Counting<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let start = self.taken.get();
-        let n = buf.len().min(self.bytes.len() - start);
-        buf[..n].copy_from_slice(&self.bytes[start..start + n]);
-        self.taken.set(start + n);
-        Ok(n)
-    }
+/// Reads a value only to find where the text stops being one JSON document without repeated
+/// keys; it builds nothing but the key sets of the objects being read and the path to the
+/// value being read (keys are borrowed from the text when they have no escapes).
+struct Node<'p, 'de> {
+    path: &'p RefCell<Vec<Step<'de>>>,
+    /// The pointer of the object with a repeated key, and the key.
+    duplicate: &'p RefCell<Option<(String, String)>>,
 }
 
-struct Duplicate {
-    object: String,
-    key_start: usize,
-    first_start: usize,
-}
-
-struct State<'a> {
-    bytes: &'a [u8],
-    taken: &'a Cell<usize>,
-    duplicate: Cell<Option<Duplicate>>,
-}
-
-impl State<'_> {
-    /// The offset of the value or key serde_json is about to read. serde_json has taken either
-    /// the separator before it (`:`) or the value's first byte (which it peeks at), so step back
-    /// one byte and skip separators and white space.
-    fn next_start(&self) -> usize {
-        let mut i = self.taken.get().saturating_sub(1);
-        while let Some(b' ' | b'\t' | b'\n' | b'\r' | b':' | b',') = self.bytes.get(i) {
-            i += 1;
+impl Node<'_, '_> {
+    fn child(&self) -> Self {
+        Node {
+            path: self.path,
+            duplicate: self.duplicate,
         }
-        i
+    }
+
+    /// The JSON pointer of the value being read.
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for step in self.path.borrow().iter() {
+            out.push('/');
+            match step {
+                Step::Key(key) => out.push_str(&escape(key.as_str())),
+                Step::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
     }
 }
 
-/// Reads one value at `pointer`, only to find where the text stops being one JSON document
-/// without repeated keys; it builds nothing.
-struct Node<'s, 'a> {
-    state: &'s State<'a>,
-    pointer: String,
-}
-
-impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -198,7 +162,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Node<'_, '_> {
+impl<'de> Visitor<'de> for Node<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -228,11 +192,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         for index in 0.. {
-            let child = Node {
-                state: self.state,
-                pointer: format!("{}/{index}", self.pointer),
-            };
-            if seq.next_element_seed(child)?.is_none() {
+            self.path.borrow_mut().push(Step::Index(index));
+            let more = seq.next_element_seed(self.child())?.is_some();
+            self.path.borrow_mut().pop();
+            if !more {
                 break;
             }
         }
@@ -240,113 +203,94 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut key_starts: HashMap<String, usize> = HashMap::new();
-        while let Some((key, key_start)) = map.next_key_seed(Key { state: self.state })? {
-            if let Some(first_start) = key_starts.get(&key) {
-                self.state.duplicate.set(Some(Duplicate {
-                    object: self.pointer.clone(),
-                    key_start,
-                    first_start: *first_start,
-                }));
+        let mut keys = stream::Keys::default();
+        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+            let step = key.copy();
+            if let Err((key, ())) = keys.add(key, ()) {
+                let key = key.as_str().to_owned();
+                *self.duplicate.borrow_mut() = Some((self.pointer(), key.clone()));
                 return Err(de::Error::custom(format!(
                     "duplicate key {}",
                     Value::String(key)
                 )));
             }
-            let child = Node {
-                state: self.state,
-                pointer: format!("{}/{}", self.pointer, escape(&key)),
-            };
-            map.next_value_seed(child)?;
-            key_starts.insert(key, key_start);
+            self.path.borrow_mut().push(Step::Key(step));
+            map.next_value_seed(self.child())?;
+            self.path.borrow_mut().pop();
         }
         Ok(())
     }
 }
-
-/// Reads a key and where it starts.
-struct Key<'s, 'a> {
-    state: &'s State<'a>,
-}
-
-impl<'de> DeserializeSeed<'de> for Key<'_, '_> {
-    type Value = (String, usize);
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<(String, usize), D::Error> {
-        let start = self.state.next_start();
-        String::deserialize(deserializer).map(|key| (key, start))
-    }
-}
-
-use serde::Deserialize as _;
 
 /// Escapes one token of a JSON pointer (RFC 6901).
 pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Where each line starts, to turn byte offsets into lines and columns.
-#[derive(Debug)]
-struct Lines<'a> {
-    bytes: &'a [u8],
-    starts: Vec<usize>,
+/// The line and character column of each byte offset, in one scan of `bytes` (the offsets
+/// may come in any order).
+fn positions(bytes: &[u8], offsets: &[usize]) -> Vec<Position> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|it| offsets[*it]);
+    let mut out = vec![Position { line: 1, column: 1 }; offsets.len()];
+    // The line of the last offset, and its column: the next offset on the same line counts
+    // the characters from there, so a long line is read once however many offsets it has.
+    let (mut line, mut scanned, mut column) = (1, 0, 1);
+    for i in order {
+        let offset = offsets[i].min(bytes.len());
+        let piece = &bytes[scanned..offset];
+        match memchr::memrchr(b'\n', piece) {
+            Some(last) => {
+                line += memchr::memchr_iter(b'\n', piece).count();
+                column = characters(&piece[last + 1..]) + 1;
+            }
+            None => column += characters(piece),
+        }
+        scanned = offset;
+        out[i] = Position { line, column };
+    }
+    out
 }
 
-impl<'a> Lines<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        let starts = std::iter::once(0)
-            .chain(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| **b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
-        Lines { bytes, starts }
+/// The number of characters in `bytes`, a piece of a line (invalid UTF-8 counts as the
+/// replacement characters it would be shown as).
+fn characters(bytes: &[u8]) -> usize {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.chars().count(),
+        Err(_) => String::from_utf8_lossy(bytes).chars().count(),
     }
+}
 
-    fn line_start(&self, line: usize) -> usize {
-        self.starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// The line and character column of a byte offset.
-    fn position(&self, offset: usize) -> Position {
-        let line = self.starts.partition_point(|it| *it <= offset).max(1);
-        let start = self.line_start(line);
-        let bytes = self.bytes;
-        let end = offset.min(bytes.len());
-        let before = &bytes[start.min(end)..end];
-        let characters = match std::str::from_utf8(before) {
-            Ok(before) => before.chars().count(),
-            Err(_) => String::from_utf8_lossy(before).chars().count(),
-        };
-        let column = characters + 1;
-        Position { line, column }
-    }
-
-    /// serde_json reports a 1-based line and the byte column of the offending byte (0 when
-    /// the problem is at the start of a line, such as an unexpected end of input).
-    fn serde_position(&self, line: usize, column: usize) -> Position {
-        let start = self.line_start(line);
-        self.position(start + column.saturating_sub(1))
-    }
+/// The position of serde_json's 1-based line and byte column of the offending byte (0 when
+/// the problem is at the start of a line, such as an unexpected end of input).
+fn serde_position(bytes: &[u8], line: usize, column: usize) -> Position {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', bytes)
+            .nth(line - 2)
+            .map_or(bytes.len(), |it| it + 1)
+    };
+    positions(bytes, &[line_start + column.saturating_sub(1)])[0]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Where the value at `pointer` starts in `text`.
+    struct Doc<'a>(&'a str);
+
+    impl Doc<'_> {
+        fn position(&self, pointer: &str) -> Position {
+            positions(self.0.as_bytes(), &scan::starts(self.0, &[pointer]))[0]
+        }
+    }
+
     #[test]
     fn values_and_keys_are_located() {
         let text = "{\n  \"a\": [1, {\"b\" :  \"x\"}],\n  \"é\": null\n}";
-        let doc = parse(text.as_bytes()).unwrap();
+        let doc = Doc(json_text(text.as_bytes()).unwrap());
         assert_eq!(doc.position(""), Position { line: 1, column: 1 });
         assert_eq!(doc.position("/a"), Position { line: 2, column: 8 });
         assert_eq!(doc.position("/a/0"), Position { line: 2, column: 9 });
@@ -376,7 +320,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_refused_where_they_repeat() {
-        let err = parse(b"{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}").unwrap_err();
+        let err = json_text(b"{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}").unwrap_err();
         assert_eq!(err.message, "duplicate key \"c\" (first at 2:8)");
         assert_eq!(err.instance_location, "/b");
         assert_eq!(
@@ -390,7 +334,7 @@ mod tests {
 
     #[test]
     fn bad_text_gives_one_located_error() {
-        let err = parse(b"{\"a\": 1,\n  \"b\": tru}").unwrap_err();
+        let err = json_text(b"{\"a\": 1,\n  \"b\": tru}").unwrap_err();
         assert_eq!(err.keyword, "parse");
         // serde_json notices the bad literal at the `}` that ends it.
         assert_eq!(
@@ -406,28 +350,28 @@ mod tests {
             err.message
         );
 
-        let err = parse(b"{\"a\": \"\xff\"}").unwrap_err();
+        let err = json_text(b"{\"a\": \"\xff\"}").unwrap_err();
         assert!(
             err.message.contains("invalid unicode code point"),
             "{}",
             err.message
         );
-        let err = parse(b"[1e400]").unwrap_err();
+        let err = json_text(b"[1e400]").unwrap_err();
         assert!(
             err.message.contains("number out of range"),
             "{}",
             err.message
         );
-        let err = parse(b"{\"a\": 1}\n{").unwrap_err();
+        let err = json_text(b"{\"a\": 1}\n{").unwrap_err();
         assert_eq!(err.message, "invalid JSON: trailing characters");
-        let err = parse(b"").unwrap_err();
+        let err = json_text(b"").unwrap_err();
         assert_eq!(err.message, "invalid JSON: EOF while parsing a value");
     }
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
-        let err = parse(deep.as_bytes()).unwrap_err();
+        let err = json_text(deep.as_bytes()).unwrap_err();
         assert!(
             err.message.contains("recursion limit exceeded"),
             "{}",
@@ -436,9 +380,27 @@ mod tests {
     }
 
     #[test]
+    fn positions_of_many_offsets_come_from_one_scan() {
+        let text = b"ab\n\xC3\xA9c\n\nd";
+        assert_eq!(
+            positions(text, &[8, 0, 3, 5, 7, 99]),
+            [
+                Position { line: 4, column: 1 },
+                Position { line: 1, column: 1 },
+                Position { line: 2, column: 1 },
+                Position { line: 2, column: 2 },
+                Position { line: 3, column: 1 },
+                Position { line: 4, column: 2 },
+            ]
+        );
+        assert_eq!(serde_position(text, 2, 3), Position { line: 2, column: 2 });
+        assert_eq!(serde_position(text, 3, 0), Position { line: 3, column: 1 });
+    }
+
+    #[test]
     fn a_byte_order_mark_is_skipped() {
-        let doc = parse(b"\xEF\xBB\xBF{\"a\": 1}").unwrap();
-        assert_eq!(doc.value, serde_json::json!({"a": 1}));
+        let doc = Doc(json_text(b"\xEF\xBB\xBF{\"a\": 1}").unwrap());
+        assert_eq!(doc.0, "{\"a\": 1}");
         assert_eq!(doc.position("/a"), Position { line: 1, column: 7 });
     }
 }

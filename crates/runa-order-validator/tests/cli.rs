@@ -202,3 +202,217 @@ fn list_types_prints_every_schema_name() {
             && names.contains(&"APIErrorResponse".to_owned())
     );
 }
+
+/// Runs the command line with standard output going to `stdout`.
+fn run_to(args: &[&str], stdin: Option<&[u8]>, stdout: Stdio) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runa-order-validate"))
+        .args(args)
+        .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/payloads"))
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(bytes) = stdin {
+        // The child may exit before it reads everything (a refused size): that is fine.
+        let _ = input.write_all(bytes);
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// An order whose `metadata` has `n` members with numbers instead of strings: `n` type
+/// errors, and one `maxProperties` error.
+fn order_with_bad_metadata(n: usize) -> String {
+    let mut text = String::from(
+        r#"{"payment_method": {"type": "ACCOUNT_BALANCE", "currency": "USD"}, "items": [{"face_value": 10, "distribution_method": {"type": "PAYOUT_LINK"}, "products": {"type": "SINGLE", "value": "AMZ-US"}}], "metadata": {"#,
+    );
+    for i in 0..n {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!("\"k{i}\":{i}"));
+    }
+    text.push_str("}}");
+    text
+}
+
+/// Issue 9, item 9: `/dev/zero` used to be read until memory ran out (14 GB in 12 s).
+#[test]
+fn an_endless_input_stops_at_max_bytes_and_exits_2() {
+    let output = run(&["--type", "NewOrderDetails", "/dev/zero"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "error: /dev/zero: the file is larger than 67108864 bytes (--max-bytes); it was not checked"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn max_bytes_bounds_files_and_standard_input() {
+    let valid = "valid/NewOrderDetails/minimal-link.json";
+    let size = std::fs::metadata(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/payloads")
+            .join(valid),
+    )
+    .unwrap()
+    .len();
+    let exact = size.to_string();
+    let output = run(
+        &["-t", "NewOrderDetails", "--max-bytes", &exact, valid],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    // One byte less: refused, and the other files are still checked.
+    let less = (size - 1).to_string();
+    let output = run(
+        &[
+            "-t",
+            "NewOrderDetails",
+            "--max-bytes",
+            &less,
+            valid,
+            "invalid/NewOrderDetails/no-items.json",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!(
+            "error: {valid}: the file is larger than {less} bytes (--max-bytes)"
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).starts_with("invalid/NewOrderDetails/no-items.json:1:"),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = run_to(
+        &["-t", "AsyncAcceptedOrder", "--max-bytes", "10", "-"],
+        Some(&[b' '; 100_000]),
+        Stdio::piped(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("error: -: the file is larger than 10 bytes (--max-bytes)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Issue 9, item 9: a failed write to standard output exits 2 instead of passing as a
+/// success or an ordinary invalid file.
+#[test]
+fn a_failed_write_to_standard_output_exits_2() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = run_to(
+        &[
+            "-t",
+            "NewOrderDetails",
+            "invalid/NewOrderDetails/face-value-zero.json",
+        ],
+        None,
+        Stdio::from(full),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("error: cannot write to standard output"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A closed pipe: the reader is gone before the program writes (it reads standard input
+    // first, which is closed only after the reader is dropped).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runa-order-validate"))
+        .args(["-t", "AsyncAcceptedOrder", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut input = child.stdin.take().unwrap();
+    input
+        .write_all(b"{\"id\": \"O-1\", \"status\": \"DONE\"}")
+        .unwrap();
+    drop(input);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("error: cannot write to standard output"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Issue 9, item 10: a file with a million errors used to print all of them (75 to 200 MB,
+/// 614 MB of memory). Now at most `--max-errors` (100) are printed, then one line.
+#[test]
+fn at_most_max_errors_are_printed_then_one_line() {
+    let text = order_with_bad_metadata(1_000_000);
+    let output = run(&["-t", "NewOrderDetails", "-"], Some(text.as_bytes()));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 101, "{}", &printed[..printed.len().min(2000)]);
+    assert!(
+        lines[..100]
+            .iter()
+            .all(|it| it.starts_with("-:1:") && it.contains("/metadata")),
+        "{printed}"
+    );
+    // Checking stops at the first error past the limit, so the count is a lower bound.
+    assert_eq!(
+        lines[100],
+        "-: ... and at least 1 more error (checking stopped after --max-errors 100)"
+    );
+    assert!(
+        stderr(&output).contains("1 of 1 checked file invalid as NewOrderDetails (100 errors)"),
+        "{}",
+        stderr(&output)
+    );
+
+    let text = order_with_bad_metadata(30);
+    let output = run(
+        &["-t", "NewOrderDetails", "--max-errors", "5", "-"],
+        Some(text.as_bytes()),
+    );
+    let printed = stdout(&output);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 6, "{printed}");
+    assert_eq!(
+        lines[5],
+        "-: ... and at least 1 more error (checking stopped after --max-errors 5)"
+    );
+
+    // Under the limit, every error and no extra line.
+    let output = run(
+        &["-t", "NewOrderDetails", "--max-errors", "31", "-"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(stdout(&output).lines().count(), 31, "{}", stdout(&output));
+
+    let output = run_to(
+        &["-t", "NewOrderDetails", "--max-errors", "0", "-"],
+        Some(text.as_bytes()),
+        Stdio::piped(),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "--max-errors 0 is a usage error"
+    );
+}

@@ -149,7 +149,13 @@ fn personal_data_is_not_printed_unless_asked() {
         .join("\n")
     );
     let shown = Kind::NewOrderDetails
-        .validate_with(&order(), &Options { show_values: true })
+        .validate_with(
+            &order(),
+            &Options {
+                show_values: true,
+                ..Options::default()
+            },
+        )
         .unwrap_err()
         .to_string();
     assert!(
@@ -215,10 +221,11 @@ fn bad_text_is_one_located_error() {
             "invalid JSON: invalid unicode code point",
             (1, 8),
         ),
+        // serde_json stops at the last digit of the number.
         (
             b"{\"items\": 1e999}",
             "invalid JSON: number out of range",
-            (1, 16),
+            (1, 15),
         ),
         (
             b"{\"a\": 1, \"a\": 2}",
@@ -261,4 +268,69 @@ fn kinds_are_listed_and_found_by_name() {
     }
     assert_eq!(Kind::from_name("newOrderDetails"), None);
     assert_eq!(Kind::NewOrderDetails.name(), "NewOrderDetails");
+}
+
+/// Issue 9, item 10: the library keeps at most `Options::max_errors` errors (100 by default)
+/// and stops checking soon after, on the `Value` and the text paths alike.
+#[test]
+fn errors_are_bounded_by_options() {
+    // 300 items with a face value of 0: 300 errors, and one for the 200-item maximum.
+    let item = r#"{"face_value": 0, "distribution_method": {"type": "PAYOUT_LINK"}, "products": {"type": "SINGLE", "value": "AMZ-US"}}"#;
+    let text = format!(
+        r#"{{"payment_method": {{"type": "ACCOUNT_BALANCE", "currency": "USD"}}, "items": [{}]}}"#,
+        vec![item; 300].join(",")
+    );
+    let value: Value = serde_json::from_str(&text).unwrap();
+    let kind = Kind::NewOrderDetails;
+    for errors in [
+        kind.validate(&value).unwrap_err(),
+        kind.validate_str(&text).unwrap_err(),
+    ] {
+        assert_eq!(errors.len(), 100);
+        assert!(errors.is_truncated());
+        let omitted = errors.omitted();
+        assert!(omitted >= 1);
+        let last = if omitted == 1 {
+            "(and at least 1 more error; the check stopped at the limit of errors)".to_owned()
+        } else {
+            format!(
+                "(and at least {omitted} more errors; the check stopped at the limit of errors)"
+            )
+        };
+        assert!(errors.to_string().ends_with(&last), "{errors}");
+    }
+    let all = Options {
+        max_errors: usize::MAX,
+        ..Options::default()
+    };
+    for errors in [
+        kind.validate_with(&value, &all).unwrap_err(),
+        kind.validate_slice_with(text.as_bytes(), &all).unwrap_err(),
+    ] {
+        assert_eq!(errors.len(), 301);
+        assert!(!errors.is_truncated());
+        assert_eq!(errors.omitted(), 0);
+    }
+    let three = Options {
+        max_errors: 3,
+        ..Options::default()
+    };
+    let errors = kind
+        .validate_slice_with(text.as_bytes(), &three)
+        .unwrap_err();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "/items/0/face_value: 0 is less than the minimum of 0.01",
+            "/items/1/face_value: 0 is less than the minimum of 0.01",
+            "/items/2/face_value: 0 is less than the minimum of 0.01",
+        ]
+    );
+    // 0 keeps one error.
+    let none = Options {
+        max_errors: 0,
+        ..Options::default()
+    };
+    assert_eq!(kind.validate_with(&value, &none).unwrap_err().len(), 1);
 }

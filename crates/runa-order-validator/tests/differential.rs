@@ -28,9 +28,9 @@ use serde_json::{Value, json};
 
 use differential::compare::{self, Reference, Verdict, compare, describe};
 use differential::coverage::Coverage;
-use differential::generate::{self, Generator, Mode, Payload};
+use differential::generate::{self, Constraints, Generator, Mode, Payload};
 use differential::mutate::{self, Change, Mutant};
-use differential::spec::Spec;
+use differential::spec::{Spec, Ty};
 
 /// The seed of a run without `RUNA_DIFF_SEED`, so that CI is reproducible.
 const DEFAULT_SEED: u64 = 20_240_205;
@@ -498,4 +498,108 @@ fn a_seed_replays_the_same_payloads() {
     };
     assert_eq!(make(7), make(7));
     assert_ne!(make(7), make(8));
+}
+
+/// How many objects and arrays are open at `offset` of the JSON text `text`.
+fn depth_at(text: &str, offset: usize) -> usize {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in text[..offset].bytes() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => depth += 1,
+            (false, _, b']' | b'}') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// Issue 9, item 8: in every object of generated payloads of every definition, whether its
+/// schema ignores unknown members or reads them as a map (`additionalProperties`), a member
+/// whose text is not JSON (a repeated key inside it, a number beyond `f64`, nesting one level
+/// past serde_json's limit, the member itself twice) makes every text path refuse the text
+/// as not JSON, as the located pass and the reference's reader (serde_json) do; the same
+/// member with JSON at the limit of nesting gets the reference's verdict.
+#[test]
+fn text_that_is_not_json_is_refused_inside_unknown_members_and_maps() {
+    const MARK: &str = "x-poison-here";
+    let spec = Spec::load();
+    let reference = Reference::build(&spec);
+    let mut generator = Generator::new(&spec);
+    let mut rng = StdRng::seed_from_u64(DEFAULT_SEED);
+    let (mut members, mut maps, mut failures) = (0usize, 0usize, Vec::new());
+    for round in 0..2 {
+        for kind in Kind::ALL {
+            let payload = generator.payload(kind.name(), &mut rng, Mode::Sweep(round));
+            for site in payload.sites.iter().filter(|it| it.ty == Ty::Object) {
+                let in_map = !Constraints::of(&spec, &site.nodes).additional.is_empty();
+                let mut value = payload.value.clone();
+                let Some(Value::Object(object)) = value.pointer_mut(&generate::pointer(&site.path))
+                else {
+                    continue;
+                };
+                object.insert(MARK.to_owned(), json!(MARK));
+                let text = serde_json::to_string(&value).expect("a Value serializes");
+                let placeholder = format!("\"{MARK}\":\"{MARK}\"");
+                let at = text.find(&placeholder).expect("the member is in the text");
+                let depth = depth_at(&text, at);
+                let member =
+                    |value: &str| text.replacen(&placeholder, &format!("\"{MARK}\":{value}"), 1);
+                let nested =
+                    |levels: usize| format!("{}0{}", "[".repeat(levels), "]".repeat(levels));
+                let where_ = format!(
+                    "{} at {} ({})",
+                    kind.name(),
+                    generate::pointer(&site.path),
+                    if in_map { "map" } else { "unknown member" }
+                );
+                for poisoned in [
+                    member(r#"{"a": 1, "b": [{"c": 2, "c": 3}], "a": 4}"#),
+                    member("[1, -1e400]"),
+                    member("1.8e308"),
+                    member(&nested(128 - depth)),
+                    member(&format!("0,\"{MARK}\":1")),
+                ] {
+                    let located = kind.validate_slice(poisoned.as_bytes());
+                    if kind.is_valid_slice(poisoned.as_bytes())
+                        || !located.as_ref().is_err_and(|it| it.is_parse_error())
+                        || kind.validate_str(&poisoned) != located
+                    {
+                        failures.push(format!("{where_}: {poisoned}\n{located:?}"));
+                    }
+                }
+                // At the limit of nesting the text is JSON: the verdict is the reference's.
+                let control = member(&nested(127 - depth));
+                let control_value: Value =
+                    serde_json::from_str(&control).expect("JSON at the limit");
+                let verdict = compare(*kind, reference.validator(*kind), &control_value, false);
+                let located = kind.validate_slice(control.as_bytes());
+                if !verdict.problems.is_empty()
+                    || located.is_ok() != verdict.reference.valid
+                    || kind.is_valid_slice(control.as_bytes()) != verdict.reference.valid
+                {
+                    failures.push(format!(
+                        "{where_}, at the limit: {control}\n{}",
+                        describe(&verdict)
+                    ));
+                }
+                if in_map {
+                    maps += 1;
+                } else {
+                    members += 1;
+                }
+            }
+        }
+    }
+    println!("poisoned {members} objects with unknown members and {maps} maps");
+    assert!(
+        failures.is_empty(),
+        "{} failures; the first ones:\n\n{}",
+        failures.len(),
+        failures[..failures.len().min(5)].join("\n\n")
+    );
+    assert!(members > 100 && maps > 5, "{members} objects, {maps} maps");
 }

@@ -41,9 +41,10 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         if def.schema.reference.is_some() {
             // A definition that is only a `$ref` gets no functions from `node`; it checks with
             // its target's, under its own names, so that `Kind` and references can name it.
+            let streams = emitter.reading(&def.schema, &callee) == Reading::Streams;
             emitter
                 .items
-                .push(alias(&base, &callee, def.schema.personal));
+                .push(alias(&base, &callee, def.schema.personal, streams));
         }
     }
     // Every node has a name now, so the streaming seeds can refer to any of them. Only the
@@ -52,11 +53,23 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     let seeds: Vec<(String, TokenStream)> = (0..emitter.nodes.len())
         .map(|i| (emitter.nodes[i].1.s.to_string(), emitter.stream(i)))
         .collect();
+    // The text collectors, which take the verdicts of branches from their seeds.
+    let collectors: Vec<TokenStream> = (0..emitter.nodes.len())
+        .filter_map(|i| emitter.collector(i))
+        .collect();
+    let document_collectors: Vec<TokenStream> = api
+        .definitions
+        .iter()
+        .map(|it| emitter.document_collector(&it.name))
+        .collect();
     let mut reachable: std::collections::BTreeSet<String> = api
         .definitions
         .iter()
         .map(|it| format!("S_{}", it.name.to_snake_case()))
         .collect();
+    for tokens in &collectors {
+        seed_names(tokens.clone(), &mut reachable);
+    }
     let mut queue: Vec<String> = reachable.iter().cloned().collect();
     while let Some(name) = queue.pop() {
         let Some((_, tokens)) = seeds.iter().find(|(it, _)| *it == name) else {
@@ -75,6 +88,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             emitter.items.push(tokens);
         }
     }
+    emitter.items.extend(collectors);
     let Emitter {
         items, patterns, ..
     } = emitter;
@@ -161,12 +175,17 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
                 match self { #( Kind::#variants => #v_fns(value), )* }
             }
 
-            pub(crate) fn collect<'v>(self, value: &'v Value, cx: &mut Cx<'v>) {
+            pub(crate) fn collect(self, value: &Value, cx: &mut Cx) {
                 match self { #( Kind::#variants => #e_fns(value, cx), )* }
             }
 
             pub(crate) fn check_slice(self, bytes: &[u8]) -> bool {
                 match self { #( Kind::#variants => stream::check_document(#s_seeds, bytes), )* }
+            }
+
+            /// Collects the errors of `text`, which is JSON that `check_slice` refused.
+            pub(crate) fn collect_text(self, text: &str, cx: &mut Cx) {
+                match self { #( Kind::#variants => #document_collectors, )* }
             }
         }
 
@@ -179,7 +198,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         }
 
         #[allow(dead_code)]
-        fn e_any<'v>(_: &'v Value, _: &mut Cx<'v>) {}
+        fn e_any(_: &Value, _: &mut Cx) {}
 
         #( #items )*
     })
@@ -201,8 +220,9 @@ pub fn typed_impls(api: &Api) -> TokenStream {
     }
 }
 
-/// The functions and seed of a definition `name` that is only a reference to `target`.
-fn alias(name: &str, target: &Callee, personal: bool) -> TokenStream {
+/// The functions, seed and (when `streams`, the target reading as a collector) text
+/// collector of a definition `name` that is only a reference to `target`.
+fn alias(name: &str, target: &Callee, personal: bool, streams: bool) -> TokenStream {
     let (v, e, seed) = (
         format_ident!("v_{name}"),
         format_ident!("e_{name}"),
@@ -217,11 +237,35 @@ fn alias(name: &str, target: &Callee, personal: bool) -> TokenStream {
     } else {
         (quote! {}, quote! {})
     };
+    let collector = streams.then(|| {
+        let (c, tc) = (format_ident!("C_{name}"), collector_ident(target));
+        let read = if personal {
+            quote! {
+                let cx = self.0;
+                cx.enter_personal();
+                let outcome = #tc(&mut *cx).deserialize(deserializer);
+                cx.leave_personal();
+                outcome
+            }
+        } else {
+            quote! { #tc(self.0).deserialize(deserializer) }
+        };
+        quote! {
+            #[allow(non_camel_case_types, dead_code)]
+            struct #c<'c>(&'c mut Cx);
+            impl<'de> DeserializeSeed<'de> for #c<'_> {
+                type Value = ();
+                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                    #read
+                }
+            }
+        }
+    });
     quote! {
         fn #v(value: &Value) -> bool {
             #tv(value)
         }
-        fn #e<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+        fn #e(value: &Value, cx: &mut Cx) {
             #enter
             #te(value, cx);
             #leave
@@ -235,6 +279,7 @@ fn alias(name: &str, target: &Callee, personal: bool) -> TokenStream {
                 #ts.deserialize(deserializer)
             }
         }
+        #collector
     }
 }
 
@@ -388,7 +433,7 @@ impl<'a> Emitter<'a> {
             }
             #[doc = #doc]
             #[allow(unused_variables, clippy::needless_return)]
-            fn #e<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+            fn #e(value: &Value, cx: &mut Cx) {
                 #enter
                 #collect
                 #leave
@@ -611,34 +656,18 @@ impl<'a> Emitter<'a> {
         loc: &str,
     ) -> TokenStream {
         let rules = &schema.array;
-        let mut out = TokenStream::new();
-        if let Some(min) = rules.min_items {
-            let min_lit = Lit::u64_unsuffixed(min);
-            let message = message(
-                &format!("the array has {{}}, fewer than the minimum of {min}"),
-                &quote! { rt::count(a.len(), "item") },
-            );
-            let fail = fail(mode, "minItems", &format!("{loc}/minItems"), message);
-            out.extend(quote! { if (a.len() as u64) < #min_lit { #fail } });
-        }
-        if let Some(max) = rules.max_items {
-            let max_lit = Lit::u64_unsuffixed(max);
-            let message = message(
-                &format!("the array has {{}}, more than the maximum of {max}"),
-                &quote! { rt::count(a.len(), "item") },
-            );
-            let fail = fail(mode, "maxItems", &format!("{loc}/maxItems"), message);
-            out.extend(quote! { if (a.len() as u64) > #max_lit { #fail } });
-        }
+        let mut out = item_count_checks(schema, mode, loc, &quote!(a.len()));
+        // The fast path checks the items before their uniqueness, which costs more.
+        let unique_fast = quote! { if rt::first_duplicate(a).is_some() { return false; } };
         if rules.unique_items {
             out.extend(match mode {
                 Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
-                Mode::Fast => quote! { if rt::first_duplicate(a).is_some() { return false; } },
+                Mode::Fast => TokenStream::new(),
                 Mode::Collect => {
-                    let schema_loc = format!("{loc}/uniqueItems");
+                    let error = unique_error(loc);
                     quote! {
                         if let Some((i, j)) = rt::first_duplicate(a) {
-                            cx.error("uniqueItems", #schema_loc, format!("items {} and {} are equal", i, j));
+                            #error
                         }
                     }
                 }
@@ -651,6 +680,9 @@ impl<'a> Emitter<'a> {
                 Mode::Fast => quote! { for item in a { if !#v(item) { return false; } } },
                 Mode::Collect => quote! {
                     for (i, item) in a.iter().enumerate() {
+                        if cx.is_full() {
+                            break;
+                        }
                         if !#v(item) {
                             cx.push_index(i);
                             #e(item, cx);
@@ -659,6 +691,9 @@ impl<'a> Emitter<'a> {
                     }
                 },
             });
+        }
+        if rules.unique_items && mode == Mode::Fast {
+            out.extend(unique_fast);
         }
         out
     }
@@ -671,20 +706,13 @@ impl<'a> Emitter<'a> {
         loc: &str,
     ) -> TokenStream {
         let rules = &schema.object;
-        let mut out = TokenStream::new();
-        // Every required name gets a bit; names required but not listed in `properties` too.
-        let mut required: Vec<&String> = parts
-            .properties
-            .iter()
-            .filter(|it| it.2)
-            .map(|it| &it.0)
-            .collect();
-        required.extend(
-            rules
-                .required
-                .iter()
-                .filter(|name| !parts.properties.iter().any(|it| &it.0 == *name)),
-        );
+        // The fast path decides the number of members before reading them.
+        let mut out = if mode == Mode::Fast {
+            property_count_checks(schema, mode, loc, &quote!(m.len()))
+        } else {
+            TokenStream::new()
+        };
+        let required = required_names(schema, parts);
         let bit = |name: &String| {
             required
                 .iter()
@@ -726,16 +754,11 @@ impl<'a> Emitter<'a> {
                 arms.extend(quote! { #name => { seen |= #bit; } });
             }
             let other = match (&rules.additional, &parts.additional) {
-                (Some(Additional::Forbidden), _) => {
-                    let schema_loc = format!("{loc}/additionalProperties");
-                    match mode {
-                        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
-                        Mode::Fast => quote! { return false; },
-                        Mode::Collect => quote! {
-                            cx.error("additionalProperties", #schema_loc, format!("{} is not allowed here", cx.show_name(key)));
-                        },
-                    }
-                }
+                (Some(Additional::Forbidden), _) => match mode {
+                    Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
+                    Mode::Fast => quote! { return false; },
+                    Mode::Collect => additional_error(loc),
+                },
                 (_, Some(callee)) if !callee.trivial => {
                     let (v, e) = (&callee.v, &callee.e);
                     match mode {
@@ -765,62 +788,24 @@ impl<'a> Emitter<'a> {
             } else {
                 quote! { match key { #arms _ => { #other } } }
             };
+            let stop = if mode == Mode::Collect {
+                quote! { if cx.is_full() { break; } }
+            } else {
+                quote!()
+            };
             out.extend(quote! {
                 #declare
                 for (key, item) in m {
+                    #stop
                     let key: &str = key;
                     #names
                     #dispatch
                 }
             });
-            if !required.is_empty() {
-                let all = Lit::u64_unsuffixed(if required.len() == 64 {
-                    u64::MAX
-                } else {
-                    (1u64 << required.len()) - 1
-                });
-                let schema_loc = format!("{loc}/required");
-                out.extend(match mode {
-                    Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
-                    Mode::Fast => quote! { if seen != #all { return false; } },
-                    Mode::Collect => {
-                        let checks = required.iter().enumerate().map(|(i, name)| {
-                            let bit = Lit::u64_unsuffixed(1u64 << i);
-                            let message = format!("\"{name}\" is required");
-                            quote! { if seen & #bit == 0 { cx.error("required", #schema_loc, #message.to_owned()); } }
-                        });
-                        if required.len() == 1 {
-                            quote! { #(#checks)* }
-                        } else {
-                            quote! { if seen != #all { #(#checks)* } }
-                        }
-                    }
-                });
-            }
+            out.extend(required_checks(&required, mode, loc));
         }
-        for (keyword, bound, above) in [
-            ("minProperties", rules.min_properties, false),
-            ("maxProperties", rules.max_properties, true),
-        ] {
-            let Some(bound) = bound else { continue };
-            let bound_lit = Lit::u64_unsuffixed(bound);
-            let (test, word) = if above {
-                (
-                    quote! { (m.len() as u64) > #bound_lit },
-                    "more than the maximum",
-                )
-            } else {
-                (
-                    quote! { (m.len() as u64) < #bound_lit },
-                    "fewer than the minimum",
-                )
-            };
-            let message = message(
-                &format!("the object has {{}}, {word} of {bound}"),
-                &quote! { rt::count(m.len(), "property") },
-            );
-            let fail = fail(mode, keyword, &format!("{loc}/{keyword}"), message);
-            out.extend(quote! { if #test { #fail } });
+        if mode != Mode::Fast {
+            out.extend(property_count_checks(schema, mode, loc, &quote!(m.len())));
         }
         out
     }
@@ -986,6 +971,126 @@ fn any_of(branches: &[Callee], mode: Mode, loc: &str) -> TokenStream {
             }
         },
     }
+}
+
+/// The `minItems` and `maxItems` checks of an array whose length is `len`.
+fn item_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStream) -> TokenStream {
+    let rules = &schema.array;
+    let mut out = TokenStream::new();
+    if let Some(min) = rules.min_items {
+        let min_lit = Lit::u64_unsuffixed(min);
+        let message = message(
+            &format!("the array has {{}}, fewer than the minimum of {min}"),
+            &quote! { rt::count(#len, "item") },
+        );
+        let fail = fail(mode, "minItems", &format!("{loc}/minItems"), message);
+        out.extend(quote! { if (#len as u64) < #min_lit { #fail } });
+    }
+    if let Some(max) = rules.max_items {
+        let max_lit = Lit::u64_unsuffixed(max);
+        let message = message(
+            &format!("the array has {{}}, more than the maximum of {max}"),
+            &quote! { rt::count(#len, "item") },
+        );
+        let fail = fail(mode, "maxItems", &format!("{loc}/maxItems"), message);
+        out.extend(quote! { if (#len as u64) > #max_lit { #fail } });
+    }
+    out
+}
+
+/// Records that items `i` and `j` of the array are equal (`uniqueItems`).
+fn unique_error(loc: &str) -> TokenStream {
+    let schema_loc = format!("{loc}/uniqueItems");
+    quote! {
+        cx.error("uniqueItems", #schema_loc, format!("items {} and {} are equal", i, j));
+    }
+}
+
+/// Records that the member `key` is not allowed (`additionalProperties: false`).
+fn additional_error(loc: &str) -> TokenStream {
+    let schema_loc = format!("{loc}/additionalProperties");
+    quote! {
+        cx.error("additionalProperties", #schema_loc, format!("{} is not allowed here", cx.show_name(key)));
+    }
+}
+
+/// The names an object must have, each of which gets a bit of `seen`: the required
+/// properties in the order of `properties`, then required names it does not list.
+fn required_names<'s>(schema: &'s Schema, parts: &'s Parts) -> Vec<&'s String> {
+    let mut required: Vec<&String> = parts
+        .properties
+        .iter()
+        .filter(|it| it.2)
+        .map(|it| &it.0)
+        .collect();
+    required.extend(
+        schema
+            .object
+            .required
+            .iter()
+            .filter(|name| !parts.properties.iter().any(|it| &it.0 == *name)),
+    );
+    required
+}
+
+/// The check, after the members were read, that every required name was seen.
+fn required_checks(required: &[&String], mode: Mode, loc: &str) -> TokenStream {
+    if required.is_empty() {
+        return TokenStream::new();
+    }
+    let all = Lit::u64_unsuffixed(if required.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << required.len()) - 1
+    });
+    let schema_loc = format!("{loc}/required");
+    match mode {
+        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
+        Mode::Fast => quote! { if seen != #all { return false; } },
+        Mode::Collect => {
+            let checks = required.iter().enumerate().map(|(i, name)| {
+                let bit = Lit::u64_unsuffixed(1u64 << i);
+                let message = format!("\"{name}\" is required");
+                quote! { if seen & #bit == 0 { cx.error("required", #schema_loc, #message.to_owned()); } }
+            });
+            if required.len() == 1 {
+                quote! { #(#checks)* }
+            } else {
+                quote! { if seen != #all { #(#checks)* } }
+            }
+        }
+    }
+}
+
+/// The `minProperties` and `maxProperties` checks of an object with `len` members.
+fn property_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStream) -> TokenStream {
+    let rules = &schema.object;
+    let mut out = TokenStream::new();
+    for (keyword, bound, above) in [
+        ("minProperties", rules.min_properties, false),
+        ("maxProperties", rules.max_properties, true),
+    ] {
+        let Some(bound) = bound else { continue };
+        let bound_lit = Lit::u64_unsuffixed(bound);
+        let (test, word) = if above {
+            (
+                quote! { (#len as u64) > #bound_lit },
+                "more than the maximum",
+            )
+        } else {
+            (
+                quote! { (#len as u64) < #bound_lit },
+                "fewer than the minimum",
+            )
+        };
+        let message = message(
+            &format!("the object has {{}}, {word} of {bound}"),
+            &quote! { rt::count(#len, "property") },
+        );
+        let fail = fail(mode, keyword, &format!("{loc}/{keyword}"), message);
+        out.extend(quote! { if #test { #fail } });
+    }
+    out
 }
 
 fn number_checks(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
@@ -1173,7 +1278,9 @@ fn is_trivial(schema: &Schema) -> bool {
 // machine that matches each key once, refuses repeated keys and checks required members at
 // the end. Schemas the visitor cannot check in one pass are read in one of two slower ways:
 // as raw text read once per branch (`oneOf` without a tag, `allOf` that is not just object
-// schemas), or into a `Value` for the `v_*` function (`uniqueItems`).
+// schemas), or into a `Value` for the `v_*` function (`propertyNames` that are not only
+// about strings). The items of a `uniqueItems` array are captured one by one, checked with
+// the item seed and hashed (`stream::Unique`).
 
 /// The families of serde `visit_*` methods, one per JSON type (integers are numbers).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -1277,7 +1384,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn plan(&self, schema: &'a Schema, parts: &Parts) -> Plan {
-        if schema.array.unique_items || !names_are_strings(schema) {
+        if !names_are_strings(schema) {
             return Plan::ByValue;
         }
         let own = has_own_assertions(schema);
@@ -1471,7 +1578,7 @@ impl<'a> Emitter<'a> {
                     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
                         // Members before the tag are kept as raw text until the tag says
                         // which branch reads them.
-                        let mut pending: Vec<(stream::Key<'de>, &'de RawValue)> = Vec::new();
+                        let mut pending = stream::Pending::default();
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
                             if key.as_str() == #property {
                                 let tag = map.next_value::<stream::Key<'de>>()?;
@@ -1479,7 +1586,7 @@ impl<'a> Emitter<'a> {
                                     #( #tags => {
                                         let mut state = #states::default();
                                         stream::lift(state.member(key, stream::Checked))?;
-                                        for (key, raw) in pending {
+                                        for (key, raw) in pending.into_members() {
                                             stream::lift(state.member(key, stream::Raw(raw)))?;
                                         }
                                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
@@ -1490,11 +1597,8 @@ impl<'a> Emitter<'a> {
                                     _ => Err(stream::invalid()),
                                 };
                             }
-                            if pending.iter().any(|(it, _)| it.as_str() == key.as_str()) {
-                                return Err(stream::invalid());
-                            }
                             let raw = map.next_value::<&'de RawValue>()?;
-                            pending.push((key, raw));
+                            pending.insert(key, raw)?;
                         }
                         Err(stream::invalid())
                     }
@@ -1544,7 +1648,23 @@ impl<'a> Emitter<'a> {
                                 let min = Lit::u64_unsuffixed(min);
                                 quote! { if n < #min { return Err(stream::invalid()); } }
                             });
-                            methods.extend(if max.is_none() && min.is_none() {
+                            methods.extend(if schema.array.unique_items {
+                                // Each item is captured, checked, and hashed for uniqueness.
+                                quote! {
+                                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                                        let mut unique = stream::Unique::default();
+                                        let mut n: u64 = 0;
+                                        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                                            stream::lift(stream::run(#items, raw))?;
+                                            unique.insert_distinct(raw)?;
+                                            n += 1;
+                                            #max
+                                        }
+                                        #min
+                                        Ok(())
+                                    }
+                                }
+                            } else if max.is_none() && min.is_none() {
                                 quote! {
                                     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
                                         while seq.next_element_seed(#items)?.is_some() {}
@@ -1749,9 +1869,11 @@ impl<'a> Emitter<'a> {
                 let max = Lit::u64_unsuffixed(max);
                 quote! { if self.count > #max { return Err(stream::invalid()); } }
             });
+            // Past the maximum the verdict is known; stop before reading more members.
+            let early = max.clone();
             (
                 quote! { count: u64, },
-                quote! { self.count += 1; },
+                quote! { self.count += 1; #early },
                 quote! { #min #max },
             )
         } else {
@@ -2021,5 +2143,665 @@ fn seed_names(tokens: TokenStream, out: &mut std::collections::BTreeSet<String>)
             proc_macro2::TokenTree::Group(group) => seed_names(group.stream(), out),
             _ => {}
         }
+    }
+}
+
+// ---- The text collectors ----
+//
+// `C_*` collectors find the errors of invalid JSON text (after the streaming pass refused it
+// and the text is known to be JSON) without reading the whole document into a `Value`, so
+// that the memory of the located pass does not grow with the document: a collector reads
+// the members and items of an object or array as serde_json streams them, and only the
+// values its children check with their `e_*` functions are built, one at a time. Each
+// collector records exactly the errors its node's `e_*` function would record on the same
+// value (the checks and messages come from the same emitting functions), in document order.
+// A node with `allOf`, `anyOf` or `oneOf` keeps its value as borrowed raw text and reads it
+// once for its own keywords and once per branch, taking the branches' verdicts from their
+// streaming seeds. Once the error collector is full, a collector fails, which ends the read.
+
+/// How the text collectors read the value of a node.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Reading {
+    /// The schema accepts everything: the value is skipped.
+    Skipped,
+    /// The node has a collector `C_*`, which reads its members or items as they come.
+    Streams,
+    /// Only the JSON type of a container matters (the node has no keyword about members or
+    /// items): containers are skipped and stand in empty, scalars are read.
+    Shallow,
+    /// The value is read into a `Value` and checked by the `e_*` function.
+    Whole,
+}
+
+impl<'a> Emitter<'a> {
+    /// How a child whose callee is `callee` and whose schema is `schema` is read.
+    fn reading(&self, schema: &'a Schema, callee: &Callee) -> Reading {
+        if callee.trivial {
+            return Reading::Skipped;
+        }
+        let mut schema = schema;
+        // A `$ref` reads as its definition (a chain of bare references is followed a bounded
+        // number of steps; one that does not end is read whole).
+        for _ in 0..64 {
+            let Some(name) = &schema.reference else {
+                return reading_of(schema);
+            };
+            match self.api.definition(name) {
+                Some(def) => schema = &def.schema,
+                None => return Reading::Whole,
+            }
+        }
+        Reading::Whole
+    }
+
+    /// The collector of node `i`, when it has one.
+    fn collector(&mut self, i: usize) -> Option<TokenStream> {
+        let (schema, callee, parts) = self.nodes[i].clone();
+        if reading_of(schema) != Reading::Streams {
+            return None;
+        }
+        let c = collector_ident(&callee);
+        let e = &callee.e;
+        let location = schema.location.as_str();
+        let loc = location.trim_start_matches('#').to_owned();
+        let doc = format!("Collects the errors of `{location}` while reading it.");
+        let (enter, leave) = if schema.personal {
+            (
+                quote! { cx.enter_personal(); },
+                quote! { cx.leave_personal(); },
+            )
+        } else {
+            (quote! {}, quote! {})
+        };
+        let map = self.collect_map(schema, &parts, &loc);
+        let seq = self.collect_seq(schema, &parts, &loc);
+        let combinators =
+            !schema.all_of.is_empty() || !schema.any_of.is_empty() || !schema.one_of.is_empty();
+        let deserialize = if combinators {
+            let combine = self.collect_combinators(schema, &parts, &loc);
+            quote! {
+                let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let cx = self.0;
+                if !stream::is_container(raw) {
+                    // A scalar is checked whole, branches included.
+                    #e(&stream::whole(raw), cx);
+                    return Ok(());
+                }
+                // The node's own keywords, then each combinator on the same text.
+                stream::lift(stream::visit_raw(#c(&mut *cx), raw))?;
+                #enter
+                #combine
+                #leave
+                if cx.is_full() {
+                    return Err(stream::invalid());
+                }
+                Ok(())
+            }
+        } else {
+            quote! { deserializer.deserialize_any(self) }
+        };
+        Some(quote! {
+            #[doc = #doc]
+            #[allow(non_camel_case_types, dead_code)]
+            struct #c<'c>(&'c mut Cx);
+            impl<'de> DeserializeSeed<'de> for #c<'_> {
+                type Value = ();
+                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                    #deserialize
+                }
+            }
+            #[allow(unused_variables, unused_mut, unused_assignments)]
+            impl<'de> Visitor<'de> for #c<'_> {
+                type Value = ();
+                fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#location)
+                }
+                fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+                    #e(&Value::Bool(v), self.0);
+                    Ok(())
+                }
+                fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+                    #e(&Value::from(v), self.0);
+                    Ok(())
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+                    #e(&Value::from(v), self.0);
+                    Ok(())
+                }
+                fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+                    #e(&stream::float_value(v), self.0);
+                    Ok(())
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+                    #e(&Value::String(v.to_owned()), self.0);
+                    Ok(())
+                }
+                fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+                    #e(&Value::Null, self.0);
+                    Ok(())
+                }
+                fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                    let cx = self.0;
+                    #enter
+                    #seq
+                    #leave
+                    Ok(())
+                }
+                fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                    let cx = self.0;
+                    #enter
+                    #map
+                    #leave
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    /// The type error of a container the node does not allow, shown as `value`.
+    fn container_type_error(schema: &Schema, loc: &str) -> TokenStream {
+        let phrase = type_phrase(schema);
+        fail(
+            Mode::Collect,
+            "type",
+            &format!("{loc}/type"),
+            quote! { rt::type_message(cx, value, #phrase) },
+        )
+    }
+
+    /// The body of a collector's `visit_map`: the node's own keywords on an object.
+    fn collect_map(&mut self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        let literals = enum_and_const(schema, Mode::Collect, loc);
+        if literals.is_empty() {
+            return self.collect_members(schema, parts, loc);
+        }
+        // Only a node without keywords about members has `enum` or `const` here (see
+        // `reading_of`), and its literals are scalars, which an object never equals.
+        let members = self.collect_members(schema, parts, loc);
+        quote! {
+            #members
+            let value = &Value::Object(::serde_json::Map::new());
+            #literals
+        }
+    }
+
+    /// The members part of [`Emitter::collect_map`].
+    fn collect_members(&mut self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        let allowed = schema
+            .types
+            .as_ref()
+            .is_none_or(|it| it.contains(&JsonType::Object));
+        let skip = quote! {
+            while map.next_key::<de::IgnoredAny>()?.is_some() {
+                map.next_value_seed(stream::Skip)?;
+            }
+        };
+        if !allowed {
+            let error = Self::container_type_error(schema, loc);
+            return quote! {
+                #skip
+                let value = &Value::Object(::serde_json::Map::new());
+                #error
+            };
+        }
+        if !has_object_keywords(schema) {
+            return skip;
+        }
+        let required = required_names(schema, parts);
+        let bit = |name: &String| {
+            required
+                .iter()
+                .position(|it| *it == name)
+                .map(|i| Lit::u64_unsuffixed(1u64 << i))
+        };
+        let mut arms = TokenStream::new();
+        let mut listed: Vec<&String> = Vec::new();
+        for ((name, callee, _), property) in parts.properties.iter().zip(&schema.object.properties)
+        {
+            listed.push(name);
+            let mark = bit(name).map(|bit| quote! { seen |= #bit; });
+            let read = self.read_member(&property.schema, callee);
+            arms.extend(quote! { #name => { #mark #read } });
+        }
+        for name in required.iter().filter(|it| !listed.contains(it)) {
+            let mark = bit(name).map(|bit| quote! { seen |= #bit; });
+            arms.extend(quote! { #name => { #mark map.next_value_seed(stream::Skip)?; } });
+        }
+        let other = match (&schema.object.additional, &parts.additional) {
+            (Some(Additional::Forbidden), _) => {
+                let error = additional_error(loc);
+                quote! { map.next_value_seed(stream::Skip)?; #error }
+            }
+            (Some(Additional::Schema(additional)), Some(callee)) => {
+                self.read_member(additional, callee)
+            }
+            _ => quote! { map.next_value_seed(stream::Skip)?; },
+        };
+        let names = match &schema.object.property_names {
+            Some(names) => self.property_names(names, Mode::Collect, loc),
+            None => TokenStream::new(),
+        };
+        let dispatch = if arms.is_empty() {
+            other
+        } else {
+            quote! { match key { #arms _ => { #other } } }
+        };
+        let declare = if required.is_empty() {
+            quote!()
+        } else {
+            quote! { let mut seen: u64 = 0; }
+        };
+        let required_check = required_checks(&required, Mode::Collect, loc);
+        let counts = property_count_checks(schema, Mode::Collect, loc, &quote!(count));
+        quote! {
+            #declare
+            let mut count: usize = 0;
+            while let Some(name) = map.next_key::<stream::Key<'de>>()? {
+                if cx.is_full() {
+                    return Err(stream::invalid());
+                }
+                count += 1;
+                let key: &str = name.as_str();
+                #names
+                #dispatch
+            }
+            #required_check
+            #counts
+        }
+    }
+
+    /// Reads the value of member `key` for the child `callee` and collects its errors, as
+    /// the `e_*` function of an object does.
+    fn read_member(&self, schema: &'a Schema, callee: &Callee) -> TokenStream {
+        let (v, e) = (&callee.v, &callee.e);
+        match self.reading(schema, callee) {
+            Reading::Skipped => quote! { map.next_value_seed(stream::Skip)?; },
+            Reading::Streams => {
+                let c = collector_ident(callee);
+                quote! {
+                    cx.push_key(key);
+                    map.next_value_seed(#c(&mut *cx))?;
+                    cx.pop();
+                }
+            }
+            Reading::Shallow => quote! {
+                let item = map.next_value_seed(stream::Outline)?;
+                item.check(cx, |cx, item| {
+                    if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); }
+                });
+            },
+            Reading::Whole => quote! {
+                let item = map.next_value_seed(stream::Strict)?;
+                if !#v(&item) { cx.push_key(key); #e(&item, cx); cx.pop(); }
+            },
+        }
+    }
+
+    /// The body of a collector's `visit_seq`: the node's own keywords on an array.
+    fn collect_seq(&mut self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        let literals = enum_and_const(schema, Mode::Collect, loc);
+        if literals.is_empty() {
+            return self.collect_items(schema, parts, loc);
+        }
+        // As in `collect_map`: the node has no keyword about items, and its literals are
+        // scalars. The array stands in empty, with its number of items for messages.
+        let items = self.collect_items(schema, parts, loc);
+        quote! {
+            let n = { #items n };
+            cx.stand_in(Some(n), |cx| {
+                let value = &Value::Array(Vec::new());
+                #literals
+            });
+        }
+    }
+
+    /// The items part of [`Emitter::collect_seq`]; it leaves the number of items in `n`.
+    fn collect_items(&mut self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        let allowed = schema
+            .types
+            .as_ref()
+            .is_none_or(|it| it.contains(&JsonType::Array));
+        let rules = &schema.array;
+        if !allowed {
+            let error = Self::container_type_error(schema, loc);
+            return quote! {
+                let mut n: usize = 0;
+                while seq.next_element_seed(stream::Skip)?.is_some() {
+                    n += 1;
+                }
+                cx.stand_in(Some(n), |cx| {
+                    let value = &Value::Array(Vec::new());
+                    #error
+                });
+            };
+        }
+        let has_keywords = rules.items.is_some()
+            || rules.min_items.is_some()
+            || rules.max_items.is_some()
+            || rules.unique_items;
+        if !has_keywords {
+            return quote! {
+                let mut n: usize = 0;
+                while seq.next_element_seed(stream::Skip)?.is_some() {
+                    n += 1;
+                }
+            };
+        }
+        let reading = match (&rules.items, &parts.items) {
+            (Some(items), Some(callee)) => self.reading(items, callee),
+            _ => Reading::Skipped,
+        };
+        let items_callee = parts.items.clone();
+        let item = |from_raw: bool| -> TokenStream {
+            let Some(callee) = &items_callee else {
+                return TokenStream::new();
+            };
+            let (v, e) = (&callee.v, &callee.e);
+            match (reading, from_raw) {
+                (Reading::Skipped, false) => quote! {
+                    if seq.next_element_seed(stream::Skip)?.is_none() { break; }
+                },
+                (Reading::Skipped, true) => TokenStream::new(),
+                (Reading::Streams, false) => {
+                    let c = collector_ident(callee);
+                    quote! {
+                        cx.push_index(n);
+                        let more = seq.next_element_seed(#c(&mut *cx))?.is_some();
+                        cx.pop();
+                        if !more { break; }
+                    }
+                }
+                (Reading::Streams, true) => {
+                    let c = collector_ident(callee);
+                    quote! {
+                        cx.push_index(n);
+                        stream::lift(stream::collect_raw(#c(&mut *cx), raw))?;
+                        cx.pop();
+                    }
+                }
+                (Reading::Shallow, true) | (Reading::Whole, true) => quote! {
+                    // The item as read for its hash, or read now.
+                    let item = item.unwrap_or_else(|| stream::whole(raw));
+                    if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
+                },
+                (Reading::Shallow, false) => {
+                    quote! {
+                        let Some(item) = seq.next_element_seed(stream::Outline)? else { break; };
+                        item.check(cx, |cx, item| {
+                            if !#v(item) { cx.push_index(n); #e(item, cx); cx.pop(); }
+                        });
+                    }
+                }
+                (Reading::Whole, false) => {
+                    quote! {
+                        let Some(item) = seq.next_element_seed(stream::Strict)? else { break; };
+                        if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
+                    }
+                }
+            }
+        };
+        let counts = item_count_checks(schema, Mode::Collect, loc, &quote!(n));
+        if rules.unique_items {
+            let item = item(true);
+            let unique_error = unique_error(loc);
+            quote! {
+                let mut n: usize = 0;
+                let mut unique = stream::Unique::default();
+                let mut duplicate: Option<(usize, usize)> = None;
+                loop {
+                    if cx.is_full() {
+                        return Err(stream::invalid());
+                    }
+                    let Some(raw) = seq.next_element::<&'de RawValue>()? else { break; };
+                    let mut item: Option<Value> = None;
+                    if duplicate.is_none() {
+                        let (value, equal) = unique.insert_value(raw);
+                        if let Some(i) = equal {
+                            duplicate = Some((i, n));
+                            // Only the first pair is reported; the rest needs no memory.
+                            unique = stream::Unique::default();
+                        }
+                        item = Some(value);
+                    }
+                    #item
+                    n += 1;
+                }
+                #counts
+                if let Some((i, j)) = duplicate {
+                    #unique_error
+                }
+            }
+        } else {
+            let item = item(false);
+            let item = if item.is_empty() {
+                quote! { if seq.next_element_seed(stream::Skip)?.is_none() { break; } }
+            } else {
+                item
+            };
+            quote! {
+                let mut n: usize = 0;
+                loop {
+                    if cx.is_full() {
+                        return Err(stream::invalid());
+                    }
+                    #item
+                    n += 1;
+                }
+                #counts
+            }
+        }
+    }
+
+    /// Reads `raw` for the child `callee` and collects its errors, as the `e_*` function of
+    /// an `allOf` or a branch does. With `stop`, a full collector ends the read.
+    fn read_raw(&self, schema: &'a Schema, callee: &Callee, stop: bool) -> TokenStream {
+        let (v, e) = (&callee.v, &callee.e);
+        match self.reading(schema, callee) {
+            Reading::Skipped => TokenStream::new(),
+            Reading::Streams => {
+                let c = collector_ident(callee);
+                if stop {
+                    quote! { stream::lift(stream::collect_raw(#c(&mut *cx), raw))?; }
+                } else {
+                    quote! { let _ = stream::collect_raw(#c(&mut *cx), raw); }
+                }
+            }
+            Reading::Shallow => quote! {
+                stream::outline(raw).check(cx, |cx, item| {
+                    if !#v(item) { #e(item, cx); }
+                });
+            },
+            Reading::Whole => quote! {
+                let item = stream::whole(raw);
+                if !#v(&item) { #e(&item, cx); }
+            },
+        }
+    }
+
+    /// The verdict of the child `callee` on `raw`, from its streaming seed.
+    fn verdict_raw(callee: &Callee) -> TokenStream {
+        if callee.trivial {
+            return quote!(true);
+        }
+        let s = &callee.s;
+        quote! { stream::run(#s, raw).is_ok() }
+    }
+
+    /// The `allOf`, `anyOf` and `oneOf` of a collector's node, on `raw`, in the order of the
+    /// node's `e_*` function.
+    fn collect_combinators(&self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (callee, branch) in parts.all_of.iter().zip(&schema.all_of) {
+            if !callee.trivial {
+                out.extend(self.read_raw(branch, callee, true));
+            }
+        }
+        if !parts.any_of.is_empty() {
+            let any_loc = format!("{loc}/anyOf");
+            let verdicts = parts.any_of.iter().map(Self::verdict_raw);
+            let labels = parts.any_of.iter().map(|it| it.label.as_str());
+            let branches = parts
+                .any_of
+                .iter()
+                .zip(&schema.any_of)
+                .map(|(callee, branch)| self.read_raw(branch, callee, false));
+            out.extend(quote! {
+                if !( #( #verdicts )||* ) {
+                    let branches = vec![ #( cx.branch(|cx| { #branches }) ),* ];
+                    cx.any_of_error(#any_loc, &[ #( #labels ),* ], branches);
+                }
+            });
+        }
+        if !parts.one_of.is_empty() {
+            let one_loc = format!("{loc}/oneOf");
+            out.extend(self.collect_one_of(schema, parts, &one_loc));
+        }
+        out
+    }
+
+    fn collect_one_of(&self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        if let Some(discriminator) = &schema.discriminator {
+            let property = &discriminator.property;
+            let tags: Vec<&String> = discriminator.variants.iter().map(|it| &it.0).collect();
+            let expected = listing(
+                &tags
+                    .iter()
+                    .map(|it| Literal::String((*it).clone()))
+                    .collect::<Vec<_>>(),
+            );
+            let unknown_tag = format!(
+                "\"{}\" is {{}}, which is not {}",
+                escape_braces(property),
+                escape_braces(&expected)
+            );
+            let missing_tag = format!(
+                "\"{property}\" is required to tell the variants apart; expected {expected}"
+            );
+            let arms = discriminator.variants.iter().map(|(tag, name)| {
+                let callee = self.definition_callee(name);
+                let refused = if callee.trivial {
+                    quote!(false)
+                } else {
+                    let s = &callee.s;
+                    quote! { stream::run(#s, raw).is_err() }
+                };
+                let read = match self.api.definition(name) {
+                    Some(def) => self.read_raw(&def.schema, &callee, false),
+                    None => TokenStream::new(),
+                };
+                quote! {
+                    stream::Member::Found(tag) if tag.value.as_str() == Some(#tag) => {
+                        if #refused {
+                            let causes = cx.branch(|cx| { #read });
+                            cx.tagged_error(#loc, #property, #tag, causes);
+                        }
+                    }
+                }
+            });
+            return quote! {
+                match stream::member(raw, #property) {
+                    #( #arms )*
+                    stream::Member::Found(tag) => {
+                        tag.check(cx, |cx, tag| {
+                            let message = format!(#unknown_tag, cx.show(tag));
+                            cx.error("oneOf", #loc, message);
+                        });
+                    }
+                    stream::Member::Missing => {
+                        let message = #missing_tag.to_owned();
+                        cx.error("oneOf", #loc, message);
+                    }
+                    stream::Member::NotObject(other) => {
+                        other.check(cx, |cx, other| {
+                            let message = rt::type_message(cx, other, "an object");
+                            cx.error("oneOf", #loc, message);
+                        });
+                    }
+                }
+            };
+        }
+        let verdicts = parts.one_of.iter().map(Self::verdict_raw);
+        let labels = parts.one_of.iter().map(|it| it.label.as_str());
+        let branches = parts
+            .one_of
+            .iter()
+            .zip(&schema.one_of)
+            .map(|(callee, branch)| self.read_raw(branch, callee, false));
+        quote! {
+            let valid = [ #( #verdicts ),* ];
+            let matched = valid.iter().filter(|it| **it).count();
+            if matched != 1 {
+                let labels: &[&str] = &[ #( #labels ),* ];
+                let branches = if matched == 0 {
+                    vec![ #( cx.branch(|cx| { #branches }) ),* ]
+                } else {
+                    Vec::new()
+                };
+                cx.one_of_error(#loc, labels, &valid, branches);
+            }
+        }
+    }
+
+    /// How `Kind::collect_text` reads a whole document of the definition `name`.
+    fn document_collector(&self, name: &str) -> TokenStream {
+        let callee = self.definition_callee(name);
+        let e = &callee.e;
+        let reading = self
+            .api
+            .definition(name)
+            .map_or(Reading::Whole, |def| reading_of(&def.schema));
+        match reading {
+            Reading::Streams => {
+                let c = collector_ident(&callee);
+                quote! { stream::collect_document(#c(cx), text) }
+            }
+            Reading::Shallow | Reading::Skipped => {
+                quote! { stream::collect_outline(text, cx, #e) }
+            }
+            Reading::Whole => quote! { stream::collect_whole(text, cx, #e) },
+        }
+    }
+}
+
+/// The collector of the node whose streaming seed is `callee.s`.
+fn collector_ident(callee: &Callee) -> Ident {
+    let seed = callee.s.to_string();
+    format_ident!("C_{}", seed.trim_start_matches("S_"))
+}
+
+/// True when the schema has a keyword about the members of an object.
+fn has_object_keywords(schema: &Schema) -> bool {
+    let object = &schema.object;
+    !object.properties.is_empty()
+        || !object.required.is_empty()
+        || object.additional.is_some()
+        || object.property_names.is_some()
+        || object.min_properties.is_some()
+        || object.max_properties.is_some()
+}
+
+/// How the text collectors read the value of a schema that is not a reference.
+fn reading_of(schema: &Schema) -> Reading {
+    let rules = &schema.array;
+    let containers = has_object_keywords(schema)
+        || rules.items.is_some()
+        || rules.min_items.is_some()
+        || rules.max_items.is_some()
+        || rules.unique_items;
+    let combinators =
+        !schema.all_of.is_empty() || !schema.any_of.is_empty() || !schema.one_of.is_empty();
+    let literals = schema.enum_values.is_some() || schema.const_value.is_some();
+    if schema.reference.is_some() || !names_are_strings(schema) {
+        return Reading::Whole;
+    }
+    if containers && literals {
+        // `enum` and `const` hold scalars, so such a node refuses every container; it is not
+        // worth a collector.
+        return Reading::Whole;
+    }
+    if containers || combinators {
+        Reading::Streams
+    } else {
+        Reading::Shallow
     }
 }

@@ -7,12 +7,16 @@ use std::{
 };
 
 use clap::{Parser, ValueEnum};
-use runa_order_validator::{Kind, Options, ValidationError};
+use runa_order_validator::{DEFAULT_MAX_ERRORS, Kind, Options, ValidationError};
+
+/// The default of `--max-bytes`: 64 MiB.
+const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Check JSON payload files against the Runa order API contract.
 ///
 /// Exit status: 0 when every file is valid, 1 when some file is invalid, 2 on a usage error,
-/// an unreadable file or an unknown type.
+/// an unreadable file, a file larger than --max-bytes, an unknown type, or output that
+/// cannot be written.
 #[derive(Debug, Parser)]
 #[command(name = "runa-order-validate", version)]
 struct Cli {
@@ -40,6 +44,21 @@ struct Cli {
     /// Print the names of the schemas and exit.
     #[arg(long)]
     list_types: bool,
+
+    /// The largest file read, in bytes; a larger file is not checked and makes the exit
+    /// status 2.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+
+    /// The most errors printed for one file; checking a file stops soon after, and one more
+    /// line says that there are more.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_ERRORS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    max_errors: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,12 +73,25 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // Standard output is gone (a closed pipe, a full disk): the results are lost.
+            eprintln!("error: cannot write to standard output: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Checks the files; fails only when standard output cannot be written.
+fn run(cli: &Cli) -> io::Result<ExitCode> {
     let mut out = io::stdout().lock();
     if cli.list_types {
         for kind in Kind::ALL {
-            let _ = writeln!(out, "{}", kind.name());
+            writeln!(out, "{}", kind.name())?;
         }
-        return ExitCode::SUCCESS;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
     }
     let name = cli.kind.as_deref().unwrap_or_default();
     let Some(kind) = Kind::from_name(name) else {
@@ -72,33 +104,44 @@ fn main() -> ExitCode {
         eprintln!(
             "error: unknown type `{name}`{hint}; `runa-order-validate --list-types` prints the known types"
         );
-        return ExitCode::from(2);
+        return Ok(ExitCode::from(2));
     };
     let options = Options {
         show_values: cli.show_values,
+        max_errors: cli.max_errors,
     };
 
     let (mut invalid, mut unreadable, mut errors) = (0usize, 0usize, 0usize);
     for file in &cli.files {
-        let bytes = match read(file) {
+        let bytes = match read(file, cli.max_bytes) {
             Ok(bytes) => bytes,
             Err(err) => {
-                eprintln!("error: {file}: cannot read the file: {err}");
+                eprintln!("error: {file}: {err}");
                 unreadable += 1;
                 continue;
             }
         };
         if let Err(found) = kind.validate_slice_with(&bytes, &options) {
+            drop(bytes);
             invalid += 1;
             errors += found.len();
             let mut text = String::new();
             for error in &found {
                 report(&mut text, cli.format, file, error);
             }
-            let _ = out.write_all(text.as_bytes());
+            if found.is_truncated() {
+                let omitted = found.omitted();
+                let _ = writeln!(
+                    text,
+                    "{file}: ... and at least {omitted} more error{} (checking stopped after --max-errors {})",
+                    if omitted == 1 { "" } else { "s" },
+                    cli.max_errors
+                );
+            }
+            out.write_all(text.as_bytes())?;
         }
     }
-    let _ = out.flush();
+    out.flush()?;
     let checked = cli.files.len() - unreadable;
     if invalid > 0 || unreadable > 0 {
         eprintln!(
@@ -107,29 +150,49 @@ fn main() -> ExitCode {
             kind.name(),
             if errors == 1 { "" } else { "s" },
             if unreadable > 0 {
-                format!("; {unreadable} unreadable")
+                format!("; {unreadable} not checked")
             } else {
                 String::new()
             },
         );
     }
-    if unreadable > 0 {
+    Ok(if unreadable > 0 {
         ExitCode::from(2)
     } else if invalid > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
-fn read(file: &str) -> io::Result<Vec<u8>> {
-    if file == "-" {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
+/// Reads a file (`-`: standard input), refusing one larger than `max` bytes. At most
+/// `max + 1` bytes are read, so an endless input (`/dev/zero`) stops there.
+fn read(file: &str, max: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let result = if file == "-" {
+        io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::read(file)
+        std::fs::File::open(file).and_then(|it| {
+            // Reserve the size the file says it has (bounded), so that reading does not
+            // double the buffer past it.
+            let size = it
+                .metadata()
+                .map_or(0, |it| it.len())
+                .min(max.saturating_add(1));
+            bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
+            it.take(max.saturating_add(1)).read_to_end(&mut bytes)
+        })
+    };
+    result.map_err(|err| format!("cannot read the file: {err}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "the file is larger than {max} bytes (--max-bytes); it was not checked"
+        ));
     }
+    Ok(bytes)
 }
 
 fn report(out: &mut String, format: Format, file: &str, error: &ValidationError) {
