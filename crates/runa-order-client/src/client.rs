@@ -526,7 +526,7 @@ impl Client {
         let mut trace = Trace::default();
         if self.validate_requests
             && let Some(body) = &request.body
-            && let Err(problems) = validation::check_request(body.definition, &body.json)
+            && let Err(problems) = validation::check(body.kind, &body.json)
         {
             let reasons: Vec<String> = problems.iter().map(|it| it.to_string()).collect();
             // The API would answer `422 validation_error`; the refusal says so.
@@ -534,7 +534,7 @@ impl Client {
                 Err(Error::Refused(Refusal {
                     reason: redact_emails(&format!(
                         "the body does not match `{}` of the spec: {}",
-                        body.definition,
+                        body.kind.name(),
                         reasons.join("; ")
                     )),
                     error_type: Some(ApiErrorType::ValidationError),
@@ -606,7 +606,7 @@ impl Client {
             Ok(it) => Arc::new(it),
             Err(failure) => {
                 let received = match failure.partial {
-                    Some((_, body)) => Received::Partial(body),
+                    Some(body) => Received::Partial(body),
                     None => Received::Nothing,
                 };
                 return Err((failure.error, received));

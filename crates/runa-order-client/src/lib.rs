@@ -50,7 +50,9 @@ mod error;
 #[rustfmt::skip]
 #[allow(clippy::large_enum_variant)]
 mod generated;
+mod operation;
 mod pagination;
+mod query;
 mod retry;
 mod transport;
 mod validation;
@@ -68,17 +70,21 @@ pub use generated::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers, servers,
 };
 pub use pagination::AllOrders;
+pub use query::QueryError;
 pub use retry::{
     Clock, KeySource, ManualTime, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper,
     UuidKeys,
 };
 
-/// The generated description of each operation: method, path, documented statuses and
-/// bodies, and `check_rules` for the rules the schema cannot say (the mock server uses these).
+/// The generated description of each operation: method, path, documented statuses and the
+/// schema of each status's body (together as its `OPERATION`), the request body's type,
+/// the query parameters with their defaults and a parser, and `check_rules` for the rules
+/// the schema cannot say (the mock server uses these).
 pub mod operations {
     pub use crate::generated::{
-        create_order, estimate_order_price, get_list_of_orders, get_single_order,
+        ALL, create_order, estimate_order_price, get_list_of_orders, get_single_order,
     };
+    pub use crate::operation::Operation;
 }
 
 /// The query parameters of [`Client::list_orders`]: `limit` (1 to 500), `before`, `after`.

@@ -242,6 +242,7 @@ pub(crate) struct ExactCatalogue {
     templates: BTreeMap<String, Template>,
     accept_unlisted: bool,
     default_product: ExactProduct,
+    default_template: Template,
 }
 
 /// A configured amount (an `f64` written in a test) as the decimal it was written as: the
@@ -316,6 +317,7 @@ impl ExactCatalogue {
             templates: catalogue.templates.clone(),
             accept_unlisted: catalogue.accept_unlisted,
             default_product: exact_product("(unlisted)", &Product::default())?,
+            default_template: Template::default(),
         })
     }
 
@@ -331,11 +333,11 @@ impl ExactCatalogue {
     }
 
     /// The template with this ID, on the terms of [`Catalogue::template`].
-    pub(crate) fn template(&self, id: &str) -> Option<Template> {
+    pub(crate) fn template(&self, id: &str) -> Option<&Template> {
         match self.templates.get(id) {
-            Some(it) => Some(it.clone()),
+            Some(it) => Some(it),
             None if self.accept_unlisted && crate::config::is_well_formed_code(id) => {
-                Some(Template::default())
+                Some(&self.default_template)
             }
             None => None,
         }

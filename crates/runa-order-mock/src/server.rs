@@ -14,8 +14,9 @@ use tokio::{
 use tower_service::Service;
 
 use crate::{
+    answers::{self, bare_answer},
+    app::{self, App},
     bare::ApiShaped,
-    handlers::{self, App},
     limits::{AcceptBackoff, Admitted, BodyReader, BodyRefusal, Busy, Connections},
 };
 
@@ -28,13 +29,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(app: Arc<App>) -> Arc<Shared> {
-        Arc::new(Shared {
-            router: handlers::router(Arc::clone(&app)),
+    /// What the connections of a server share; an error says why the router cannot be built.
+    pub(crate) fn new(app: Arc<App>) -> Result<Arc<Shared>, String> {
+        Ok(Arc::new(Shared {
+            router: app::router(Arc::clone(&app))?,
             connections: Connections::new(app.limits.max_connections),
             bodies: BodyReader::new(&app.limits),
             app,
-        })
+        }))
     }
 }
 
@@ -95,10 +97,7 @@ async fn connection(stream: TcpStream, admitted: Admitted, shared: Arc<Shared>) 
         })
     };
     let serving = builder
-        .serve_connection(
-            ApiShaped::new(TokioIo::new(stream), handlers::bare_answer),
-            service,
-        )
+        .serve_connection(ApiShaped::new(TokioIo::new(stream), bare_answer), service)
         .without_shutdown();
     tokio::select! {
         served = serving => {
@@ -131,19 +130,19 @@ async fn linger(mut stream: TcpStream) {
 /// The answer to a body that was not read; the connection is closed after it.
 fn refused(app: &App, refusal: &BodyRefusal) -> hyper::Response<Body> {
     let mut response = match refusal {
-        BodyRefusal::TooLarge(limit) => handlers::protocol_error(
+        BodyRefusal::TooLarge(limit) => answers::protocol_error(
             app,
             413,
             "payload_too_large",
             format!("The body is larger than the limit of {limit} bytes."),
         ),
-        BodyRefusal::TimedOut(timeout) => handlers::protocol_error(
+        BodyRefusal::TimedOut(timeout) => answers::protocol_error(
             app,
             408,
             "request_timeout",
             format!("The body did not arrive within {} ms.", timeout.as_millis()),
         ),
-        BodyRefusal::Broken(problem) => handlers::protocol_error(
+        BodyRefusal::Broken(problem) => answers::protocol_error(
             app,
             400,
             "bad_request",

@@ -10,9 +10,10 @@ use std::{
     time::Instant,
 };
 
-use bytes::Bytes;
 use runa_order_types::CompletedOrderWithFullDetails;
 use sha2::{Digest, Sha256};
+
+use crate::answers::Answer;
 
 /// A recorded path longer than this is cut (at a character boundary) and ends with `…`.
 pub(crate) const MAX_LOGGED_PATH_BYTES: usize = 256;
@@ -28,11 +29,13 @@ pub(crate) fn fingerprint(bytes: &[u8]) -> Fingerprint {
     Sha256::digest(bytes).into()
 }
 
-/// A recorded answer, replayed for a repeat with the same idempotency key and body.
+/// A new order to store, with the idempotency key it was created with and the time it
+/// completes.
 #[derive(Debug, Clone)]
-pub(crate) struct StoredResponse {
-    pub(crate) status: u16,
-    pub(crate) body: Bytes,
+pub(crate) struct Placed {
+    pub(crate) idempotency_key: String,
+    pub(crate) completes_at: Instant,
+    pub(crate) order: CompletedOrderWithFullDetails,
 }
 
 /// An order as stored: its full details as they will be once it completes.
@@ -121,7 +124,7 @@ enum Entry {
     },
     Done {
         fingerprint: Fingerprint,
-        response: StoredResponse,
+        answer: Answer,
     },
 }
 
@@ -129,7 +132,7 @@ impl Entry {
     fn bytes(&self) -> usize {
         match self {
             Entry::InProgress { .. } => 0,
-            Entry::Done { response, .. } => response.body.len(),
+            Entry::Done { answer, .. } => answer.body.len(),
         }
     }
 }
@@ -166,7 +169,7 @@ pub(crate) enum Begin {
     /// A new key: process the request, then [`Ticket::finish`].
     New(Ticket),
     /// The same key and body were answered before: send this again.
-    Replay(StoredResponse),
+    Replay(Answer),
     /// The same key is being processed right now.
     InProgress,
     /// The same key came with another body.
@@ -254,10 +257,10 @@ impl Store {
         match inner.idempotency.get(&scope) {
             Some(Entry::Done {
                 fingerprint: stored,
-                response,
+                answer,
             }) => {
                 if *stored == fingerprint {
-                    Begin::Replay(response.clone())
+                    Begin::Replay(answer.clone())
                 } else {
                     Begin::Mismatch
                 }
@@ -353,32 +356,28 @@ impl Store {
 impl Ticket {
     /// Records the answer for the key and, if the request created an order, stores it, in
     /// one critical section. Returns the answer to send.
-    pub(crate) fn finish(
-        mut self,
-        response: StoredResponse,
-        order: Option<(String, Instant, CompletedOrderWithFullDetails)>,
-    ) -> StoredResponse {
+    pub(crate) fn finish(mut self, answer: Answer, placed: Option<Placed>) -> Answer {
         let mut inner = self.store.lock();
-        if let Some((idempotency_key, completes_at, order)) = order {
+        if let Some(placed) = placed {
             let index = inner.orders.len();
-            inner.by_id.insert(order.id.to_string(), index);
+            inner.by_id.insert(placed.order.id.to_string(), index);
             inner.orders.push(StoredOrder {
                 seq: index as u64 + 1,
-                idempotency_key,
-                completes_at,
-                order,
+                idempotency_key: placed.idempotency_key,
+                completes_at: placed.completes_at,
+                order: placed.order,
             });
         }
         let entry = Entry::Done {
             fingerprint: self.fingerprint,
-            response: response.clone(),
+            answer: answer.clone(),
         };
         inner.idempotency_bytes += entry.bytes();
         if let Some(old) = inner.idempotency.insert(self.scope.clone(), entry) {
             inner.idempotency_bytes -= old.bytes();
         }
         self.finished = true;
-        response
+        answer
     }
 }
 
@@ -416,13 +415,10 @@ mod tests {
             panic!("an abandoned key is free again")
         };
         ticket.finish(
-            StoredResponse {
-                status: 202,
-                body: Bytes::from_static(b"x"),
-            },
+            Answer::api_error(&runa_order_client::ApiErrorType::Timeout, None),
             None,
         );
-        assert!(matches!(store.begin("k", "a", body), Begin::Replay(it) if it.status == 202));
+        assert!(matches!(store.begin("k", "a", body), Begin::Replay(it) if it.status == 504));
         assert!(matches!(
             store.begin("k", "a", fingerprint(b"[]")),
             Begin::Mismatch
