@@ -169,3 +169,66 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Bytes {
     // if it did, the answer would be an empty body, which the spec check reports.
     Bytes::from(serde_json::to_vec(value).unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use runa_order_client::operations::create_order;
+    use runa_order_types::{AsyncAcceptedOrder, OrderId, OrderStatus};
+
+    use super::*;
+    use crate::Config;
+
+    #[test]
+    fn an_answer_is_checked_against_the_schema_its_status_documents() {
+        let app = App::new(Config::default()).unwrap();
+        let operation = Some(&create_order::OPERATION);
+        let accepted = AsyncAcceptedOrder {
+            id: OrderId("O-1".to_owned()),
+            status: OrderStatus::Processing,
+        };
+        let sent = respond(&app, operation, Answer::new(202, &accepted));
+        assert_eq!(sent.status(), 202);
+        assert_eq!(sent.headers()[headers::API_VERSION], API_VERSION);
+        let limited = Answer {
+            retry_after: Some(7),
+            ..Answer::error_body(500, "internal_server_error", String::new())
+        };
+        assert_eq!(
+            respond(&app, operation, limited).headers()["retry-after"],
+            "7"
+        );
+        assert!(app.store.spec_violations().is_empty());
+
+        // A body of another type than the status documents, a body that breaks its own
+        // type's schema, and a status the operation does not document.
+        respond(&app, operation, Answer::new(200, &accepted));
+        respond(
+            &app,
+            operation,
+            Answer {
+                body: Bytes::from_static(b"{\"id\": \"O-1\"}"),
+                ..Answer::new(202, &accepted)
+            },
+        );
+        respond(
+            &app,
+            operation,
+            Answer::api_error(&ApiErrorType::NotFound, None),
+        );
+        let violations = app.store.spec_violations();
+        assert_eq!(violations.len(), 3, "{violations:?}");
+        assert_eq!(
+            violations[0],
+            "200 answer is a `AsyncAcceptedOrder`, but the spec documents `SyncCompletedOrder`"
+        );
+        assert!(
+            violations[1].starts_with("202 answer does not match `AsyncAcceptedOrder`: "),
+            "{}",
+            violations[1]
+        );
+        assert_eq!(
+            violations[2],
+            "status 404 is not documented for this operation"
+        );
+    }
+}

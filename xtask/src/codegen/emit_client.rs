@@ -516,3 +516,57 @@ fn doc_with(head: &str, description: Option<&str>) -> String {
         None => head.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::codegen::{load, lower};
+
+    fn real_api() -> Api {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let sources = load::load(&root).expect("the spec loads");
+        let (api, diagnostics) = lower::lower(&sources);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        api
+    }
+
+    #[test]
+    fn the_base_path_is_the_path_every_server_shares() {
+        assert_eq!(url_path("https://api.runa.io/v2"), "/v2");
+        assert_eq!(url_path("https://api.runa.io/v2/"), "/v2");
+        assert_eq!(url_path("https://api.runa.io"), "");
+        assert_eq!(url_path("https://h.example/a/b?x=1#y"), "/a/b");
+
+        let mut api = real_api();
+        let code = emit(&api).unwrap().to_string();
+        assert!(
+            code.contains(r#"pub const BASE_PATH : & str = "/v2""#),
+            "{code}"
+        );
+        api.http.servers[1].url = "https://api.runa.io/v3".to_owned();
+        let err = emit(&api).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("#/servers/1/url"));
+        assert!(err.message.contains("\"/v3\""), "{err}");
+        assert!(err.message.contains("\"/v2\""), "{err}");
+    }
+
+    /// One decoder arm per body type: every operation answers its error statuses with
+    /// `APIErrorResponse`, and each decodes it in one arm, with every status.
+    #[test]
+    fn decoders_have_one_arm_per_body_type() {
+        let api = real_api();
+        let code = emit(&api).unwrap().to_string();
+        let arms = code
+            .matches("crate :: decode :: failure :: < :: runa_order_types :: APIErrorResponse >")
+            .count();
+        assert_eq!(arms, api.http.operations.len());
+        assert!(
+            code.contains("400 | 401 | 403 | 410 | 500 | 504 =>"),
+            "{code}"
+        );
+        // Bodies are linked by type: no `$defs` name is passed as a string.
+        assert!(!code.contains(r#""APIErrorResponse""#), "{code}");
+    }
+}
