@@ -440,7 +440,8 @@ pub mod create_order {
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -547,7 +548,8 @@ pub mod get_single_order {
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -702,7 +704,8 @@ pub mod get_list_of_orders {
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -789,7 +792,8 @@ pub mod estimate_order_price {
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,

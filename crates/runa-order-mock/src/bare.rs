@@ -150,14 +150,18 @@ mod tests {
                       content-length: 0\r\n\r\n";
         assert_eq!(bare_status(large), Some(431));
         // Answers of the mock's own: a body, a content type, another status.
-        for own in [
-            &b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"[..],
-            b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n",
-            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
-            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
-            b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n",
-            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n",
-        ] {
+        let json = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n";
+        let answers = [
+            format!("{json}content-length: 2\r\n\r\n{{}}"),
+            format!("{json}content-length: 0\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"
+                .to_owned(),
+            "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_owned(),
+            "HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n".to_owned(),
+            "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n".to_owned(),
+        ];
+        for own in &answers {
+            let own = own.as_bytes();
             assert_eq!(bare_status(own), None, "{}", String::from_utf8_lossy(own));
         }
     }

@@ -45,22 +45,22 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     let mut backoff = AcceptBackoff::default();
     loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    backoff.succeeded();
-                    // Over the limit with every connection busy: closed at once.
-                    let Some(admitted) = shared.connections.admit() else { continue };
-                    // Small answers go out at once.
-                    let _ = stream.set_nodelay(true);
-                    connections.spawn(connection(stream, admitted, Arc::clone(&shared)));
-                }
-                // Out of file descriptors, or another error that may last: wait before the
-                // next accept instead of spinning.
-                Err(_) => tokio::time::sleep(backoff.after_error()).await,
-            },
-            // Reap finished connections so the set does not grow.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        // Reap finished connections so the set does not grow.
+        while connections.try_join_next().is_some() {}
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff.succeeded();
+                // Over the limit with every connection busy: closed at once.
+                let Some(admitted) = shared.connections.admit() else {
+                    continue;
+                };
+                // Small answers go out at once.
+                let _ = stream.set_nodelay(true);
+                connections.spawn(connection(stream, admitted, Arc::clone(&shared)));
+            }
+            // Out of file descriptors, or another error that may last: wait before the next
+            // accept instead of spinning.
+            Err(_) => tokio::time::sleep(backoff.after_error()).await,
         }
     }
 }
@@ -99,14 +99,13 @@ async fn connection(stream: TcpStream, admitted: Admitted, shared: Arc<Shared>) 
     let serving = builder
         .serve_connection(ApiShaped::new(TokioIo::new(stream), bare_answer), service)
         .without_shutdown();
-    tokio::select! {
-        served = serving => {
-            if let Ok(parts) = served {
-                linger(parts.io.inner.into_inner()).await;
-            }
-        }
+    let served = tokio::select! {
+        served = serving => Some(served),
         // Dropping the connection future closes the socket without an answer.
-        () = state.closed() => {}
+        () = state.closed() => None,
+    };
+    if let Some(Ok(parts)) = served {
+        linger(parts.io.inner.into_inner()).await;
     }
     drop(admitted);
 }

@@ -366,7 +366,7 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
     let response_body = response_body(operation);
     let success = success_type(api, operation)?;
     let query = query::query_struct(api, operation)?;
-    let rules = request::rules_check(api, operation);
+    let rules = request::rules_check(api, operation)?;
     let request = request::request_builder(operation);
     let decode = request::decoder(operation);
 

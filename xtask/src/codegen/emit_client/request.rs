@@ -8,7 +8,7 @@ use super::{
         ir::{Api, Operation, Parameter, ParameterLocation, ParameterType, Rule},
         names::{self, Case},
     },
-    body_groups,
+    BodyGroup, Diagnostic, body_groups, operations_diagnostic,
     query::query_parameters,
     successes, type_path,
 };
@@ -64,10 +64,15 @@ fn rule_headers(operation: &Operation) -> Vec<&Parameter> {
     out
 }
 
-pub(super) fn rules_check(api: &Api, operation: &Operation) -> Option<TokenStream> {
-    let body = operation.request_body.as_ref()?;
+pub(super) fn rules_check(
+    api: &Api,
+    operation: &Operation,
+) -> Result<Option<TokenStream>, Diagnostic> {
+    let Some(body) = operation.request_body.as_ref() else {
+        return Ok(None);
+    };
     if operation.rules.is_empty() {
-        return None;
+        return Ok(None);
     }
     let body_ty = type_path(body);
     let arguments: Vec<_> = rule_headers(operation).into_iter().map(argument).collect();
@@ -80,59 +85,91 @@ pub(super) fn rules_check(api: &Api, operation: &Operation) -> Option<TokenStrea
         .definition(body)
         .map(|it| it.schema.object.required.clone())
         .unwrap_or_default();
-    let checks = operation.rules.iter().map(|rule| {
-        let Rule::MaxItemsWhenHeader {
-            header,
-            value,
-            field,
-            max,
-            error_type,
-            message,
-        } = rule;
-        let argument = arguments
-            .iter()
-            .find(|it| &it.parameter.name == header)
-            .expect("rule headers were collected from the rules");
-        let ident = &argument.ident;
-        let header_value = if argument.parameter.enum_values.is_empty() {
-            if argument.optional {
-                quote!(#ident.unwrap_or_default())
-            } else {
-                quote!(#ident)
-            }
-        } else if argument.optional {
-            quote!(#ident.map(|it| it.as_str()).unwrap_or_default())
-        } else {
-            quote!(#ident.as_str())
-        };
-        let field_ident = format_ident!("{}", names::rust_name(field, Case::Snake));
-        let count = if required.contains(field) {
-            quote!(body.#field_ident.len())
-        } else {
-            quote!(body.#field_ident.as_ref().map_or(0, |it| it.len()))
-        };
-        let variant = format_ident!("{}", names::rust_name(error_type, Case::Pascal));
-        let max = Lit::u64_unsuffixed(*max);
-        let text = format!(
-            "{message}: `{field}` has {{}} entries, at most {max} are allowed when `{header}` is `{value}`"
-        );
-        quote! {
-            if #header_value == #value && #count > #max {
-                return ::std::result::Result::Err(crate::RuleViolation {
-                    error_type: crate::ApiErrorType::#variant,
-                    message: ::std::format!(#text, #count),
-                });
-            }
-        }
-    });
-    Some(quote! {
+    let checks = operation
+        .rules
+        .iter()
+        .map(|rule| rule_check(api, operation, rule, &arguments, &required))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(quote! {
         /// Checks the rules of this operation that the schema cannot say; the API refuses a
         /// request that breaks one with the error type in the violation.
-        pub fn check_rules(body: &#body_ty, #(#parameters),*) -> ::std::result::Result<(), crate::RuleViolation> {
+        pub fn check_rules(
+            body: &#body_ty,
+            #(#parameters),*
+        ) -> ::std::result::Result<(), crate::RuleViolation> {
             #(#checks)*
             ::std::result::Result::Ok(())
         }
+    }))
+}
+
+/// The check of one rule: the count of the field's entries against the rule's maximum,
+/// when the header has the rule's value.
+fn rule_check(
+    api: &Api,
+    operation: &Operation,
+    rule: &Rule,
+    arguments: &[Argument<'_>],
+    required: &[String],
+) -> Result<TokenStream, Diagnostic> {
+    let Rule::MaxItemsWhenHeader {
+        header,
+        value,
+        field,
+        max,
+        error_type,
+        ..
+    } = rule;
+    let Some(argument) = arguments.iter().find(|it| &it.parameter.name == header) else {
+        return Err(operations_diagnostic(
+            api,
+            None,
+            format!(
+                "a rule of `{}` reads the header `{header}`, which is not one of its header parameters",
+                operation.id
+            ),
+        ));
+    };
+    let ident = &argument.ident;
+    let header_value = match (argument.parameter.enum_values.is_empty(), argument.optional) {
+        (true, true) => quote!(#ident.unwrap_or_default()),
+        (true, false) => quote!(#ident),
+        (false, true) => quote!(#ident.map(|it| it.as_str()).unwrap_or_default()),
+        (false, false) => quote!(#ident.as_str()),
+    };
+    let field_ident = format_ident!("{}", names::rust_name(field, Case::Snake));
+    let count = if required.contains(field) {
+        quote!(body.#field_ident.len())
+    } else {
+        quote!(body.#field_ident.as_ref().map_or(0, |it| it.len()))
+    };
+    let variant = format_ident!("{}", names::rust_name(error_type, Case::Pascal));
+    let max = Lit::u64_unsuffixed(*max);
+    let text = violation_text(rule);
+    Ok(quote! {
+        if #header_value == #value && #count > #max {
+            return ::std::result::Result::Err(crate::RuleViolation {
+                error_type: crate::ApiErrorType::#variant,
+                message: ::std::format!(#text, #count),
+            });
+        }
     })
+}
+
+/// The message of a broken rule, with `{}` where the count goes.
+fn violation_text(rule: &Rule) -> String {
+    let Rule::MaxItemsWhenHeader {
+        header,
+        value,
+        field,
+        max,
+        message,
+        ..
+    } = rule;
+    format!(
+        "{message}: `{field}` has {{}} entries, at most {max} are allowed \
+         when `{header}` is `{value}`"
+    )
 }
 
 pub(super) fn request_builder(operation: &Operation) -> TokenStream {
@@ -275,27 +312,14 @@ fn header_setter(argument: &Argument<'_>) -> TokenStream {
 /// The decoder: one arm per body type, with every status that answers with it.
 pub(super) fn decoder(operation: &Operation) -> TokenStream {
     let many = successes(operation).len() > 1;
-    let arms = body_groups(operation).into_iter().map(|group| {
-        let statuses = &group.statuses;
-        let ty = type_path(group.body);
-        if group.success {
-            let wrap = many.then(|| {
-                let variant = format_ident!("{}", group.body);
-                quote!(.map(Success::#variant))
-            });
-            quote! {
-                #(#statuses)|* => crate::decode::success::<#ty>(response, validate)#wrap,
-            }
-        } else {
-            quote! {
-                #(#statuses)|* => ::std::result::Result::Err(crate::decode::failure::<#ty>(response, validate)),
-            }
-        }
-    });
+    let arms = body_groups(operation)
+        .into_iter()
+        .map(|group| decode_arm(&group, many));
     quote! {
         /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
         /// documented status to the error its body describes, and an undocumented one to
-        /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+        /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+        /// the spec.
         pub(crate) fn decode(
             response: &crate::transport::RawResponse,
             validate: bool,
@@ -305,5 +329,25 @@ pub(super) fn decoder(operation: &Operation) -> TokenStream {
                 _ => ::std::result::Result::Err(crate::decode::undocumented(response)),
             }
         }
+    }
+}
+
+/// One arm of the decoder: every status answered with one body type.
+fn decode_arm(group: &BodyGroup<'_>, many: bool) -> TokenStream {
+    let statuses = &group.statuses;
+    let ty = type_path(group.body);
+    if !group.success {
+        return quote! {
+            #(#statuses)|* => ::std::result::Result::Err(
+                crate::decode::failure::<#ty>(response, validate),
+            ),
+        };
+    }
+    let wrap = many.then(|| {
+        let variant = format_ident!("{}", group.body);
+        quote!(.map(Success::#variant))
+    });
+    quote! {
+        #(#statuses)|* => crate::decode::success::<#ty>(response, validate)#wrap,
     }
 }
