@@ -624,7 +624,7 @@ pub mod get_list_of_orders {
     }
     impl Query {
         ///The value the API takes for `limit` when the query leaves it out.
-        pub const DEFAULT_LIMIT: i64 = 100i64;
+        pub const DEFAULT_LIMIT: i64 = 100;
         /// Checks the documented bounds, so that a request that cannot succeed is not sent.
         pub fn check(&self) -> ::std::result::Result<(), crate::QueryError> {
             if let ::std::option::Option::Some(value) = self.limit {

@@ -91,6 +91,7 @@ fn default_const(
     );
     let value = match (parameter.ty, default) {
         (ParameterType::Integer, Literal::Number(text)) => text.parse::<i64>().ok().map(|it| {
+            let it = proc_macro2::Literal::i64_unsuffixed(it);
             quote! { pub const #name: i64 = #it; }
         }),
         (ParameterType::String, Literal::String(text)) => Some(quote! {
