@@ -137,12 +137,24 @@ impl Entry {
     }
 }
 
+/// Where an idempotency key counts: keys of different API keys never collide.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Scope {
+    api_key: String,
+    key: String,
+}
+
+impl Scope {
+    fn bytes(&self) -> usize {
+        self.api_key.len() + self.key.len()
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     orders: Vec<StoredOrder>,
     by_id: HashMap<String, usize>,
-    /// Keyed by API key and idempotency key: keys of different API keys never collide.
-    idempotency: HashMap<(String, String), Entry>,
+    idempotency: HashMap<Scope, Entry>,
     /// The recorded answers' bytes plus the keys' bytes, kept up to date.
     idempotency_bytes: usize,
     /// The newest requests, at most `log_capacity`.
@@ -180,7 +192,7 @@ pub(crate) enum Begin {
 /// while the request was processed), it frees the key, so that a retry is processed.
 pub(crate) struct Ticket {
     store: Arc<Store>,
-    scope: (String, String),
+    scope: Scope,
     ticket: u64,
     fingerprint: Fingerprint,
     finished: bool,
@@ -252,7 +264,10 @@ impl Store {
         key: &str,
         fingerprint: Fingerprint,
     ) -> Begin {
-        let scope = (api_key.to_owned(), key.to_owned());
+        let scope = Scope {
+            api_key: api_key.to_owned(),
+            key: key.to_owned(),
+        };
         let mut inner = self.lock();
         match inner.idempotency.get(&scope) {
             Some(Entry::Done {
@@ -278,7 +293,7 @@ impl Store {
             None => {
                 inner.next_ticket += 1;
                 let ticket = inner.next_ticket;
-                inner.idempotency_bytes += scope.0.len() + scope.1.len();
+                inner.idempotency_bytes += scope.bytes();
                 inner.idempotency.insert(
                     scope.clone(),
                     Entry::InProgress {
@@ -392,7 +407,7 @@ impl Drop for Ticket {
             Some(Entry::InProgress { ticket, .. }) if *ticket == self.ticket
         ) && let Some(old) = inner.idempotency.remove(&self.scope)
         {
-            inner.idempotency_bytes -= old.bytes() + self.scope.0.len() + self.scope.1.len();
+            inner.idempotency_bytes -= old.bytes() + self.scope.bytes();
         }
     }
 }

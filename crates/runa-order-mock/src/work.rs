@@ -73,38 +73,46 @@ pub(crate) mod tests {
     /// computation would, until the test releases it, and counts the jobs holding one.
     #[derive(Debug, Default)]
     pub(crate) struct Hold {
-        state: Mutex<(usize, bool)>,
+        state: Mutex<HoldState>,
         changed: Condvar,
+    }
+
+    #[derive(Debug, Default)]
+    struct HoldState {
+        /// Jobs being held.
+        holding: usize,
+        /// Set once the test lets every job go.
+        released: bool,
     }
 
     impl Hold {
         pub(crate) fn enter_and_wait(&self) {
             let mut state = self.state.lock().unwrap();
-            state.0 += 1;
+            state.holding += 1;
             self.changed.notify_all();
-            while !state.1 {
+            while !state.released {
                 state = self.changed.wait(state).unwrap();
             }
-            state.0 -= 1;
+            state.holding -= 1;
             self.changed.notify_all();
         }
 
         /// How many jobs are being held right now.
         pub(crate) fn holding(&self) -> usize {
-            self.state.lock().unwrap().0
+            self.state.lock().unwrap().holding
         }
 
         /// Blocks until `n` jobs are held.
         pub(crate) fn wait_for(&self, n: usize) {
             let mut state = self.state.lock().unwrap();
-            while state.0 < n {
+            while state.holding < n {
                 state = self.changed.wait(state).unwrap();
             }
         }
 
         /// Lets every job go on, now and later.
         pub(crate) fn release(&self) {
-            self.state.lock().unwrap().1 = true;
+            self.state.lock().unwrap().released = true;
             self.changed.notify_all();
         }
     }
