@@ -5,7 +5,8 @@ use xtask::codegen::{self, emit_types::docs};
 
 /// The generated file at `path`, parsed.
 fn generated(path: &str) -> syn::File {
-    let files = codegen::generate(&xtask::project_root()).expect("the spec generates");
+    let files = codegen::generate(&xtask::project_root().expect("the workspace root"))
+        .expect("the spec generates");
     let file = files
         .iter()
         .find(|it| it.path == path)

@@ -33,7 +33,8 @@ const START: &str =
 const END: &str = "<!-- bodies-table: end -->";
 
 fn api() -> Api {
-    let sources = load::load(&xtask::project_root()).expect("the spec loads");
+    let sources =
+        load::load(&xtask::project_root().expect("the workspace root")).expect("the spec loads");
     let (api, diagnostics) = lower::lower(&sources);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     api
@@ -218,7 +219,9 @@ fn expected_tables(api: &Api) -> String {
 fn the_readme_tables_of_bodies_match_the_spec() {
     let api = api();
     let expected = expected_tables(&api);
-    let path = xtask::project_root().join("README.md");
+    let path = xtask::project_root()
+        .expect("the workspace root")
+        .join("README.md");
     let readme = fs::read_to_string(&path).expect("README.md is readable");
     let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
         panic!(

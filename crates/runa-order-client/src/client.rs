@@ -22,7 +22,6 @@ use crate::{
         Clock, KeySource, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper, UuidKeys,
     },
     transport::{self, RawResponse, Request, Target},
-    validation,
 };
 
 /// An API key. Its `Debug` output hides it, and the client never prints it.
@@ -525,7 +524,7 @@ impl Client {
         let mut trace = Trace::default();
         if self.validate_requests
             && let Some(body) = &request.body
-            && let Err(problems) = validation::check(body.kind, &body.json)
+            && let Err(problems) = (body.check)(&body.json)
         {
             let reasons: Vec<String> = problems.iter().map(|it| it.to_string()).collect();
             // The API would answer `422 validation_error`; the refusal says so.
@@ -533,7 +532,7 @@ impl Client {
                 result: Err(Error::Refused(Refusal {
                     reason: redact_emails(&format!(
                         "the body does not match `{}` of the spec: {}",
-                        body.kind.name(),
+                        body.schema,
                         reasons.join("; ")
                     )),
                     error_type: Some(ApiErrorType::ValidationError),

@@ -5,7 +5,7 @@ use std::{borrow::Cow, fmt};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use runa_order_types::{APIErrorResponse, RateExceededResponse, ValidationErrorResponse};
-use runa_order_validator::Validate;
+use runa_order_validator::{Schema, Validate};
 
 use crate::{
     ApiErrorType, Error,
@@ -21,7 +21,7 @@ use crate::{
 const EXCERPT_CHARS: usize = 200;
 
 /// The body of a 2xx answer, as `T`; with `validate`, first checked against `T`'s schema.
-pub(crate) fn success<T: DeserializeOwned + Validate>(
+pub fn success<T: DeserializeOwned + Validate>(
     response: &RawResponse,
     validate: bool,
 ) -> Result<T, Error> {
@@ -93,7 +93,7 @@ pub(crate) fn failure<T: ErrorBody>(response: &RawResponse, validate: bool) -> E
 /// The documentation lists statuses the spec lacks (`102` for `idempotency_in_progress`, `410`,
 /// `504`), so an undocumented status whose body is an API error body is still an API error;
 /// anything else is an [`UnexpectedResponse`].
-pub(crate) fn undocumented(response: &RawResponse) -> Error {
+pub fn undocumented(response: &RawResponse) -> Error {
     // No operation documents a redirect, and the client follows none (see `Redirected`).
     if (300..400).contains(&response.status) {
         let location = response
@@ -119,7 +119,7 @@ pub(crate) fn undocumented(response: &RawResponse) -> Error {
 }
 
 fn check<T: Validate>(response: &RawResponse) -> Result<(), Error> {
-    validation::check(T::KIND, &response.body).map_err(|problems| {
+    validation::check::<T>(&response.body).map_err(|problems| {
         Error::SpecMismatch(SpecMismatch {
             status: response.status,
             definition: T::KIND.name(),

@@ -133,7 +133,8 @@ impl Error {
     }
 
     /// A refusal with `reason`; used by the generated checks.
-    pub(crate) fn refused(reason: impl Into<String>) -> Error {
+    #[doc(hidden)]
+    pub fn refused(reason: impl Into<String>) -> Error {
         Error::Refused(Refusal {
             reason: redact_emails(&reason.into()),
             error_type: None,

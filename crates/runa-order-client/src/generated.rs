@@ -345,7 +345,7 @@ pub mod create_order {
     /// The header that carries the idempotency key of this operation.
     pub const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
     /// This operation as one value.
-    pub const OPERATION: crate::operation::Operation = crate::operation::Operation {
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
         id: ID,
         method: METHOD,
         path: PATH,
@@ -398,7 +398,7 @@ pub mod create_order {
     /// request that breaks one with the error type in the violation.
     pub fn check_rules(
         body: &::runa_order_types::NewOrderDetails,
-        execution_mode: crate::ExecutionMode,
+        execution_mode: super::ExecutionMode,
     ) -> ::std::result::Result<(), crate::RuleViolation> {
         if execution_mode.as_str() == "sync" && body.items.len() > 1 {
             return ::std::result::Result::Err(crate::RuleViolation {
@@ -417,7 +417,7 @@ pub mod create_order {
         body: &RequestBody,
         api_version: &str,
         idempotency_key: &str,
-        execution_mode: crate::ExecutionMode,
+        execution_mode: super::ExecutionMode,
     ) -> ::std::result::Result<crate::transport::Request, crate::Error> {
         if idempotency_key.trim().is_empty() {
             return ::std::result::Result::Err(
@@ -432,9 +432,9 @@ pub mod create_order {
             METHOD,
             ::std::string::String::from(PATH),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
-        request.header(crate::headers::IDEMPOTENCY_KEY, idempotency_key)?;
-        request.header(crate::headers::EXECUTION_MODE, execution_mode.as_str())?;
+        request.header(super::headers::API_VERSION, api_version)?;
+        request.header(super::headers::IDEMPOTENCY_KEY, idempotency_key)?;
+        request.header(super::headers::EXECUTION_MODE, execution_mode.as_str())?;
         request.json_body(body)?;
         ::std::result::Result::Ok(request)
     }
@@ -497,7 +497,7 @@ pub mod get_single_order {
     /// The documented status codes, ascending.
     pub const STATUSES: &[u16] = &[200, 400, 401, 403, 404, 410, 500, 504];
     /// This operation as one value.
-    pub const OPERATION: crate::operation::Operation = crate::operation::Operation {
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
         id: ID,
         method: METHOD,
         path: PATH,
@@ -543,7 +543,7 @@ pub mod get_single_order {
             METHOD,
             ::std::format!("/order/{}", crate ::transport::encode_path_segment(id)),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
+        request.header(super::headers::API_VERSION, api_version)?;
         ::std::result::Result::Ok(request)
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
@@ -584,7 +584,7 @@ pub mod get_list_of_orders {
     /// The documented status codes, ascending.
     pub const STATUSES: &[u16] = &[200, 400, 401, 403, 410, 500, 504];
     /// This operation as one value.
-    pub const OPERATION: crate::operation::Operation = crate::operation::Operation {
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
         id: ID,
         method: METHOD,
         path: PATH,
@@ -696,7 +696,7 @@ pub mod get_list_of_orders {
             METHOD,
             ::std::string::String::from(PATH),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
+        request.header(super::headers::API_VERSION, api_version)?;
         for (name, value) in query.pairs() {
             request.query(name, value);
         }
@@ -742,7 +742,7 @@ pub mod estimate_order_price {
     /// The type of the request body.
     pub type RequestBody = ::runa_order_types::OrderPriceRequest;
     /// This operation as one value.
-    pub const OPERATION: crate::operation::Operation = crate::operation::Operation {
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
         id: ID,
         method: METHOD,
         path: PATH,
@@ -786,7 +786,7 @@ pub mod estimate_order_price {
             METHOD,
             ::std::string::String::from(PATH),
         );
-        request.header(crate::headers::API_VERSION, api_version)?;
+        request.header(super::headers::API_VERSION, api_version)?;
         request.json_body(body)?;
         ::std::result::Result::Ok(request)
     }
@@ -823,7 +823,7 @@ pub mod estimate_order_price {
     }
 }
 /// Every operation, in spec order.
-pub const ALL: &[crate::operation::Operation] = &[
+pub const ALL: &[crate::operation::Operation<::runa_order_validator::Kind>] = &[
     create_order::OPERATION,
     get_single_order::OPERATION,
     get_list_of_orders::OPERATION,

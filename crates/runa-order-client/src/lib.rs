@@ -44,7 +44,11 @@
 #![deny(missing_docs)]
 
 mod client;
-mod decode;
+// `decode`, `query` and `transport` are public but hidden only so that the codegen tests
+// (`tests/fixture_code.rs`) can compile the client generated for each of their fixtures
+// against this runtime; they are not part of the API.
+#[doc(hidden)]
+pub mod decode;
 mod error;
 // The operations' `Success` enums hold a full order or a two-field one, as the API does.
 #[rustfmt::skip]
@@ -52,9 +56,11 @@ mod error;
 mod generated;
 mod operation;
 mod pagination;
-mod query;
+#[doc(hidden)]
+pub mod query;
 mod retry;
-mod transport;
+#[doc(hidden)]
+pub mod transport;
 mod validation;
 
 pub use client::{

@@ -67,12 +67,12 @@ impl std::error::Error for QueryError {}
 /// The name and value pairs of a query string (without the `?`), percent-decoded as
 /// `application/x-www-form-urlencoded` (`+` is a space; bytes that are not UTF-8 become
 /// `U+FFFD`). Lazy, and linear in the text.
-pub(crate) fn pairs(text: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+pub fn pairs(text: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
     form_urlencoded::parse(text.as_bytes())
 }
 
 /// The value of the integer parameter `parameter`.
-pub(crate) fn integer(parameter: &'static str, value: &str) -> Result<i64, QueryError> {
+pub fn integer(parameter: &'static str, value: &str) -> Result<i64, QueryError> {
     value.parse().map_err(|_| QueryError::NotAnInteger {
         parameter,
         value: value.chars().take(MAX_VALUE_CHARS).collect(),

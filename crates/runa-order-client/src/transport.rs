@@ -3,19 +3,20 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use runa_order_validator::{Kind, Validate};
+use runa_order_validator::{Schema, Validate};
 use tokio::time::Instant;
 
 use crate::{
     Error,
     error::{Redirected, ResponseTooLarge, TransportError, redirect_target},
     headers,
+    validation::{self, Problem},
 };
 
 /// A request, ready to send as many times as the retries need: the body is serialized once,
 /// so every attempt sends the same bytes.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub struct Request {
     /// The operationId, for messages.
     pub(crate) operation: &'static str,
     pub(crate) method: reqwest::Method,
@@ -29,12 +30,15 @@ pub(crate) struct Request {
 /// A serialized JSON body and the schema of its type.
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
-    pub(crate) kind: Kind,
+    /// The schema's name in `$defs`, for messages.
+    pub(crate) schema: &'static str,
+    /// Checks JSON text against the schema (`validation::check` of the body's type).
+    pub(crate) check: fn(&[u8]) -> Result<(), Vec<Problem>>,
     pub(crate) json: Vec<u8>,
 }
 
 impl Request {
-    pub(crate) fn new(operation: &'static str, method: reqwest::Method, path: String) -> Request {
+    pub fn new(operation: &'static str, method: reqwest::Method, path: String) -> Request {
         Request {
             operation,
             method,
@@ -46,7 +50,7 @@ impl Request {
     }
 
     /// Adds a header; a value that HTTP cannot carry (a line break, …) refuses the request.
-    pub(crate) fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
         let value = HeaderValue::from_str(value).map_err(|_| {
             Error::refused(format!(
                 "the value of the header `{name}` is not a valid HTTP header value"
@@ -79,12 +83,12 @@ impl Request {
         Ok(())
     }
 
-    pub(crate) fn query(&mut self, name: &'static str, value: String) {
+    pub fn query(&mut self, name: &'static str, value: String) {
         self.query.push((name, value));
     }
 
     /// Serializes the body, once; its schema is its type's.
-    pub(crate) fn json_body<T: Validate>(&mut self, body: &T) -> Result<(), Error> {
+    pub fn json_body<T: Validate>(&mut self, body: &T) -> Result<(), Error> {
         let json = serde_json::to_vec(body).map_err(|err| {
             Error::refused(format!(
                 "the `{}` body cannot be serialized: {err}",
@@ -92,7 +96,8 @@ impl Request {
             ))
         })?;
         self.body = Some(Body {
-            kind: T::KIND,
+            schema: T::KIND.name(),
+            check: validation::check::<T>,
             json,
         });
         Ok(())
@@ -101,8 +106,8 @@ impl Request {
 
 /// A complete answer: status, headers and the whole body.
 #[derive(Debug, Clone)]
-pub(crate) struct RawResponse {
-    pub(crate) status: u16,
+pub struct RawResponse {
+    pub status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
@@ -329,7 +334,7 @@ fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) ->
 }
 
 /// Percent-encodes a path segment: everything but unreserved characters (RFC 3986).
-pub(crate) fn encode_path_segment(segment: &str) -> String {
+pub fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use runa_order_validator::Kind;
+use runa_order_validator::{Schema, Validate};
 
 /// One way a body breaks the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,12 +23,12 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Checks a body (JSON text) against `kind`, the schema of its type (`Validate::KIND`).
+/// Checks a body (JSON text) against the schema of its type `T` (`Validate::KIND`).
 ///
 /// The validator's messages leave out personal values (e-mail addresses, references,
 /// metadata) by default, so the problems can go into error messages.
-pub(crate) fn check(kind: Kind, body: &[u8]) -> Result<(), Vec<Problem>> {
-    kind.validate_slice(body).map_err(|errors| {
+pub(crate) fn check<T: Validate>(body: &[u8]) -> Result<(), Vec<Problem>> {
+    T::KIND.validate_slice(body).map_err(|errors| {
         errors
             .iter()
             .map(|it| Problem {

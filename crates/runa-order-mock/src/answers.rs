@@ -27,7 +27,7 @@ pub(crate) struct Answer {
 
 impl Answer {
     /// An answer with `value` as its body.
-    pub(crate) fn new<T: Validate>(status: u16, value: &T) -> Answer {
+    pub(crate) fn new<T: Validate<Kind = Kind>>(status: u16, value: &T) -> Answer {
         Answer {
             status,
             kind: T::KIND,

@@ -519,8 +519,8 @@ impl ::std::str::FromStr for Currency {
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Z]{3}$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        { ::regex::Regex::new("^[A-Z]{3}$").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Z]{3}$\"".into());
         }
@@ -649,8 +649,8 @@ impl ::std::str::FromStr for DistributionMethodRecipientReference {
         if value.chars().count() > 255usize {
             return Err("longer than 255 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        { ::regex::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Za-z0-9-_@.]+$\"".into());
         }
@@ -2175,8 +2175,8 @@ impl ::std::str::FromStr for ProductDiscountMultiplier {
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[0-9]+(\\.[0-9]+)?$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        { ::regex::Regex::new("^[0-9]+(\\.[0-9]+)?$").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[0-9]+(\\.[0-9]+)?$\"".into());
         }
@@ -2295,8 +2295,8 @@ impl ::std::str::FromStr for RecipientDistributionRecipientReference {
         if value.chars().count() > 255usize {
             return Err("longer than 255 characters".into());
         }
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        { ::regex::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^[A-Za-z0-9-_@.]+$\"".into());
         }
@@ -3068,8 +3068,8 @@ impl ::std::str::FromStr for UsageConfigSpendRulesTemplateId {
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^PSR-[0-9A-HJKMNP-TV-Z]{26}$").unwrap() });
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        { ::regex::Regex::new("^PSR-[0-9A-HJKMNP-TV-Z]{26}$").unwrap() });
         if PATTERN.find(value).is_none() {
             return Err("doesn't match pattern \"^PSR-[0-9A-HJKMNP-TV-Z]{26}$\"".into());
         }

@@ -4,7 +4,7 @@ use serde_json::{Number, Value};
 
 use crate::error::ValidationError;
 
-pub(crate) use crate::formats::{is_date_time, is_email};
+pub use crate::formats::{is_date_time, is_email};
 
 /// One step of the path from the root of the payload to the value being checked.
 #[derive(Debug, Clone, Copy)]
@@ -15,7 +15,7 @@ enum Step<'v> {
 
 /// Collects errors while the generated `e_*` functions walk a value.
 #[derive(Debug)]
-pub(crate) struct Cx<'v> {
+pub struct Cx<'v> {
     path: Vec<Step<'v>>,
     pub(crate) errors: Vec<ValidationError>,
     /// How many personal schemas enclose the current value.
@@ -36,23 +36,23 @@ impl<'v> Cx<'v> {
         }
     }
 
-    pub(crate) fn push_key(&mut self, key: &'v str) {
+    pub fn push_key(&mut self, key: &'v str) {
         self.path.push(Step::Key(key));
     }
 
-    pub(crate) fn push_index(&mut self, index: usize) {
+    pub fn push_index(&mut self, index: usize) {
         self.path.push(Step::Index(index));
     }
 
-    pub(crate) fn pop(&mut self) {
+    pub fn pop(&mut self) {
         self.path.pop();
     }
 
-    pub(crate) fn enter_personal(&mut self) {
+    pub fn enter_personal(&mut self) {
         self.personal += 1;
     }
 
-    pub(crate) fn leave_personal(&mut self) {
+    pub fn leave_personal(&mut self) {
         self.personal -= 1;
     }
 
@@ -90,7 +90,7 @@ impl<'v> Cx<'v> {
     }
 
     /// Records that the current value breaks `keyword` at `schema_location`.
-    pub(crate) fn error(&mut self, keyword: &'static str, schema_location: &str, message: String) {
+    pub fn error(&mut self, keyword: &'static str, schema_location: &str, message: String) {
         self.push(keyword, schema_location, message, Vec::new());
     }
 
@@ -112,14 +112,14 @@ impl<'v> Cx<'v> {
     }
 
     /// Runs `check` with a fresh error list and returns what it found.
-    pub(crate) fn branch(&mut self, check: impl FnOnce(&mut Self)) -> Vec<ValidationError> {
+    pub fn branch(&mut self, check: impl FnOnce(&mut Self)) -> Vec<ValidationError> {
         let outer = std::mem::take(&mut self.errors);
         check(self);
         std::mem::replace(&mut self.errors, outer)
     }
 
     /// A `oneOf` whose tag (`type`) picked a branch that did not match.
-    pub(crate) fn tagged_error(
+    pub fn tagged_error(
         &mut self,
         location: &str,
         property: &str,
@@ -134,7 +134,7 @@ impl<'v> Cx<'v> {
     }
 
     /// A `oneOf` without a tag that matched no branch, or more than one.
-    pub(crate) fn one_of_error(
+    pub fn one_of_error(
         &mut self,
         location: &str,
         labels: &[&str],
@@ -160,7 +160,7 @@ impl<'v> Cx<'v> {
     }
 
     /// An `anyOf` that matched no branch.
-    pub(crate) fn any_of_error(
+    pub fn any_of_error(
         &mut self,
         location: &str,
         labels: &[&str],
@@ -225,7 +225,7 @@ impl<'v> Cx<'v> {
     }
 
     /// A value as shown in messages: scalars as JSON, containers by kind, personal values by kind.
-    pub(crate) fn show(&self, value: &Value) -> String {
+    pub fn show(&self, value: &Value) -> String {
         match value {
             Value::String(s) => self.show_str(s),
             Value::Number(n) if !self.hidden() => n.to_string(),
@@ -239,7 +239,7 @@ impl<'v> Cx<'v> {
     }
 
     /// A string as shown in messages: quoted and shortened, or only its length when personal.
-    pub(crate) fn show_str(&self, s: &str) -> String {
+    pub fn show_str(&self, s: &str) -> String {
         if self.hidden() {
             return format!("a string of {}", count(s.chars().count(), "character"));
         }
@@ -247,7 +247,7 @@ impl<'v> Cx<'v> {
     }
 
     /// A property name as shown in messages; names in personal objects are hidden too.
-    pub(crate) fn show_name(&self, key: &str) -> String {
+    pub fn show_name(&self, key: &str) -> String {
         if self.hidden() {
             return format!(
                 "a property name of {}",
@@ -270,7 +270,7 @@ fn quote(s: &str) -> String {
 }
 
 /// `1 item`, `2 items`, `3 properties`.
-pub(crate) fn count(n: usize, noun: &str) -> String {
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         return format!("1 {noun}");
     }
@@ -297,12 +297,12 @@ fn or_list(items: &[&str]) -> String {
 }
 
 /// `"25" is not a number`.
-pub(crate) fn type_message(cx: &Cx<'_>, value: &Value, expected: &str) -> String {
+pub fn type_message(cx: &Cx<'_>, value: &Value, expected: &str) -> String {
     format!("{} is not {expected}", cx.show(value))
 }
 
 /// JSON Schema integers are numbers without a fractional part, so `1.0` is one.
-pub(crate) fn is_integer(n: &Number) -> bool {
+pub fn is_integer(n: &Number) -> bool {
     n.is_u64() || n.is_i64() || n.as_f64().is_some_and(|it| it.fract() == 0.0)
 }
 
@@ -310,30 +310,30 @@ fn float(n: &Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
 }
 
-pub(crate) fn at_least(n: &Number, bound: f64) -> bool {
+pub fn at_least(n: &Number, bound: f64) -> bool {
     float(n) >= bound
 }
 
-pub(crate) fn at_most(n: &Number, bound: f64) -> bool {
+pub fn at_most(n: &Number, bound: f64) -> bool {
     float(n) <= bound
 }
 
-pub(crate) fn above(n: &Number, bound: f64) -> bool {
+pub fn above(n: &Number, bound: f64) -> bool {
     float(n) > bound
 }
 
-pub(crate) fn below(n: &Number, bound: f64) -> bool {
+pub fn below(n: &Number, bound: f64) -> bool {
     float(n) < bound
 }
 
 /// True when `value` is the number `n` (`1` and `1.0` are the same number).
-pub(crate) fn number_is(value: &Value, n: f64) -> bool {
+pub fn number_is(value: &Value, n: f64) -> bool {
     value.as_f64() == Some(n)
 }
 
 /// At least `min` characters. Bytes bound characters from above, so most strings are
 /// decided without counting.
-pub(crate) fn len_at_least(s: &str, min: u64) -> bool {
+pub fn len_at_least(s: &str, min: u64) -> bool {
     let bytes = s.len() as u64;
     if bytes < min {
         return false;
@@ -345,12 +345,12 @@ pub(crate) fn len_at_least(s: &str, min: u64) -> bool {
 }
 
 /// At most `max` characters.
-pub(crate) fn len_at_most(s: &str, max: u64) -> bool {
+pub fn len_at_most(s: &str, max: u64) -> bool {
     s.len() as u64 <= max || s.chars().count() as u64 <= max
 }
 
 /// The first pair of equal items, if any, by JSON equality.
-pub(crate) fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
+pub fn first_duplicate(items: &[Value]) -> Option<(usize, usize)> {
     if items.len() > 32 && items.iter().all(Value::is_string) {
         let mut seen = std::collections::HashMap::with_capacity(items.len());
         for (j, item) in items.iter().enumerate() {

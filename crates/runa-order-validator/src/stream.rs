@@ -17,19 +17,19 @@ use serde_json::{Map, Value, value::RawValue};
 
 /// The error a seed returns for a broken rule. Its text is never shown: a failing verdict
 /// is followed by the located pass.
-pub(crate) fn invalid<E: de::Error>() -> E {
+pub fn invalid<E: de::Error>() -> E {
     E::custom("the value breaks the contract")
 }
 
 /// A key, borrowed from the input when it has no escapes.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Key<'de> {
+pub enum Key<'de> {
     Borrowed(&'de str),
     Owned(String),
 }
 
 impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(it) => it,
             Key::Owned(it) => it,
@@ -61,7 +61,7 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 
 /// Where the value of an object member comes from: the object being read, text captured
 /// earlier, or a value that was already checked (a tag).
-pub(crate) trait Source<'de> {
+pub trait Source<'de> {
     type Error: de::Error;
 
     /// Reads the value with `seed`.
@@ -84,7 +84,7 @@ impl<'de, A: MapAccess<'de>> Source<'de> for &mut A {
 }
 
 /// A member value captured as raw text.
-pub(crate) struct Raw<'de>(pub(crate) &'de RawValue);
+pub struct Raw<'de>(pub &'de RawValue);
 
 impl<'de> Source<'de> for Raw<'de> {
     type Error = serde_json::Error;
@@ -100,7 +100,7 @@ impl<'de> Source<'de> for Raw<'de> {
 
 /// A member value that was already read and checked: the tag of a tagged `oneOf`, whose
 /// value selected the branch and so matches it.
-pub(crate) struct Checked;
+pub struct Checked;
 
 impl<'de> Source<'de> for Checked {
     type Error = serde_json::Error;
@@ -115,7 +115,7 @@ impl<'de> Source<'de> for Checked {
 }
 
 /// Reads captured text with `seed`.
-pub(crate) fn run<'de, S: DeserializeSeed<'de, Value = ()>>(
+pub fn run<'de, S: DeserializeSeed<'de, Value = ()>>(
     seed: S,
     raw: &'de RawValue,
 ) -> Result<(), serde_json::Error> {
@@ -125,13 +125,13 @@ pub(crate) fn run<'de, S: DeserializeSeed<'de, Value = ()>>(
 }
 
 /// Turns an error of captured text into the error of the surrounding reader.
-pub(crate) fn lift<E: de::Error>(result: Result<(), serde_json::Error>) -> Result<(), E> {
+pub fn lift<E: de::Error>(result: Result<(), serde_json::Error>) -> Result<(), E> {
     result.map_err(|_| invalid())
 }
 
 /// Reads and discards a value (its syntax is still checked).
 #[derive(Clone, Copy)]
-pub(crate) struct Skip;
+pub struct Skip;
 
 impl<'de> DeserializeSeed<'de> for Skip {
     type Value = ();
@@ -145,13 +145,13 @@ use serde::Deserialize as _;
 
 /// Remembers the names of members that no schema names, to refuse repeats.
 #[derive(Debug, Default)]
-pub(crate) struct Others<'de> {
+pub struct Others<'de> {
     names: Vec<Key<'de>>,
 }
 
 impl<'de> Others<'de> {
     /// Fails when `key` was seen before in this object.
-    pub(crate) fn insert<E: de::Error>(&mut self, key: Key<'de>) -> Result<(), E> {
+    pub fn insert<E: de::Error>(&mut self, key: Key<'de>) -> Result<(), E> {
         if self.names.iter().any(|it| it.as_str() == key.as_str()) {
             return Err(invalid());
         }
@@ -227,7 +227,7 @@ impl<'de> Visitor<'de> for Strict {
 }
 
 /// Reads a value into a `Value` and checks it with a generated `v_*` function.
-pub(crate) fn by_value<'de, D: Deserializer<'de>>(
+pub fn by_value<'de, D: Deserializer<'de>>(
     deserializer: D,
     check: fn(&Value) -> bool,
 ) -> Result<(), D::Error> {
@@ -240,10 +240,7 @@ pub(crate) fn by_value<'de, D: Deserializer<'de>>(
 }
 
 /// Reads a whole document from `bytes` with `seed`: true when it is one valid JSON value.
-pub(crate) fn check_document<'de, S: DeserializeSeed<'de, Value = ()>>(
-    seed: S,
-    bytes: &'de [u8],
-) -> bool {
+pub fn check_document<'de, S: DeserializeSeed<'de, Value = ()>>(seed: S, bytes: &'de [u8]) -> bool {
     // A UTF-8 byte order mark is skipped, as the located pass does.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     // Checking UTF-8 once for the whole text (fast for ASCII) is cheaper than serde_json
@@ -257,12 +254,12 @@ pub(crate) fn check_document<'de, S: DeserializeSeed<'de, Value = ()>>(
 
 /// The number as `f64`, as the `Value` path sees it.
 #[inline]
-pub(crate) fn float_u(n: u64) -> f64 {
+pub fn float_u(n: u64) -> f64 {
     n as f64
 }
 
 /// The number as `f64`, as the `Value` path sees it.
 #[inline]
-pub(crate) fn float_i(n: i64) -> f64 {
+pub fn float_i(n: i64) -> f64 {
     n as f64
 }

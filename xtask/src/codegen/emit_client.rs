@@ -12,9 +12,15 @@
 //! that type's `runa_order_validator::Validate::KIND`, so no `$defs` name travels as a string.
 //!
 //! The generated code calls the hand-written runtime of the client crate (`crate::transport`,
-//! `crate::decode`, `crate::query`, `crate::Error`), which does the IO, the retries and the
-//! error mapping, so nothing here knows about sockets, clocks or backoff. No IO happens in this
-//! module.
+//! `crate::decode`, `crate::query`, `crate::operation`, `crate::Error`, `crate::QueryError`,
+//! `crate::RuleViolation` and `crate::ApiErrorType`, which the crate re-exports at its root),
+//! which does the IO, the retries and the error mapping, so nothing here knows about sockets,
+//! clocks or backoff. No IO happens in this module.
+//!
+//! Items of the generated module itself (`headers`, the header enums) are named by relative
+//! paths (`super::headers`), and the body types and the validator's `Kind` by paths the caller
+//! chooses ([`Paths`]), so that the codegen tests can compile the client of every fixture,
+//! with the fixture's own types and validator, as a module of their own crate.
 
 mod query;
 mod request;
@@ -29,11 +35,31 @@ use super::{
     names::{self, Case},
 };
 
-/// The crate that holds the body types, as an absolute path.
-const TYPES: &str = "runa_order_types";
-
-/// Generates the client surface of every operation.
+/// Generates the client surface of every operation, for the client crate: the body types are
+/// those of `runa_order_types`, their schemas `runa_order_validator::Kind`s.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
+    emit_with(
+        api,
+        &Paths {
+            types: quote!(::runa_order_types),
+            validator: quote!(::runa_order_validator),
+        },
+    )
+}
+
+/// Where the generated client finds the body types and the schemas they link to.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The module that holds the body types, one per definition, each named as in `$defs`.
+    pub types: TokenStream,
+    /// The module that holds the validator's `Kind`, the schema type of the body types'
+    /// `runa_order_validator::Validate` impls.
+    pub validator: TokenStream,
+}
+
+/// Generates the client surface of every operation, naming the body types and the validator
+/// by `paths`.
+pub fn emit_with(api: &Api, paths: &Paths) -> Result<TokenStream, Diagnostic> {
     let http = &api.http;
     let mut items = Vec::new();
 
@@ -52,15 +78,16 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     }
     items.push(error_types(api));
     for operation in &http.operations {
-        items.push(operation_module(api, operation)?);
+        items.push(operation_module(api, operation, paths)?);
     }
     let modules = http
         .operations
         .iter()
         .map(|it| format_ident!("{}", names::rust_name(&it.id, Case::Snake)));
+    let kind = kind_type(paths);
     items.push(quote! {
         /// Every operation, in spec order.
-        pub const ALL: &[crate::operation::Operation] = &[#(#modules::OPERATION),*];
+        pub const ALL: &[crate::operation::Operation<#kind>] = &[#(#modules::OPERATION),*];
     });
     Ok(quote! { #(#items)* })
 }
@@ -257,6 +284,12 @@ fn error_types(api: &Api) -> TokenStream {
         .filter(|(it, _)| it.deprecated)
         .map(|(_, variant)| variant)
         .collect();
+    // `matches!` needs at least one pattern.
+    let is_deprecated = if deprecated.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(ApiErrorType::#deprecated)|*))
+    };
     let definitions = types.iter().zip(&variants).map(|(it, variant)| {
         // The documented message is plain text (`Not allowed to order products: <detail>`).
         let mut doc = format!("`{}` ({}): {}", it.name, it.status, markdown(&it.message));
@@ -310,7 +343,7 @@ fn error_types(api: &Api) -> TokenStream {
             }
             /// True for types the documentation marks as deprecated.
             pub fn is_deprecated(&self) -> bool {
-                matches!(self, #(ApiErrorType::#deprecated)|*)
+                #is_deprecated
             }
         }
         impl ::std::fmt::Display for ApiErrorType {
@@ -326,7 +359,11 @@ fn error_types(api: &Api) -> TokenStream {
     }
 }
 
-fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnostic> {
+fn operation_module(
+    api: &Api,
+    operation: &Operation,
+    paths: &Paths,
+) -> Result<TokenStream, Diagnostic> {
     let module = format_ident!("{}", names::rust_name(&operation.id, Case::Snake));
     let id = &operation.id;
     let method_name = operation.method.name();
@@ -347,7 +384,7 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
         .map(|it| Lit::u16_unsuffixed(it.status))
         .collect();
     let request_body_type = operation.request_body.as_ref().map(|body| {
-        let ty = type_path(body);
+        let ty = type_path(paths, body);
         quote! {
             /// The type of the request body.
             pub type RequestBody = #ty;
@@ -363,12 +400,13 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
         ),
         None => (None, quote!(::std::option::Option::None)),
     };
-    let response_body = response_body(operation);
-    let success = success_type(api, operation)?;
+    let kind = kind_type(paths);
+    let response_body = response_body(operation, paths);
+    let success = success_type(api, operation, paths)?;
     let query = query::query_struct(api, operation)?;
-    let rules = request::rules_check(api, operation)?;
+    let rules = request::rules_check(api, operation, paths)?;
     let request = request::request_builder(operation);
-    let decode = request::decoder(operation);
+    let decode = request::decoder(operation, paths);
 
     Ok(quote! {
         #[doc = #doc]
@@ -384,7 +422,7 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
             #request_body_type
             #idempotency_const
             /// This operation as one value.
-            pub const OPERATION: crate::operation::Operation = crate::operation::Operation {
+            pub const OPERATION: crate::operation::Operation<#kind> = crate::operation::Operation {
                 id: ID,
                 method: METHOD,
                 path: PATH,
@@ -402,16 +440,22 @@ fn operation_module(api: &Api, operation: &Operation) -> Result<TokenStream, Dia
     })
 }
 
-fn type_path(definition: &str) -> TokenStream {
-    let krate = format_ident!("{TYPES}");
+fn type_path(paths: &Paths, definition: &str) -> TokenStream {
+    let types = &paths.types;
     let name = format_ident!("{definition}");
-    quote!(::#krate::#name)
+    quote!(#types::#name)
+}
+
+/// The validator's `Kind`, the type of every body type's schema.
+fn kind_type(paths: &Paths) -> TokenStream {
+    let validator = &paths.validator;
+    quote!(#validator::Kind)
 }
 
 /// The schema of a body type, through the type's `Validate` impl: the link is by type, so a
 /// body type without a schema does not compile.
-fn kind_of(definition: &str) -> TokenStream {
-    let ty = type_path(definition);
+fn kind_of(paths: &Paths, definition: &str) -> TokenStream {
+    let ty = type_path(paths, definition);
     quote!(<#ty as ::runa_order_validator::Validate>::KIND)
 }
 
@@ -443,17 +487,18 @@ fn body_groups(operation: &Operation) -> Vec<BodyGroup<'_>> {
     groups
 }
 
-fn response_body(operation: &Operation) -> TokenStream {
+fn response_body(operation: &Operation, paths: &Paths) -> TokenStream {
     let arms = body_groups(operation).into_iter().map(|group| {
         let statuses = &group.statuses;
-        let kind = kind_of(group.body);
+        let kind = kind_of(paths, group.body);
         quote! {
             #(#statuses)|* => ::std::option::Option::Some(#kind),
         }
     });
+    let kind = kind_type(paths);
     quote! {
         /// The schema of the body the API answers with `status`, if `status` is documented.
-        pub fn response_body(status: u16) -> ::std::option::Option<::runa_order_validator::Kind> {
+        pub fn response_body(status: u16) -> ::std::option::Option<#kind> {
             match status {
                 #(#arms)*
                 _ => ::std::option::Option::None,
@@ -470,7 +515,11 @@ fn successes(operation: &Operation) -> Vec<&super::ir::Response> {
         .collect()
 }
 
-fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnostic> {
+fn success_type(
+    api: &Api,
+    operation: &Operation,
+    paths: &Paths,
+) -> Result<TokenStream, Diagnostic> {
     let successes = successes(operation);
     match successes.as_slice() {
         [] => Err(operations_diagnostic(
@@ -482,7 +531,7 @@ fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnos
             ),
         )),
         [one] => {
-            let ty = type_path(&one.body);
+            let ty = type_path(paths, &one.body);
             let doc = format!("The body of the `{}` answer.", one.status);
             Ok(quote! {
                 #[doc = #doc]
@@ -492,7 +541,7 @@ fn success_type(api: &Api, operation: &Operation) -> Result<TokenStream, Diagnos
         many => {
             let variants = many.iter().map(|it| {
                 let variant = format_ident!("{}", it.body);
-                let ty = type_path(&it.body);
+                let ty = type_path(paths, &it.body);
                 let doc = doc_with(&format!("`{}`.", it.status), it.description.as_deref());
                 quote! {
                     #[doc = #doc]

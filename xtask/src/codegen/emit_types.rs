@@ -5,9 +5,9 @@
 //!
 //! * A `oneOf` told apart by a tag (`type`) has its branches inlined, because typify only
 //!   makes a `#[serde(tag = "type")]` enum from inline object branches.
-//! * A nullable definition (`["string", "null"]`) loses its `null`, and every reference to it
-//!   becomes `anyOf: [{$ref}, {type: null}]`, so fields are `Option<T>` with `null` and absent
-//!   both meaning `None`, as the API documents.
+//! * A nullable definition (`["string", "null"]`, or `anyOf` a schema and `{"type": "null"}`)
+//!   loses its `null`, and every reference to it becomes `anyOf: [{$ref}, {type: null}]`, so
+//!   fields are `Option<T>` with `null` and absent both meaning `None`, as the API documents.
 //! * `date-time` strings become the hand-written `crate::Timestamp`, which keeps the text it
 //!   was read from so that values round-trip byte for byte.
 //!
@@ -17,6 +17,9 @@
 //! typify, [`docs::complete`] documents what typify leaves bare (variants, builders and their
 //! setters, modules), so that the types crate compiles under `#![deny(missing_docs)]`.
 //!
+//! typify's pattern checks use the backtracking `regress` engine; the output is rewritten to
+//! use the linear-time `regex` crate (see `linear_patterns` below).
+//!
 //! typify panics on some schemas. `lower` refuses the constructs known to do that, and any
 //! panic left is caught here and reported as a diagnostic.
 
@@ -24,10 +27,11 @@ pub mod docs;
 
 use std::{
     cell::Cell,
+    collections::{BTreeMap, BTreeSet},
     panic::{self, AssertUnwindSafe},
 };
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use serde_json::{Map, Value, json};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
@@ -47,23 +51,28 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         api,
         uses_timestamp: Cell::new(false),
     };
-    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
-    for def in &api.definitions {
-        let value = view.schema(&def.schema, true, &Subject::Definition(&def.name));
-        definitions.push((
-            def.name.clone(),
-            into_schemars(value, &api.schema_file, &def.schema.location)?,
-        ));
-    }
+    let mut views: Vec<(String, Value)> = api
+        .definitions
+        .iter()
+        .map(|def| {
+            let subject = Subject::Definition(&def.name);
+            (def.name.clone(), view.schema(&def.schema, true, &subject))
+        })
+        .collect();
     if view.uses_timestamp.get() {
         let timestamp = json!({
             "type": "string",
             "format": "date-time",
             "description": "An RFC 3339 date-time, kept as received.",
         });
+        views.push((TIMESTAMP.to_owned(), timestamp));
+    }
+    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
+    for (name, value) in &views {
+        let location = api.definition(name).map_or("#", |it| &it.schema.location);
         definitions.push((
-            TIMESTAMP.to_owned(),
-            into_schemars(timestamp, &api.schema_file, "#")?,
+            name.clone(),
+            into_schemars(value.clone(), &api.schema_file, location)?,
         ));
     }
 
@@ -91,17 +100,20 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     }
 
     // typify reports some problems as errors and others as panics; both become diagnostics.
-    let outcome = quietly(|| {
-        let mut space = TypeSpace::new(&settings);
-        space.add_ref_types(definitions).map(|()| space.to_stream())
-    });
-    match outcome {
-        Ok(Ok(tokens)) => complete_docs(api, tokens),
-        Ok(Err(err)) => Err(typify_failure(
-            api,
-            &format!("typify refused the schema: {err}"),
-        )),
-        Err(message) => Err(typify_failure(api, &format!("typify panicked: {message}"))),
+    let run = |definitions: Vec<(String, schemars08::schema::Schema)>| {
+        let outcome = quietly(|| {
+            let mut space = TypeSpace::new(&settings);
+            space.add_ref_types(definitions).map(|()| space.to_stream())
+        });
+        match outcome {
+            Ok(Ok(tokens)) => Ok(tokens),
+            Ok(Err(err)) => Err(format!("typify refused the schema: {err}")),
+            Err(message) => Err(format!("typify panicked: {message}")),
+        }
+    };
+    match run(definitions.clone()) {
+        Ok(tokens) => complete_docs(api, linear_patterns(tokens)),
+        Err(message) => Err(typify_failure(api, &views, &definitions, &run, message)),
     }
 }
 
@@ -109,29 +121,113 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 /// diagnostic, so that the generated crate always builds under `#![deny(missing_docs)]`.
 fn complete_docs(api: &Api, tokens: TokenStream) -> Result<TokenStream, Diagnostic> {
     let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|err| typify_failure(api, &format!("typify emitted invalid Rust: {err}")))?;
+        .map_err(|err| unsupported(api, None, format!("typify emitted invalid Rust: {err}")))?;
     let bare = docs::complete(&mut file);
     if !bare.is_empty() {
-        return Err(typify_failure(
-            api,
-            &format!(
-                "typify emitted public items the generator cannot document: {}",
-                bare.join(", ")
-            ),
-        ));
+        let message = format!(
+            "typify emitted public items the generator cannot document: {}",
+            bare.join(", ")
+        );
+        return Err(unsupported(api, None, message));
     }
     Ok(quote::ToTokens::into_token_stream(file))
 }
 
-fn typify_failure(api: &Api, message: &str) -> Diagnostic {
+/// The diagnostic for a typify failure, located at the first definition that typify cannot
+/// make on its own (with the definitions it refers to), when there is one.
+///
+/// typify takes every definition at once and does not say which one it failed on, so each is
+/// tried apart, in spec order; this only happens when generation fails anyway.
+fn typify_failure(
+    api: &Api,
+    views: &[(String, Value)],
+    definitions: &[(String, schemars08::schema::Schema)],
+    run: &dyn Fn(Vec<(String, schemars08::schema::Schema)>) -> Result<TokenStream, String>,
+    message: String,
+) -> Diagnostic {
+    let views: BTreeMap<&str, &Value> =
+        views.iter().map(|(name, it)| (name.as_str(), it)).collect();
+    let located = api.definitions.iter().find_map(|def| {
+        let needed = referenced(&views, &def.name);
+        let subset: Vec<_> = definitions
+            .iter()
+            .filter(|(name, _)| needed.contains(name))
+            .cloned()
+            .collect();
+        run(subset).err().map(|it| (def, it))
+    });
+    let (pointer, message) = match located {
+        Some((def, message)) => (Some(def.schema.location.clone()), message),
+        None => (None, message),
+    };
+    unsupported(api, pointer, message)
+}
+
+/// A diagnostic for a schema the types generator cannot make, at `pointer` when it is known.
+fn unsupported(api: &Api, pointer: Option<String>, message: String) -> Diagnostic {
     Diagnostic {
         file: api.schema_file.clone(),
         position: None,
-        pointer: None,
+        pointer,
         message: format!(
             "{message}; this construct is not supported by the types generator (see ARCHITECTURE.md, \"typify view\")"
         ),
     }
+}
+
+/// `name` and every definition its view refers to, directly or not.
+fn referenced(views: &BTreeMap<&str, &Value>, name: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::from([name.to_owned()]);
+    let mut queue = vec![name.to_owned()];
+    while let Some(next) = queue.pop() {
+        let Some(view) = views.get(next.as_str()) else {
+            continue;
+        };
+        let mut stack = vec![*view];
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    if let Some(target) = map
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|it| it.strip_prefix("#/$defs/"))
+                        && found.insert(target.to_owned())
+                    {
+                        queue.push(target.to_owned());
+                    }
+                    stack.extend(map.values());
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// Makes the generated types check `pattern` with the `regex` crate instead of `regress`.
+///
+/// typify checks patterns with `regress`, a backtracking engine, on which `^(a+)+$` took
+/// 27.7 s for 31 characters. `regex` decides every pattern in time linear in the input, and is
+/// the engine of the validator (for the patterns `pattern.rs` does not turn into byte loops),
+/// so the two crates also agree on every pattern; `lower` checks that each pattern compiles
+/// with both. typify names the engine only as the root of the path `::regress::Regex`, whose
+/// `new`, `unwrap` and `find(..).is_none()` calls read the same with `regex`.
+fn linear_patterns(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Ident(ident) if ident == "regress" => {
+                TokenTree::Ident(Ident::new("regex", ident.span()))
+            }
+            TokenTree::Group(group) => {
+                let mut out = Group::new(group.delimiter(), linear_patterns(group.stream()));
+                out.set_span(group.span());
+                TokenTree::Group(out)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// Runs `f`, turning a panic into its message without printing it.
@@ -172,12 +268,25 @@ impl View<'_> {
     fn is_nullable_definition(&self, name: &str) -> bool {
         self.api
             .definition(name)
-            .is_some_and(|def| is_nullable(&def.schema))
+            .is_some_and(|def| is_nullable(&def.schema) || null_or(&def.schema).is_some())
     }
 
     /// The typify view of `schema`; `top` is true for a definition itself, and `subject` says
     /// what the schema is, for its docs.
     fn schema(&self, schema: &Schema, top: bool, subject: &Subject<'_>) -> Value {
+        if top && let Some(inner) = null_or(schema) {
+            // A definition that is `anyOf` a schema and null loses its null like a nullable
+            // one, and every reference to it becomes optional.
+            let mut view = self.schema(inner, false, subject);
+            if let Value::Object(map) = &mut view {
+                if let Some(title) = &schema.title {
+                    map.insert("title".into(), title.clone().into());
+                }
+                let description = docs::describe(self.api, schema, subject);
+                map.insert("description".into(), description.into());
+            }
+            return view;
+        }
         let mut out = Map::new();
         if let Some(title) = &schema.title {
             out.insert("title".into(), title.clone().into());
@@ -337,6 +446,39 @@ impl View<'_> {
             out.insert("oneOf".into(), branches.into());
         }
         Value::Object(out)
+    }
+}
+
+/// The other branch of a schema that is only `anyOf: [X, {"type": "null"}]` (in either order,
+/// with annotations beside it). typify gives the type it makes for `X` the name of the
+/// definition too, so the view treats such a definition like `["…", "null"]`.
+fn null_or(schema: &Schema) -> Option<&Schema> {
+    let annotations = |it: &Schema| Schema {
+        location: it.location.clone(),
+        title: it.title.clone(),
+        description: it.description.clone(),
+        default: it.default.clone(),
+        examples: it.examples.clone(),
+        personal: it.personal,
+        ..Schema::default()
+    };
+    let bare = Schema {
+        any_of: schema.any_of.clone(),
+        ..annotations(schema)
+    };
+    if *schema != bare || schema.any_of.len() != 2 {
+        return None;
+    }
+    let is_null = |it: &Schema| {
+        *it == Schema {
+            types: Some(vec![JsonType::Null]),
+            ..annotations(it)
+        }
+    };
+    match (is_null(&schema.any_of[0]), is_null(&schema.any_of[1])) {
+        (false, true) => Some(&schema.any_of[0]),
+        (true, false) => Some(&schema.any_of[1]),
+        _ => None,
     }
 }
 

@@ -33,10 +33,18 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         patterns: BTreeMap::new(),
         counters: BTreeMap::new(),
         names_counter: 0,
+        lanes: Default::default(),
     };
     for def in &api.definitions {
         let base = def.name.to_snake_case();
-        emitter.node(&def.schema, &base, &base);
+        let callee = emitter.node(&def.schema, &base, &base);
+        if def.schema.reference.is_some() {
+            // A definition that is only a `$ref` gets no functions from `node`; it checks with
+            // its target's, under its own names, so that `Kind` and references can name it.
+            emitter
+                .items
+                .push(alias(&base, &callee, def.schema.personal));
+        }
     }
     // Every node has a name now, so the streaming seeds can refer to any of them. Only the
     // seeds reachable from a definition's seed are kept: the children of a node read into a
@@ -121,6 +129,8 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 
     Ok(quote! {
         use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+        // Only a spec with a `oneOf` the streaming seeds read as raw text uses `RawValue`.
+        #[allow(unused_imports)]
         use ::serde_json::{Value, value::RawValue};
         use crate::rt::{self, Cx};
         use crate::stream;
@@ -146,16 +156,22 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             pub fn from_name(name: &str) -> Option<Kind> {
                 match name { #( #names => Some(Kind::#variants), )* _ => None }
             }
+        }
 
-            pub(crate) fn check(self, value: &Value) -> bool {
+        impl crate::Schema for Kind {
+            fn name(self) -> &'static str {
+                Kind::name(self)
+            }
+
+            fn check(self, value: &Value) -> bool {
                 match self { #( Kind::#variants => #v_fns(value), )* }
             }
 
-            pub(crate) fn collect<'v>(self, value: &'v Value, cx: &mut Cx<'v>) {
+            fn collect<'v>(self, value: &'v Value, cx: &mut Cx<'v>) {
                 match self { #( Kind::#variants => #e_fns(value, cx), )* }
             }
 
-            pub(crate) fn check_slice(self, bytes: &[u8]) -> bool {
+            fn check_slice(self, bytes: &[u8]) -> bool {
                 match self { #( Kind::#variants => stream::check_document(#s_seeds, bytes), )* }
             }
         }
@@ -175,19 +191,58 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     })
 }
 
-/// `impl Validate` for the type of every definition in `runa-order-types`, so values built in
-/// Rust can be checked. Kept apart from [`emit`] because the snapshot fixtures have no types
-/// crate.
-pub fn typed_impls(api: &Api) -> TokenStream {
+/// `impl Validate` for the type of every definition, in the module `types` (`runa-order-types`
+/// for the validator crate), so values built in Rust can be checked and the client links each
+/// body type to its schema. Kept apart from [`emit`] because the snapshots of the fixtures'
+/// validators show the checks only.
+pub fn typed_impls(api: &Api, types: &TokenStream) -> TokenStream {
     let variants: Vec<Ident> = api
         .definitions
         .iter()
         .map(|it| format_ident!("{}", it.name))
         .collect();
     quote! {
-        #( impl crate::Validate for ::runa_order_types::#variants {
+        #( impl crate::Validate for #types::#variants {
+            type Kind = Kind;
             const KIND: Kind = Kind::#variants;
         } )*
+    }
+}
+
+/// The functions and seed of a definition `name` that is only a reference to `target`.
+fn alias(name: &str, target: &Callee, personal: bool) -> TokenStream {
+    let (v, e, seed) = (
+        format_ident!("v_{name}"),
+        format_ident!("e_{name}"),
+        format_ident!("S_{name}"),
+    );
+    let (tv, te, ts) = (&target.v, &target.e, &target.s);
+    let (enter, leave) = if personal {
+        (
+            quote! { cx.enter_personal(); },
+            quote! { cx.leave_personal(); },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
+    quote! {
+        fn #v(value: &Value) -> bool {
+            #tv(value)
+        }
+        fn #e<'v>(value: &'v Value, cx: &mut Cx<'v>) {
+            #enter
+            #te(value, cx);
+            #leave
+        }
+        #[derive(Clone, Copy)]
+        #[allow(non_camel_case_types)]
+        struct #seed;
+        impl<'de> DeserializeSeed<'de> for #seed {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+                #ts.deserialize(deserializer)
+            }
+        }
     }
 }
 
@@ -231,6 +286,10 @@ struct Emitter<'a> {
     counters: BTreeMap<String, usize>,
     /// The number of `propertyNames` schemas that needed their own functions.
     names_counter: usize,
+    /// `lanes_of` of each node already asked, by schema location: without it, a chain of
+    /// `anyOf`s whose branches refer to the next level twice takes time exponential in its
+    /// depth (each level asks both branches, which ask both of theirs).
+    lanes: std::cell::RefCell<BTreeMap<String, Option<Vec<Lane>>>>,
 }
 
 impl<'a> Emitter<'a> {
@@ -1313,6 +1372,17 @@ impl<'a> Emitter<'a> {
 
     /// The JSON types a node's visitor implements, when its plan has a visitor.
     fn lanes_of(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
+        if let Some(known) = self.lanes.borrow().get(&schema.location) {
+            return known.clone();
+        }
+        let lanes = self.lanes_of_plan(schema, parts);
+        self.lanes
+            .borrow_mut()
+            .insert(schema.location.clone(), lanes.clone());
+        lanes
+    }
+
+    fn lanes_of_plan(&self, schema: &'a Schema, parts: &Parts) -> Option<Vec<Lane>> {
         match self.plan(schema, parts) {
             Plan::Lanes if !schema.all_of.is_empty() => Some(vec![Lane::Object]),
             Plan::Lanes => Some(allowed_lanes(schema)),
@@ -1927,6 +1997,8 @@ fn only_strings(schema: &Schema) -> bool {
 /// Every member name the parts declare or require, in order of first appearance.
 fn known_names(parts: &[Part<'_>]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    // A set for the test, so an object with thousands of properties is not quadratic.
+    let mut seen = std::collections::BTreeSet::new();
     for part in parts {
         let object = &part.schema.object;
         for name in object
@@ -1935,7 +2007,7 @@ fn known_names(parts: &[Part<'_>]) -> Vec<String> {
             .map(|it| &it.name)
             .chain(&object.required)
         {
-            if !names.contains(name) {
+            if seen.insert(name) {
                 names.push(name.clone());
             }
         }

@@ -122,7 +122,8 @@ pub enum Literal {
 pub struct StringRules {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
-    /// `pattern`, an ECMA-262 regular expression that compiles with both `regex` and `regress`.
+    /// `pattern`, an ECMA-262 regular expression that compiles with both `regex` and `regress`;
+    /// the generated crates match it with `regex`, in linear time.
     pub pattern: Option<String>,
     pub format: Option<Format>,
 }
@@ -228,6 +229,8 @@ pub struct Http {
 /// A base URL of the API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Server {
+    /// Where the server is in the operations file, as a URI fragment (`#/servers/0`).
+    pub pointer: String,
     pub name: String,
     pub url: String,
 }
@@ -235,11 +238,16 @@ pub struct Server {
 /// One endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
+    /// Where the operation is in the operations file, as a URI fragment (`#/operations/0`).
+    pub pointer: String,
     /// The official operationId (`createOrder`).
     pub id: String,
     pub method: Method,
     /// Path relative to the server URL, with `{param}` placeholders.
     pub path: String,
+    /// `path`, split into literal text and placeholders; every placeholder names a path
+    /// parameter, and the literal text needs no percent-encoding.
+    pub path_parts: Vec<PathPart>,
     pub summary: String,
     pub description: Option<String>,
     pub parameters: Vec<Parameter>,
@@ -268,9 +276,20 @@ impl Method {
     }
 }
 
+/// A piece of an operation's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as it is (`/order/`).
+    Literal(String),
+    /// `{name}`: the value of the path parameter `name`, percent-encoded.
+    Parameter(String),
+}
+
 /// A header, query or path parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
+    /// Where the parameter is in the operations file (`#/operations/0/parameters/1`).
+    pub pointer: String,
     pub name: String,
     pub location: ParameterLocation,
     pub required: bool,
@@ -333,6 +352,8 @@ pub enum Rule {
 /// One documented error `type`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorType {
+    /// Where the error type is in the operations file (`#/error_types/3`).
+    pub pointer: String,
     /// The wire value (`insufficient_funds`).
     pub name: String,
     pub status: u16,

@@ -2,7 +2,7 @@
 //!
 //! This is the only stage of the generator that reads files.
 
-use std::{collections::BTreeMap, fs, path::Path};
+use std::{collections::BTreeMap, fs, io::Read as _, path::Path};
 
 use jsonc_parser::{
     CollectOptions, CommentCollectionStrategy, ParseOptions,
@@ -25,6 +25,8 @@ pub struct SourceFile {
     /// The parsed document.
     pub value: Value,
     text: String,
+    /// Where each line starts, so a byte offset becomes a line and column in logarithmic time.
+    lines: LineIndex,
     /// For every JSON pointer in the document: the byte offset of its key (for object
     /// members) and of its value.
     spans: BTreeMap<String, Span>,
@@ -43,10 +45,20 @@ pub struct Sources {
     pub operations: SourceFile,
 }
 
-/// Reads and parses `spec/order-api.schema.json` and `spec/operations.json` under `root`.
+/// The largest spec file read by default: 16 MiB, some 300 times the real schema. A spec of
+/// 5,000 definitions is about 2.5 MiB. `cargo xtask codegen --max-spec-bytes N` changes it.
+pub const DEFAULT_MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads and parses `spec/order-api.schema.json` and `spec/operations.json` under `root`,
+/// refusing a file larger than [`DEFAULT_MAX_SPEC_BYTES`].
 pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
-    let schema = read(root, &format!("spec/{SCHEMA_FILE}"));
-    let operations = read(root, &format!("spec/{OPERATIONS_FILE}"));
+    load_with(root, DEFAULT_MAX_SPEC_BYTES)
+}
+
+/// [`load`], refusing a file larger than `max_bytes`.
+pub fn load_with(root: &Path, max_bytes: u64) -> Result<Sources, Vec<Diagnostic>> {
+    let schema = read(root, &format!("spec/{SCHEMA_FILE}"), max_bytes);
+    let operations = read(root, &format!("spec/{OPERATIONS_FILE}"), max_bytes);
     match (schema, operations) {
         (Ok(schema), Ok(operations)) => Ok(Sources { schema, operations }),
         (schema, operations) => Err([schema.err(), operations.err()]
@@ -57,15 +69,45 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
 }
 
-fn read(root: &Path, relative: &str) -> Result<SourceFile, Vec<Diagnostic>> {
-    match fs::read_to_string(root.join(relative)) {
-        Ok(text) => SourceFile::parse(relative, text),
-        Err(err) => Err(vec![Diagnostic {
+/// Reads at most `max_bytes` of the file (so that a huge file, or `/dev/zero` linked in its
+/// place, is refused without reading it all), as UTF-8.
+fn read(root: &Path, relative: &str, max_bytes: u64) -> Result<SourceFile, Vec<Diagnostic>> {
+    let failure = |position: Option<Position>, message: String| {
+        vec![Diagnostic {
             file: relative.to_owned(),
-            position: None,
+            position,
             pointer: None,
-            message: format!("cannot read the file: {err}"),
-        }]),
+            message,
+        }]
+    };
+    let mut bytes = Vec::new();
+    let read = fs::File::open(root.join(relative)).and_then(|file| {
+        file.take(max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+    });
+    if let Err(err) = read {
+        return Err(failure(None, format!("cannot read the file: {err}")));
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(failure(
+            None,
+            format!(
+                "the file is larger than {max_bytes} bytes, the most the generator reads (--max-spec-bytes)"
+            ),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => SourceFile::parse(relative, text),
+        Err(err) => {
+            // Locate the first byte that is not UTF-8 by the valid text before it.
+            let valid_up_to = err.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&err.as_bytes()[..valid_up_to]).into_owned();
+            let position = LineIndex::new(&valid).position(&valid, valid.len());
+            Err(failure(
+                Some(position),
+                format!("the file is not UTF-8: byte {valid_up_to} starts no character"),
+            ))
+        }
     }
 }
 
@@ -99,12 +141,14 @@ impl SourceFile {
         let mut spans = BTreeMap::new();
         let mut duplicates = Vec::new();
         {
+            // serde_json accepted the text, so jsonc-parser should too; if not, say where.
             let ast = jsonc_parser::parse_to_ast(&text, &collect, &options).map_err(|err| {
+                let lines = LineIndex::new(&text);
                 vec![Diagnostic {
                     file: path.to_owned(),
-                    position: None,
+                    position: Some(lines.position(&text, err.range().start)),
                     pointer: None,
-                    message: format!("invalid JSON: {err}"),
+                    message: format!("invalid JSON: {}", err.kind()),
                 }]
             })?;
             if let Some(root) = &ast.value {
@@ -114,6 +158,7 @@ impl SourceFile {
         let file = SourceFile {
             path: path.to_owned(),
             value,
+            lines: LineIndex::new(&text),
             text,
             spans,
         };
@@ -165,13 +210,75 @@ impl SourceFile {
     }
 
     fn position_of(&self, offset: usize) -> Position {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        Position {
-            line: before.matches('\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+        self.lines.position(&self.text, offset)
+    }
+}
+
+/// The line starts of a text, and the number of characters before every block of
+/// [`LineIndex::BLOCK`] bytes, built in one pass.
+///
+/// Lowering asks for the position of every member of every object (to keep spec order), so
+/// a position must not cost a scan of the text: that made 5,000 `$defs` take minutes. Here a
+/// position costs a binary search and a scan of at most one block, whatever the length of
+/// the line (a spec written on one line included).
+#[derive(Debug, Clone)]
+struct LineIndex {
+    /// Byte offset of the start of each line; the first is 0.
+    starts: Vec<usize>,
+    /// Characters in `text[..i * BLOCK]`, for each block `i`.
+    chars_before_block: Vec<usize>,
+}
+
+impl LineIndex {
+    const BLOCK: usize = 256;
+
+    fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut chars_before_block = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
+        let mut chars = 0;
+        for block in bytes.chunks(Self::BLOCK) {
+            chars_before_block.push(chars);
+            chars += count_chars(block);
+        }
+        chars_before_block.push(chars);
+        LineIndex {
+            starts,
+            chars_before_block,
         }
     }
+
+    /// The 1-based line and column (in characters) of byte `offset` of `text`.
+    fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        // The last line start at or before `offset`.
+        let line = self.starts.partition_point(|it| *it <= offset);
+        let start = self.starts[line - 1];
+        let column = self.chars_before(text, offset) - self.chars_before(text, start);
+        Position {
+            line,
+            column: column + 1,
+        }
+    }
+
+    /// The number of characters in `text[..offset]`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / Self::BLOCK;
+        self.chars_before_block[block] + count_chars(&text.as_bytes()[block * Self::BLOCK..offset])
+    }
+}
+
+/// The characters in UTF-8 bytes that may start or end inside a character: every byte that is
+/// not a continuation byte starts one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
 /// Records the span of `node` and of everything inside it; collects duplicate keys as
@@ -260,6 +367,66 @@ mod tests {
             file.position("#/a/missing"),
             Some(Position { line: 2, column: 3 })
         );
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_lines_with_multibyte_text() {
+        // One line much longer than a block, with multi-byte characters before the value.
+        let padding = "é".repeat(700);
+        let text = format!("{{\"a\": \"{padding}\", \"b\": 1,\n \"c\": \"ü\", \"d\": 2}}");
+        let file = SourceFile::parse("t.json", text.clone()).unwrap();
+        let expected = |needle: &str| {
+            let offset = text.find(needle).unwrap();
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            Position {
+                line: text[..offset].matches('\n').count() + 1,
+                column: text[line_start..offset].chars().count() + 1,
+            }
+        };
+        assert_eq!(file.position("#/b"), Some(expected("\"b\"")));
+        assert_eq!(file.position("#/d"), Some(expected("\"d\"")));
+        assert_eq!(expected("\"b\"").column, 711);
+        assert_eq!(
+            expected("\"d\""),
+            Position {
+                line: 2,
+                column: 12
+            }
+        );
+    }
+
+    #[test]
+    fn oversized_files_and_files_that_are_not_utf8_are_refused_with_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("spec")).unwrap();
+        fs::write(dir.path().join("spec/operations.json"), "{}").unwrap();
+        fs::write(
+            dir.path().join(format!("spec/{SCHEMA_FILE}")),
+            b"{\n  \"a\": \"\xc3\xa9\xff\"\n}",
+        )
+        .unwrap();
+        let err = load_with(dir.path(), 64).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "spec/order-api.schema.json:2:10: the file is not UTF-8: byte 12 starts no character"
+        );
+        fs::write(
+            dir.path().join(format!("spec/{SCHEMA_FILE}")),
+            "x".repeat(65),
+        )
+        .unwrap();
+        let err = load_with(dir.path(), 64).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "spec/order-api.schema.json: the file is larger than 64 bytes, the most the generator reads (--max-spec-bytes)"
+        );
+        // Exactly the limit is read.
+        fs::write(
+            dir.path().join(format!("spec/{SCHEMA_FILE}")),
+            format!("{{\"a\": \"{}\"}}", "x".repeat(55)),
+        )
+        .unwrap();
+        assert!(load_with(dir.path(), 64).is_ok());
     }
 
     #[test]

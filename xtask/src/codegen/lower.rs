@@ -9,10 +9,11 @@ use serde_json::{Map, Value};
 
 use super::{
     diagnostic::Diagnostic,
+    graph,
     ir::{
         Additional, Api, Bound, Definition, Discriminator, ErrorType, Format, Http, JsonType,
-        Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, Property,
-        Response, Rule, Schema, Server,
+        Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, PathPart,
+        Property, Response, Rule, Schema, Server,
     },
     load::{SourceFile, Sources, escape_token},
     names,
@@ -95,6 +96,15 @@ const REFUSED_KEYWORDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The most names one `required` may list: the generated validator tracks the required
+/// members of an object schema in a 64-bit mask. Fixed.
+pub const MAX_REQUIRED: usize = 64;
+
+/// The "did you mean" look-ups among the definitions' names in one run. Each compares a name
+/// with every definition, so a spec with thousands of dangling references would otherwise
+/// take time proportional to their product; past this many, errors come without a hint.
+const DEFINITION_HINTS: usize = 100;
+
 /// The `format` values the generator can assert.
 const FORMATS: &[(&str, Format)] = &[("email", Format::Email), ("date-time", Format::DateTime)];
 
@@ -123,6 +133,7 @@ pub fn lower_schema(file: &SourceFile) -> (Api, Vec<Diagnostic>) {
         cx.document(root, &mut api);
     }
     resolve_discriminators(&mut api.definitions);
+    cx.diagnostics.extend(graph::check(&api, file));
     (api, cx.diagnostics)
 }
 
@@ -131,6 +142,8 @@ struct Lowerer<'a> {
     /// Names of the `$defs` members, known before any schema is lowered so `$ref` can be checked.
     defined: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
+    /// "Did you mean" look-ups among the definitions left in this run ([`DEFINITION_HINTS`]).
+    definition_hints: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -139,7 +152,22 @@ impl<'a> Lowerer<'a> {
             file,
             defined: BTreeSet::new(),
             diagnostics: Vec::new(),
+            definition_hints: DEFINITION_HINTS,
         }
+    }
+
+    /// The definition closest to `name`, while the budget of such look-ups lasts.
+    fn closest_definition<'d>(
+        &mut self,
+        name: &str,
+        defined: &'d BTreeSet<String>,
+    ) -> Option<&'d str> {
+        if self.definition_hints == 0 {
+            return None;
+        }
+        self.definition_hints -= 1;
+        let known: Vec<&str> = defined.iter().map(String::as_str).collect();
+        names::closest(name, &known)
     }
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
@@ -355,11 +383,13 @@ impl<'a> Lowerer<'a> {
             "enum" => match value {
                 Value::Array(items) if !items.is_empty() => {
                     let values: Vec<Literal> = items.iter().map(literal).collect();
+                    // Scalars are equal exactly when their JSON text is, so a set of texts finds
+                    // repeated values in linear time.
+                    let mut seen = BTreeSet::new();
                     for (i, item) in items.iter().enumerate() {
                         if item.is_array() || item.is_object() {
                             self.error(&format!("{at}/{i}"), "`enum` values must be strings, numbers, booleans or null");
-                        }
-                        if items[..i].contains(item) {
+                        } else if !seen.insert(item.to_string()) {
                             self.error(&format!("{at}/{i}"), format!("`enum` lists {item} twice"));
                         }
                     }
@@ -385,13 +415,19 @@ impl<'a> Lowerer<'a> {
             }
             "required" => match value {
                 Value::Array(items) => {
+                    let mut seen = BTreeSet::new();
                     for (i, item) in items.iter().enumerate() {
                         let here = format!("{at}/{i}");
                         let Some(name) = self.string(item, &here, "a `required` entry") else {
                             continue;
                         };
-                        if schema.object.required.contains(&name) {
+                        if !seen.insert(name.clone()) {
                             self.error(&here, format!("`required` lists \"{name}\" twice"));
+                        } else if seen.len() == MAX_REQUIRED + 1 {
+                            self.error(
+                                &here,
+                                format!("`required` lists more than {MAX_REQUIRED} names, the most the validator tracks for one object schema; split the object with `allOf`"),
+                            );
                         } else {
                             schema.object.required.push(name);
                         }
@@ -488,13 +524,15 @@ impl<'a> Lowerer<'a> {
         if self.defined.contains(&name) {
             return Some(name);
         }
-        let known: Vec<&str> = self.defined.iter().map(String::as_str).collect();
-        let message = match names::closest(&name, &known) {
+        let defined = std::mem::take(&mut self.defined);
+        let closest = self.closest_definition(&name, &defined);
+        let message = match closest {
             Some(it) => format!(
                 "dangling `$ref` \"{target}\": there is no definition `{name}`; did you mean `{it}`?"
             ),
             None => format!("dangling `$ref` \"{target}\": there is no definition `{name}`"),
         };
+        self.defined = defined;
         self.error(at, message);
         None
     }
@@ -523,6 +561,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let mut types = Vec::new();
+        let mut unknown = false;
         let known: Vec<&str> = JsonType::ALL.iter().map(|it| it.name()).collect();
         for (name, here) in names {
             match JsonType::from_name(&name) {
@@ -539,15 +578,19 @@ impl<'a> Lowerer<'a> {
                         ),
                     };
                     self.error(&here, message);
+                    unknown = true;
                 }
             }
         }
-        Some(types)
+        // With a name misspelt, the keywords beside `type` are not checked against it: the
+        // misspelling is the one problem to report.
+        (!unknown && !types.is_empty()).then_some(types)
     }
 
     fn pattern(&mut self, value: &Value, at: &str) -> Option<String> {
         let pattern = self.string(value, at, "`pattern`")?;
-        // The validator runs patterns with `regex`, the generated types with `regress` (ECMA-262).
+        // Both crates run patterns with `regex` (linear time); the pattern must also be ECMA-262
+        // (`regress`), the dialect of JSON Schema, so that other tools read it the same.
         if let Err(err) = regex::Regex::new(&pattern) {
             let detail = err
                 .to_string()
@@ -684,6 +727,22 @@ impl<'a> Lowerer<'a> {
                 format!("`default` {default} is not one of the `enum` values"),
             );
         }
+        if let (Some(values), Some(value)) = (&schema.enum_values, &schema.const_value)
+            && !values.contains(value)
+        {
+            self.error(
+                &format!("{at}/const"),
+                format!("`const` {value} is not one of the `enum` values, so no value can match"),
+            );
+        }
+        if let Some(default) = &schema.default
+            && let Some(problem) = default_problem(schema, default)
+        {
+            self.error(
+                &format!("{at}/default"),
+                format!("`default` {default} {problem}"),
+            );
+        }
         if schema.reference.is_some() {
             let siblings: Vec<&str> = map
                 .keys()
@@ -775,15 +834,13 @@ impl<'a> Lowerer<'a> {
                 "error_types",
             ],
         );
+        let schema_name = schema_name(api);
         if let Some(schema) = self.required_string(root, "#", "schema")
-            && schema != super::load::SCHEMA_FILE
+            && schema != schema_name
         {
             self.error(
                 "#/schema",
-                format!(
-                    "`schema` must name \"{}\", the schema file next to this one",
-                    super::load::SCHEMA_FILE
-                ),
+                format!("`schema` must name \"{schema_name}\", the schema file next to this one"),
             );
         }
         http.api_version = self
@@ -792,6 +849,14 @@ impl<'a> Lowerer<'a> {
         http.auth_header = self
             .required_string(root, "#", "auth_header")
             .unwrap_or_default();
+        if root.contains_key("auth_header") {
+            let auth_header = http.auth_header.clone();
+            self.header_name(&auth_header, "#/auth_header");
+        }
+        if root.contains_key("api_version") {
+            let version = http.api_version.clone();
+            self.header_value(&version, "#/api_version", "`api_version`");
+        }
         for (i, value) in self.array(root, "#", "removed_versions").iter().enumerate() {
             if let Some(it) = self.string(
                 value,
@@ -813,8 +878,20 @@ impl<'a> Lowerer<'a> {
             ) {
                 if !url.starts_with("https://") {
                     self.error(&format!("{at}/url"), "server URLs must use https");
+                } else if url.len() == "https://".len()
+                    || !url.bytes().all(|b| b.is_ascii_graphic())
+                    || url.contains(['"', '<', '>', '\\', '^', '`', '{', '|', '}'])
+                {
+                    self.error(
+                        &format!("{at}/url"),
+                        "a server URL must be a host after `https://`, without spaces, control characters or characters a URL cannot hold",
+                    );
                 }
-                http.servers.push(Server { name, url });
+                http.servers.push(Server {
+                    pointer: at.clone(),
+                    name,
+                    url,
+                });
             }
         }
         for (i, value) in self.array(root, "#", "error_types").iter().enumerate() {
@@ -865,7 +942,167 @@ impl<'a> Lowerer<'a> {
         if http.operations.is_empty() {
             self.error("#", "the operations document describes no operation");
         }
+        self.client_names(&http);
         http
+    }
+
+    /// Refuses a header name that is not an HTTP token (RFC 9110), such as one with a line
+    /// break: the client could never send it.
+    fn header_name(&mut self, name: &str, at: &str) {
+        let token = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !token {
+            self.error(
+                at,
+                format!(
+                    "{} is not an HTTP header name: a header name is one or more letters, digits or `!#$%&'*+-.^_`|~` (RFC 9110)",
+                    describe(&Value::String(name.to_owned()))
+                ),
+            );
+        }
+    }
+
+    /// Refuses a header value that HTTP cannot carry (a line break, a control character, text
+    /// that is not ASCII, or space around it).
+    fn header_value(&mut self, value: &str, at: &str, what: &str) {
+        let valid = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic())
+            && !value.starts_with([' ', '\t'])
+            && !value.ends_with([' ', '\t']);
+        if !valid {
+            self.error(
+                at,
+                format!(
+                    "{what} {} is not a valid HTTP header value: it must be visible ASCII, with spaces only inside",
+                    describe(&Value::String(value.to_owned()))
+                ),
+            );
+        }
+    }
+
+    /// Checks the Rust names the client emitter makes from the operations file: each must be an
+    /// identifier, and distinct from the other names of its scope (see `emit_client`).
+    fn client_names(&mut self, http: &Http) {
+        use names::Case::{Pascal, ShoutySnake, Snake};
+        // The items at the root of the client's generated module.
+        let mut root = Scope::new(
+            "the client's generated items",
+            &[
+                "API_VERSION",
+                "REMOVED_API_VERSIONS",
+                "servers",
+                "headers",
+                "ApiErrorType",
+            ],
+        );
+        let mut servers = Scope::new("the `servers` module", &[]);
+        for server in &http.servers {
+            servers.add(
+                self,
+                &server.name,
+                ShoutySnake,
+                &format!("{}/name", server.pointer),
+            );
+        }
+        // Header constants, one per header name, as the emitter makes them.
+        let mut headers = Scope::new("the `headers` module", &[]);
+        headers.add(self, &http.auth_header, ShoutySnake, "#/auth_header");
+        let mut first_header: BTreeMap<&str, &Parameter> = BTreeMap::new();
+        for operation in &http.operations {
+            for parameter in &operation.parameters {
+                if parameter.location != ParameterLocation::Header {
+                    continue;
+                }
+                let at = format!("{}/name", parameter.pointer);
+                if parameter.name.eq_ignore_ascii_case(&http.auth_header) {
+                    self.error(
+                        &at,
+                        format!(
+                            "\"{}\" is the `auth_header`, which the client sets itself",
+                            parameter.name
+                        ),
+                    );
+                    continue;
+                }
+                match first_header.get(parameter.name.as_str()) {
+                    Some(first) => {
+                        if first.enum_values != parameter.enum_values {
+                            self.error(
+                                &parameter.pointer,
+                                format!(
+                                    "the header \"{}\" lists other `enum` values than at {}; the client has one type per header",
+                                    parameter.name, first.pointer
+                                ),
+                            );
+                        }
+                    }
+                    None => {
+                        first_header.insert(&parameter.name, parameter);
+                        headers.add(self, &parameter.name, ShoutySnake, &at);
+                        if !parameter.enum_values.is_empty() {
+                            root.add(self, &parameter.name, Pascal, &at);
+                            let mut variants =
+                                Scope::new(&format!("the enum of \"{}\"", parameter.name), &[]);
+                            for (i, value) in parameter.enum_values.iter().enumerate() {
+                                variants.add(
+                                    self,
+                                    value,
+                                    Pascal,
+                                    &format!("{}/enum/{i}", parameter.pointer),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut error_types = Scope::new("`ApiErrorType`", &["Other"]);
+        for error_type in &http.error_types {
+            error_types.add(
+                self,
+                &error_type.name,
+                Pascal,
+                &format!("{}/type", error_type.pointer),
+            );
+        }
+        for operation in &http.operations {
+            let at = &operation.pointer;
+            root.add(self, &operation.id, Snake, &format!("{at}/id"));
+            let mut arguments = Scope::new(
+                &format!("the arguments of `{}`", operation.id),
+                &["body", "query", "request"],
+            );
+            let mut query = Scope::new(&format!("the query of `{}`", operation.id), &[]);
+            for parameter in &operation.parameters {
+                let here = format!("{}/name", parameter.pointer);
+                match parameter.location {
+                    ParameterLocation::Query => query.add(self, &parameter.name, Snake, &here),
+                    _ => arguments.add(self, &parameter.name, Snake, &here),
+                }
+            }
+            let successes: Vec<&Response> = operation
+                .responses
+                .iter()
+                .filter(|it| (200..300).contains(&it.status))
+                .collect();
+            if successes.len() > 1 {
+                for (i, response) in successes.iter().enumerate() {
+                    if let Some(first) = successes[..i].iter().find(|it| it.body == response.body) {
+                        self.error(
+                            &format!("{at}/responses/{}/body", response.status),
+                            format!(
+                                "the {} and {} answers have the same body `{}`; the client's `Success` has one variant per 2xx body",
+                                first.status, response.status, response.body
+                            ),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn error_type(&mut self, value: &Value, at: &str) -> Option<ErrorType> {
@@ -886,6 +1123,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         Some(ErrorType {
+            pointer: at.to_owned(),
             name: name?,
             status: status?,
             message: message?,
@@ -984,23 +1222,24 @@ impl<'a> Lowerer<'a> {
                 parameters.push(parameter);
             }
         }
-        if let Some(path) = &path {
-            self.check_path(path, &parameters, at);
-        }
+        let path_parts = match &path {
+            Some(path) => self.path_parts(path, &parameters, at),
+            None => Vec::new(),
+        };
 
         let check_body = |cx: &mut Self, name: String, here: &str| -> Option<String> {
             if defined.contains(&name) {
                 return Some(name);
             }
-            let known: Vec<&str> = defined.iter().map(String::as_str).collect();
-            let hint = names::closest(&name, &known)
+            let hint = cx
+                .closest_definition(&name, defined)
                 .map(|it| format!("; did you mean `{it}`?"))
                 .unwrap_or_default();
             cx.error(
                 here,
                 format!(
                     "there is no schema `{name}` in `$defs` of {}{hint}",
-                    super::load::SCHEMA_FILE
+                    schema_name(api)
                 ),
             );
             None
@@ -1085,9 +1324,11 @@ impl<'a> Lowerer<'a> {
         }
 
         Some(Operation {
+            pointer: at.to_owned(),
             id: id?,
             method: method?,
             path: path?,
+            path_parts,
             summary: summary?,
             description,
             parameters,
@@ -1098,26 +1339,36 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn check_path(&mut self, path: &str, parameters: &[Parameter], at: &str) {
-        if !path.starts_with('/') {
-            self.error(&format!("{at}/path"), "`path` must start with `/`");
-        }
-        let placeholders: Vec<&str> = path
-            .split('/')
-            .filter_map(|segment| {
-                segment
-                    .strip_prefix('{')
-                    .and_then(|it| it.strip_suffix('}'))
+    /// Splits `path` into literal text and placeholders, and checks that the placeholders and
+    /// the path parameters match one to one.
+    fn path_parts(&mut self, path: &str, parameters: &[Parameter], at: &str) -> Vec<PathPart> {
+        let parts = match parse_path(path) {
+            Ok(parts) => parts,
+            Err(message) => {
+                self.error(&format!("{at}/path"), message);
+                return Vec::new();
+            }
+        };
+        let placeholders: Vec<&str> = parts
+            .iter()
+            .filter_map(|it| match it {
+                PathPart::Parameter(name) => Some(name.as_str()),
+                PathPart::Literal(_) => None,
             })
             .collect();
+        let path_parameters: Vec<&str> = parameters
+            .iter()
+            .filter(|it| it.location == ParameterLocation::Path)
+            .map(|it| it.name.as_str())
+            .collect();
         for name in &placeholders {
-            if !parameters
-                .iter()
-                .any(|it| it.location == ParameterLocation::Path && it.name == *name)
-            {
+            if !path_parameters.contains(name) {
+                let hint = names::closest(name, &path_parameters)
+                    .map(|it| format!("; did you mean `{{{it}}}`?"))
+                    .unwrap_or_default();
                 self.error(
                     &format!("{at}/path"),
-                    format!("the path placeholder `{{{name}}}` has no `path` parameter"),
+                    format!("the path placeholder `{{{name}}}` has no `path` parameter{hint}"),
                 );
             }
         }
@@ -1127,7 +1378,7 @@ impl<'a> Lowerer<'a> {
         {
             if !placeholders.contains(&parameter.name.as_str()) {
                 self.error(
-                    &format!("{at}/parameters"),
+                    &format!("{}/name", parameter.pointer),
                     format!(
                         "the path parameter \"{}\" does not appear in `path`",
                         parameter.name
@@ -1136,11 +1387,12 @@ impl<'a> Lowerer<'a> {
             }
             if !parameter.required {
                 self.error(
-                    &format!("{at}/parameters"),
+                    &parameter.pointer,
                     format!("the path parameter \"{}\" must be required", parameter.name),
                 );
             }
         }
+        parts
     }
 
     fn parameter(&mut self, value: &Value, at: &str) -> Option<Parameter> {
@@ -1256,8 +1508,20 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
+        if location == Some(ParameterLocation::Header) {
+            if let Some(name) = &name {
+                self.header_name(name, &format!("{at}/name"));
+            }
+            for (i, value) in enum_values.iter().enumerate() {
+                self.header_value(value, &format!("{at}/enum/{i}"), "an `enum` value");
+            }
+            if let Some(Literal::String(value)) = &default {
+                self.header_value(value, &format!("{at}/default"), "the `default`");
+            }
+        }
         let description = self.optional_string(map, at, "description");
         Some(Parameter {
+            pointer: at.to_owned(),
             name: name?,
             location: location?,
             required,
@@ -1366,6 +1630,76 @@ impl<'a> Lowerer<'a> {
             error_type,
             message,
         })
+    }
+}
+
+/// The file name of the schema file (`order-api.schema.json`), which `operations.json` names.
+fn schema_name(api: &Api) -> &str {
+    api.schema_file
+        .rsplit('/')
+        .next()
+        .unwrap_or(&api.schema_file)
+}
+
+/// The Rust names made in one scope of the generated client, to find names that are not
+/// identifiers and names that collide.
+struct Scope {
+    what: String,
+    /// Rust name to the spec name it was made from and where that is.
+    seen: BTreeMap<String, (String, String)>,
+}
+
+impl Scope {
+    fn new(what: &str, reserved: &[&str]) -> Scope {
+        Scope {
+            what: what.to_owned(),
+            seen: reserved
+                .iter()
+                .map(|it| ((*it).to_owned(), ((*it).to_owned(), String::new())))
+                .collect(),
+        }
+    }
+
+    fn add(&mut self, cx: &mut Lowerer<'_>, name: &str, case: names::Case, at: &str) {
+        let rust = names::rust_name(name, case);
+        if rust.is_empty() {
+            cx.error(
+                at,
+                format!(
+                    "{} gives no Rust name in {}: it needs an ASCII letter or digit",
+                    describe(&Value::String(name.to_owned())),
+                    self.what
+                ),
+            );
+            return;
+        }
+        match self.seen.get(&rust) {
+            Some((_, first_at)) if first_at.is_empty() => cx.error(
+                at,
+                format!(
+                    "\"{name}\" would be `{rust}` in {}, a name the generated code uses itself",
+                    self.what
+                ),
+            ),
+            Some((first, _)) if first == name => {}
+            Some((first, first_at)) => {
+                let place = cx
+                    .file
+                    .position(first_at)
+                    .map(|it| format!(" (at {}:{})", it.line, it.column))
+                    .unwrap_or_default();
+                cx.error(
+                    at,
+                    format!(
+                        "\"{first}\"{place} and \"{name}\" would both be `{rust}` in {}; rename one of them",
+                        self.what
+                    ),
+                );
+            }
+            None => {
+                self.seen.insert(rust, (name.to_owned(), at.to_owned()));
+            }
+        }
     }
 }
 
@@ -1512,6 +1846,74 @@ fn find_mut<'s>(schema: &'s mut Schema, location: &str) -> Option<&'s mut Schema
     next.into_iter().find_map(|it| find_mut(it, location))
 }
 
+/// Splits an operation's path into literal text and `{name}` placeholders.
+///
+/// The literal text must be what a URL path may hold as it is (RFC 3986 `pchar`s, `/`, and
+/// `%` with two hex digits), since the client sends it without encoding; braces only open and
+/// close a placeholder.
+fn parse_path(path: &str) -> Result<Vec<PathPart>, String> {
+    if !path.starts_with('/') {
+        return Err("`path` must start with `/`".to_owned());
+    }
+    let bytes = path.as_bytes();
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'{' => {
+                let Some(length) = path[i + 1..].find('}') else {
+                    return Err(format!(
+                        "the `{{` at character {} of `path` is never closed",
+                        path[..i].chars().count() + 1
+                    ));
+                };
+                let name = &path[i + 1..i + 1 + length];
+                if name.is_empty() || name.contains(['{', '/']) {
+                    return Err(format!(
+                        "`{{{name}}}` in `path` is not a placeholder: write `{{name}}` with the name of a path parameter"
+                    ));
+                }
+                if !literal.is_empty() {
+                    parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                }
+                parts.push(PathPart::Parameter(name.to_owned()));
+                i += length + 2;
+                continue;
+            }
+            b'}' => {
+                return Err(format!(
+                    "the `}}` at character {} of `path` closes no placeholder",
+                    path[..i].chars().count() + 1
+                ));
+            }
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3);
+                if !hex.is_some_and(|it| it.iter().all(u8::is_ascii_hexdigit)) {
+                    return Err(
+                        "a `%` in `path` must start a percent-encoded byte such as `%2F`"
+                            .to_owned(),
+                    );
+                }
+            }
+            b if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) => {}
+            _ => {
+                let c = path[i..].chars().next().unwrap_or_default();
+                return Err(format!(
+                    "`path` contains {c:?}, which a URL path cannot hold as it is; percent-encode it"
+                ));
+            }
+        }
+        literal.push(b as char);
+        i += 1;
+    }
+    if !literal.is_empty() {
+        parts.push(PathPart::Literal(literal));
+    }
+    Ok(parts)
+}
+
 fn literal(value: &Value) -> Literal {
     match value {
         Value::Null => Literal::Null,
@@ -1522,6 +1924,108 @@ fn literal(value: &Value) -> Literal {
         Value::Object(map) => {
             Literal::Object(map.iter().map(|(k, v)| (k.clone(), literal(v))).collect())
         }
+    }
+}
+
+/// Why `default` breaks the keywords of its own schema, if it does (typify refuses such a
+/// schema, and the default would make an invalid value). `enum` is checked by the caller;
+/// combinators and references are left to the validator.
+fn default_problem(schema: &Schema, default: &Literal) -> Option<String> {
+    if let Some(types) = &schema.types
+        && !types.iter().any(|ty| literal_has_type(default, *ty))
+    {
+        let names: Vec<&str> = types.iter().map(|it| it.name()).collect();
+        return Some(format!("is not of type {}", names.join(" or ")));
+    }
+    if let Some(value) = &schema.const_value
+        && value != default
+    {
+        return Some(format!("is not the `const` value {value}"));
+    }
+    let count = |n: usize| n as u64;
+    match default {
+        Literal::Number(text) => {
+            let n: f64 = text.parse().ok()?;
+            let rules = &schema.number;
+            let broken = [
+                (
+                    "minimum",
+                    &rules.minimum,
+                    n < rules.minimum.as_ref().map_or(f64::NAN, |it| it.value),
+                ),
+                (
+                    "maximum",
+                    &rules.maximum,
+                    n > rules.maximum.as_ref().map_or(f64::NAN, |it| it.value),
+                ),
+                (
+                    "exclusiveMinimum",
+                    &rules.exclusive_minimum,
+                    n <= rules
+                        .exclusive_minimum
+                        .as_ref()
+                        .map_or(f64::NAN, |it| it.value),
+                ),
+                (
+                    "exclusiveMaximum",
+                    &rules.exclusive_maximum,
+                    n >= rules
+                        .exclusive_maximum
+                        .as_ref()
+                        .map_or(f64::NAN, |it| it.value),
+                ),
+            ];
+            broken
+                .into_iter()
+                .find(|(_, bound, broken)| bound.is_some() && *broken)
+                .map(|(keyword, bound, _)| {
+                    let text = bound.as_ref().map_or("", |it| it.text.as_str());
+                    format!("breaks `{keyword}` ({text})")
+                })
+        }
+        Literal::String(text) => {
+            let rules = &schema.string;
+            let length = count(text.chars().count());
+            if rules.min_length.is_some_and(|min| length < min) {
+                return Some("is shorter than `minLength`".to_owned());
+            }
+            if rules.max_length.is_some_and(|max| length > max) {
+                return Some("is longer than `maxLength`".to_owned());
+            }
+            let pattern = rules.pattern.as_deref()?;
+            let matches = regex::Regex::new(pattern).is_ok_and(|it| it.is_match(text));
+            (!matches).then(|| "does not match `pattern`".to_owned())
+        }
+        Literal::Array(items) => {
+            let rules = &schema.array;
+            let n = count(items.len());
+            if rules.min_items.is_some_and(|min| n < min) {
+                return Some("has fewer items than `minItems`".to_owned());
+            }
+            rules
+                .max_items
+                .is_some_and(|max| n > max)
+                .then(|| "has more items than `maxItems`".to_owned())
+        }
+        Literal::Object(members) => {
+            let rules = &schema.object;
+            if let Some(name) = rules
+                .required
+                .iter()
+                .find(|name| !members.iter().any(|(key, _)| key == *name))
+            {
+                return Some(format!("lacks the required \"{name}\""));
+            }
+            let n = count(members.len());
+            if rules.min_properties.is_some_and(|min| n < min) {
+                return Some("has fewer members than `minProperties`".to_owned());
+            }
+            rules
+                .max_properties
+                .is_some_and(|max| n > max)
+                .then(|| "has more members than `maxProperties`".to_owned())
+        }
+        Literal::Null | Literal::Bool(_) => None,
     }
 }
 

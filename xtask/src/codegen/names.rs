@@ -1,9 +1,54 @@
 //! Names: the only place where spec names are checked, compared and turned into Rust names.
 
-use heck::ToPascalCase;
+use heck::{ToPascalCase, ToSnakeCase};
+use unicode_ident::{is_xid_continue, is_xid_start};
 
 /// Rust types that the types crate writes by hand; a definition may not take these names.
-pub const RESERVED_TYPE_NAMES: &[&str] = &["Timestamp"];
+pub const RESERVED_TYPE_NAMES: &[&str] = &["Timestamp", "TimestampError"];
+
+/// Names of Rust's standard prelude. typify's output uses them unqualified (`Ok(…)`,
+/// `Default::default()`), so a definition (a type at the root of the types crate) of the same
+/// name would shadow them and the crate would not compile.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
 
 /// Every keyword of JSON Schema 2020-12, so that a keyword the generator does not implement is
 /// told apart from a misspelt one.
@@ -81,7 +126,145 @@ pub fn check_definition_name(name: &str) -> Result<(), String> {
             "definition name \"{name}\" is reserved: the types crate defines it by hand"
         ));
     }
+    if PRELUDE_NAMES.contains(&name) {
+        return Err(format!(
+            "definition name \"{name}\" is reserved: it is a name of Rust's prelude, which the generated code uses"
+        ));
+    }
     Ok(())
+}
+
+/// The snake-case stem of the validator's functions for a definition (`v_api_error_response`).
+/// The validator emitter names them with the same `heck` call.
+pub fn validator_stem(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// The Rust field name typify 0.8 gives a property (`a-b` and `a_b` are both `a_b`, `self` and
+/// `Self` are both `self_`), so that lowering can refuse properties whose fields would collide.
+pub fn typify_field(name: &str) -> String {
+    typify_ident(name, |it| it.to_snake_case())
+}
+
+/// The variant name typify 0.8 gives each value of a string `enum`, or the first two values
+/// whose variants collide (typify then gives up).
+///
+/// typify first recases each value; if two variants collide it tries again with `_` and every
+/// character that cannot continue an identifier spelt out as `X`.
+pub fn typify_variants(values: &[&str]) -> Result<Vec<String>, (usize, usize)> {
+    let first: Vec<String> = values
+        .iter()
+        .map(|it| typify_ident(it, |it| it.to_pascal_case()))
+        .collect();
+    if first_collision(&first).is_none() {
+        return Ok(first);
+    }
+    let second: Vec<String> = values
+        .iter()
+        .map(|it| {
+            let spelt = it.replace(|c: char| c == '_' || !is_xid_continue(c), "X");
+            typify_ident(&spelt, |it| it.to_pascal_case())
+        })
+        .collect();
+    match first_collision(&second) {
+        None => Ok(second),
+        Some(pair) => Err(pair),
+    }
+}
+
+/// The indices of the first two equal names.
+pub fn first_collision(names: &[String]) -> Option<(usize, usize)> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (j, name) in names.iter().enumerate() {
+        if let Some(i) = seen.insert(name.as_str(), j) {
+            return Some((i, j));
+        }
+    }
+    None
+}
+
+/// typify's identifier rule, written out here so that lowering can predict typify's names:
+/// drop apostrophes, treat every character that cannot continue an identifier as a word
+/// break, recase, put an `x` in front when the result cannot start an identifier (or is
+/// empty), and append `_` to a keyword. `+1` and `-1` are `plus1` and `minus1`.
+fn typify_ident(name: &str, recase: impl Fn(&str) -> String) -> String {
+    let out = match name {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => recase(
+            &name
+                .replace('\'', "")
+                .replace(|c: char| !is_xid_continue(c), "-"),
+        ),
+    };
+    let out = match out.chars().next() {
+        Some(c) if is_xid_start(c) => out,
+        _ => format!("{}{out}", recase("x")),
+    };
+    if is_keyword(&out) {
+        format!("{out}_")
+    } else {
+        out
+    }
+}
+
+/// Rust's keywords (strict, reserved and weak ones that cannot name an item), and `_`.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "_" | "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "Self"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
 }
 
 /// True for `createOrder`-style identifiers.
@@ -111,23 +294,31 @@ pub enum Case {
 /// A Rust identifier for `name` in `case`: `X-Idempotency-Key` is `IDEMPOTENCY_KEY` as a
 /// constant, `createOrder` is `create_order`. A leading `X-` of a header name is dropped, and
 /// a keyword gets a trailing `_`, as typify does for fields (`type` becomes `type_`).
+///
+/// Only ASCII letters and digits are kept (everything else separates words), so the result is
+/// always an identifier, or empty when `name` has no ASCII letter or digit: lowering refuses
+/// such names, and names that collide, before the client emitter sees them.
 pub fn rust_name(name: &str, case: Case) -> String {
-    use heck::{ToShoutySnakeCase, ToSnakeCase};
+    use heck::ToShoutySnakeCase;
     let name = name
         .strip_prefix("X-")
         .or_else(|| name.strip_prefix("x-"))
         .unwrap_or(name);
+    let name = name.replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     let it = match case {
         Case::Snake => name.to_snake_case(),
         Case::Pascal => name.to_pascal_case(),
         Case::ShoutySnake => name.to_shouty_snake_case(),
     };
+    if it.is_empty() {
+        return it;
+    }
     let it = if it.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{it}")
     } else {
         it
     };
-    if syn::parse_str::<syn::Ident>(&it).is_err() {
+    if is_keyword(&it) {
         format!("{it}_")
     } else {
         it
@@ -137,38 +328,44 @@ pub fn rust_name(name: &str, case: Case) -> String {
 /// The candidate closest to `word`, if it is close enough to be a likely misspelling.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
-    candidates
-        .iter()
-        .map(|it| (distance(&word.to_lowercase(), &it.to_lowercase()), *it))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, it)| it)
-}
-
-/// Levenshtein distance, counting an adjacent transposition as one edit.
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
+    let word: Vec<char> = word.to_lowercase().chars().collect();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let other: Vec<char> = candidate.to_lowercase().chars().collect();
+        // Lengths further apart than the limit cannot be within it.
+        if word.len().abs_diff(other.len()) > limit {
+            continue;
+        }
+        let d = distance(&word, &other);
+        if d <= limit && best.is_none_or(|(it, name)| (d, *candidate) < (it, name)) {
+            best = Some((d, candidate));
         }
     }
-    rows[a.len()][b.len()]
+    best.map(|(_, it)| it)
+}
+
+/// Levenshtein distance, counting an adjacent transposition as one edit (three rows of the
+/// table are kept, not all of it).
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -183,6 +380,10 @@ mod tests {
         );
         assert_eq!(closest("strng", &["string", "number"]), Some("string"));
         assert_eq!(closest("colour", &["string", "number"]), None);
+        // A transposition is one edit; ties go to the first name in order.
+        assert_eq!(closest("tpye", &["type", "typo"]), Some("type"));
+        assert_eq!(closest("ab", &["ac", "ab"]), Some("ab"));
+        assert_eq!(closest("abc", &["abd", "abe"]), Some("abd"));
     }
 
     #[test]
@@ -204,9 +405,51 @@ mod tests {
     }
 
     #[test]
+    fn client_names_are_identifiers_or_empty() {
+        assert_eq!(
+            rust_name("X-Bad\r\nInjected", Case::ShoutySnake),
+            "BAD_INJECTED"
+        );
+        assert_eq!(rust_name("größe²", Case::Snake), "gr_e");
+        assert_eq!(rust_name("self", Case::Snake), "self_");
+        assert_eq!(rust_name("Self", Case::Pascal), "Self_");
+        assert_eq!(rust_name("2fa", Case::Snake), "_2fa");
+        assert_eq!(rust_name("--", Case::Snake), "");
+        assert_eq!(rust_name("é", Case::Pascal), "");
+    }
+
+    #[test]
     fn definition_names_must_be_rust_type_names() {
         assert!(check_definition_name("APIErrorResponse").is_ok());
         assert!(check_definition_name("order_status").is_err());
         assert!(check_definition_name("Timestamp").is_err());
+        assert!(check_definition_name("Ok").is_err());
+        assert!(check_definition_name("Default").is_err());
+    }
+
+    #[test]
+    fn typify_names_are_predicted() {
+        assert_eq!(typify_field("a-b"), "a_b");
+        assert_eq!(typify_field("a_b"), "a_b");
+        assert_eq!(typify_field("self"), "self_");
+        assert_eq!(typify_field("Self"), "self_");
+        assert_eq!(typify_field("type"), "type_");
+        assert_eq!(typify_field("2x"), "x2x");
+        assert_eq!(typify_field(""), "x");
+        assert_eq!(typify_field("-1"), "minus1");
+        assert_eq!(
+            typify_variants(&["EMAIL", "PAYOUT_LINK"]),
+            Ok(vec!["Email".to_owned(), "PayoutLink".to_owned()])
+        );
+        // The second attempt spells the separators out.
+        assert_eq!(typify_variants(&["a-b", "a_b"]), Err((0, 1)));
+        assert_eq!(
+            typify_variants(&["a-b", "aB"]),
+            Ok(vec!["AXb".to_owned(), "AB".to_owned()])
+        );
+        assert_eq!(
+            typify_variants(&["ab", "a_b"]),
+            Ok(vec!["Ab".to_owned(), "AB".to_owned()])
+        );
     }
 }

@@ -53,6 +53,7 @@ struct PriceEstimate {
 
 /// The body is an `OrderPriceResponse`, so it is checked against that schema.
 impl Validate for PriceEstimate {
+    type Kind = Kind;
     const KIND: Kind = <OrderPriceResponse as Validate>::KIND;
 }
 

@@ -7,7 +7,7 @@ mod list;
 
 use runa_order_client::ApiErrorType;
 use runa_order_types::ValidationErrorItem;
-use runa_order_validator::Validate;
+use runa_order_validator::{Kind, Validate};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
@@ -36,7 +36,7 @@ pub(crate) struct Checked<T> {
 /// answer: `400 bad_request` for text that is not JSON (a repeated key included),
 /// `422 validation_error` with at most `max_details` details otherwise. CPU-heavy: called
 /// on the blocking pool.
-fn check_body<T: DeserializeOwned + Validate>(
+fn check_body<T: DeserializeOwned + Validate<Kind = Kind>>(
     body: &[u8],
     max_details: usize,
 ) -> Result<Checked<T>, Answer> {

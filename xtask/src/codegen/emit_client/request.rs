@@ -5,10 +5,10 @@ use quote::{format_ident, quote};
 
 use super::{
     super::{
-        ir::{Api, Operation, Parameter, ParameterLocation, ParameterType, Rule},
+        ir::{Api, Operation, Parameter, ParameterLocation, ParameterType, PathPart, Rule},
         names::{self, Case},
     },
-    BodyGroup, Diagnostic, body_groups, operations_diagnostic,
+    BodyGroup, Diagnostic, Paths, body_groups, operations_diagnostic,
     query::query_parameters,
     successes, type_path,
 };
@@ -27,7 +27,7 @@ fn argument(parameter: &Parameter) -> Argument<'_> {
     let optional = !parameter.required && parameter.default.is_none();
     let ty = if !parameter.enum_values.is_empty() {
         let name = format_ident!("{}", names::rust_name(&parameter.name, Case::Pascal));
-        quote!(crate::#name)
+        quote!(super::#name)
     } else {
         match parameter.ty {
             ParameterType::String => quote!(&str),
@@ -67,6 +67,7 @@ fn rule_headers(operation: &Operation) -> Vec<&Parameter> {
 pub(super) fn rules_check(
     api: &Api,
     operation: &Operation,
+    paths: &Paths,
 ) -> Result<Option<TokenStream>, Diagnostic> {
     let Some(body) = operation.request_body.as_ref() else {
         return Ok(None);
@@ -74,7 +75,7 @@ pub(super) fn rules_check(
     if operation.rules.is_empty() {
         return Ok(None);
     }
-    let body_ty = type_path(body);
+    let body_ty = type_path(paths, body);
     let arguments: Vec<_> = rule_headers(operation).into_iter().map(argument).collect();
     let parameters = arguments.iter().map(|it| {
         let ident = &it.ident;
@@ -137,7 +138,8 @@ fn rule_check(
         (false, true) => quote!(#ident.map(|it| it.as_str()).unwrap_or_default()),
         (false, false) => quote!(#ident.as_str()),
     };
-    let field_ident = format_ident!("{}", names::rust_name(field, Case::Snake));
+    // The field as typify names it in the body type.
+    let field_ident = format_ident!("{}", names::typify_field(field));
     let count = if required.contains(field) {
         quote!(body.#field_ident.len())
     } else {
@@ -186,7 +188,7 @@ pub(super) fn request_builder(operation: &Operation) -> TokenStream {
         quote!(#ident: #ty,)
     });
     let query_param = has_query.then(|| quote!(query: &Query,));
-    let path = request_path(&operation.path);
+    let path = request_path(&operation.path_parts);
     let required_checks = header_arguments
         .iter()
         .chain(&path_arguments)
@@ -242,20 +244,22 @@ fn arguments(operation: &Operation, location: ParameterLocation) -> Vec<Argument
 }
 
 /// The path, with each placeholder replaced by its percent-encoded argument.
-fn request_path(path: &str) -> TokenStream {
+///
+/// `lower` checked that the literal text needs no encoding and that every placeholder is a
+/// path parameter; braces in the text are escaped for `format!` all the same.
+fn request_path(parts: &[PathPart]) -> TokenStream {
     let mut format = String::new();
     let mut format_args = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').map_or(rest.len(), |it| start + it);
-        format.push_str(&rest[..start]);
-        format.push_str("{}");
-        let name = &rest[start + 1..end];
-        let ident = format_ident!("{}", names::rust_name(name, Case::Snake));
-        format_args.push(quote!(crate::transport::encode_path_segment(#ident)));
-        rest = &rest[(end + 1).min(rest.len())..];
+    for part in parts {
+        match part {
+            PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Parameter(name) => {
+                format.push_str("{}");
+                let ident = format_ident!("{}", names::rust_name(name, Case::Snake));
+                format_args.push(quote!(crate::transport::encode_path_segment(#ident)));
+            }
+        }
     }
-    format.push_str(rest);
     if format_args.is_empty() {
         quote!(::std::string::String::from(PATH))
     } else {
@@ -298,23 +302,23 @@ fn header_setter(argument: &Argument<'_>) -> TokenStream {
         let value = value(quote!(value));
         quote! {
             if let ::std::option::Option::Some(value) = #ident {
-                request.header(crate::headers::#name, #value)?;
+                request.header(super::headers::#name, #value)?;
             }
         }
     } else {
         let value = value(quote!(#ident));
         quote! {
-            request.header(crate::headers::#name, #value)?;
+            request.header(super::headers::#name, #value)?;
         }
     }
 }
 
 /// The decoder: one arm per body type, with every status that answers with it.
-pub(super) fn decoder(operation: &Operation) -> TokenStream {
+pub(super) fn decoder(operation: &Operation, paths: &Paths) -> TokenStream {
     let many = successes(operation).len() > 1;
     let arms = body_groups(operation)
         .into_iter()
-        .map(|group| decode_arm(&group, many));
+        .map(|group| decode_arm(&group, many, paths));
     quote! {
         /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
         /// documented status to the error its body describes, and an undocumented one to
@@ -333,9 +337,9 @@ pub(super) fn decoder(operation: &Operation) -> TokenStream {
 }
 
 /// One arm of the decoder: every status answered with one body type.
-fn decode_arm(group: &BodyGroup<'_>, many: bool) -> TokenStream {
+fn decode_arm(group: &BodyGroup<'_>, many: bool, paths: &Paths) -> TokenStream {
     let statuses = &group.statuses;
-    let ty = type_path(group.body);
+    let ty = type_path(paths, group.body);
     if !group.success {
         return quote! {
             #(#statuses)|* => ::std::result::Result::Err(
