@@ -8,6 +8,11 @@
 //! the validator and client crates, so the generated code is type-checked against the real
 //! runtimes.
 //!
+//! The client links each body type to its schema by type (`<T as Validate>::KIND`), as the
+//! real client does: the fixture's validator gets the `impl Validate` of every type of the
+//! fixture (`emit_validator::typed_impls`), with the fixture's own `Kind` as the schema, and
+//! the client names the fixture's `types` and `validator` modules (`emit_client::Paths`).
+//!
 //! Two things of the client runtime belong to the real spec, so a fixture's own operations
 //! keep to what compiles against them: only 2xx answers (the runtime turns error bodies into
 //! errors for the real spec's error types only), and rules that name error types of the real
@@ -15,7 +20,6 @@
 
 use std::{env, fs, path::PathBuf};
 
-use quote::quote;
 use xtask::codegen::{self, emit_client, emit_types, emit_validator};
 
 fn main() {
@@ -62,11 +66,14 @@ fn main() {
 
         let types =
             emit_types::emit(&api).unwrap_or_else(|err| panic!("fixture {name}: no types: {err}"));
-        let validator = emit_validator::emit(&api)
+        let paths = emit_client::Paths {
+            types: rust_path(&format!("crate::{module}::types")),
+            validator: rust_path(&format!("crate::{module}::validator")),
+        };
+        let mut validator = emit_validator::emit(&api)
             .unwrap_or_else(|err| panic!("fixture {name}: no validator: {err}"));
-        let types_path: proc_macro2::TokenStream =
-            format!("crate::{module}::types").parse().unwrap();
-        let client = emit_client::emit_with(&api, &quote!(#types_path))
+        validator.extend(emit_validator::typed_impls(&api, &paths.types));
+        let client = emit_client::emit_with(&api, &paths)
             .unwrap_or_else(|err| panic!("fixture {name}: no client: {err}"));
         let part = |tokens, what: &str| {
             codegen::format_tokens(tokens, &schema_path)
@@ -82,4 +89,9 @@ fn main() {
     let dest =
         PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("fixture_code.rs");
     fs::write(dest, out).expect("writable OUT_DIR");
+}
+
+/// A Rust path, as tokens.
+fn rust_path(text: &str) -> proc_macro2::TokenStream {
+    text.parse().expect("a Rust path")
 }

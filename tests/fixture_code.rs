@@ -2,9 +2,10 @@
 //!
 //! `build.rs` writes one module per fixture (`types`, `validator`, `client`). The generated
 //! code names its runtime from the crate root, so the root provides it here: the hand-written
-//! `Timestamp` of the types crate, the validator's `rt` and `stream`, and the client's
-//! `transport`, `decode`, `Error`, `RuleViolation` and `ApiErrorType`. If the generator wrote
-//! code that does not compile for some fixture, this test does not build.
+//! `Timestamp` of the types crate, the validator's `rt`, `stream`, `Schema` and `Validate`,
+//! and the client's `transport`, `decode`, `query`, `operation`, `Error`, `QueryError`,
+//! `RuleViolation` and `ApiErrorType`. If the generator wrote code that does not compile for
+//! some fixture, this test does not build.
 
 // Lints the real crates allow on their generated modules too; the validator's and client's
 // functions are reached only from the tests below.
@@ -17,9 +18,12 @@
     clippy::single_match
 )]
 
-pub use runa_order_client::{ApiErrorType, Error, RuleViolation, decode, transport};
+pub use runa_order_client::{
+    ApiErrorType, Error, QueryError, RuleViolation, decode, operations as operation, query,
+    transport,
+};
 pub use runa_order_types::Timestamp;
-pub use runa_order_validator::{rt, stream};
+pub use runa_order_validator::{Schema, Validate, rt, stream};
 
 include!(concat!(env!("OUT_DIR"), "/fixture_code.rs"));
 
@@ -177,7 +181,7 @@ fn odd_names_round_trip() {
 /// before anything is sent.
 #[test]
 fn a_fixture_client_builds_and_refuses_requests() {
-    use client_surface::{client, types};
+    use client_surface::{client, types, validator::Kind};
 
     let line = |sku: &str| types::Line {
         sku: sku.to_owned(),
@@ -249,7 +253,60 @@ fn a_fixture_client_builds_and_refuses_requests() {
         "https://sandbox.example.invalid/v2"
     );
     assert!(client::ApiErrorType::OldThing.is_deprecated());
-    assert_eq!(client::submit_basket::response_body(202), Some("Accepted"));
+
+    // Bodies are linked by type, to the fixture's own schemas.
+    assert_eq!(
+        client::submit_basket::response_body(202),
+        Some(Kind::Accepted)
+    );
+    assert_eq!(client::submit_basket::response_body(200), Some(Kind::Done));
+    assert_eq!(client::submit_basket::response_body(400), None);
+    assert_eq!(<types::Basket as Validate>::KIND, Kind::Basket);
+    let operation = &client::ALL[0];
+    assert_eq!(operation.path, "/shops/{shop-id}/baskets/{type}.json");
+    assert_eq!(operation.idempotency_header, Some("X-Request-Id"));
+    assert_eq!((operation.response_body)(202), Some(Kind::Accepted));
+    assert_eq!(client::ALL[1].id, "listBaskets");
+}
+
+/// The `impl Validate` of a fixture's types checks a value against the fixture's schema,
+/// through the validator crate's checks, and the generated query parser reads and bounds the
+/// fixture's query parameters.
+#[test]
+fn fixture_types_validate_against_their_own_schemas() {
+    use client_surface::{client, types};
+
+    let empty = types::Basket {
+        line_items: Vec::new(),
+        note: None,
+    };
+    let errors = empty.validate().unwrap_err();
+    assert_eq!(errors.first().instance_location, "/line-items", "{errors}");
+    let line = types::Line {
+        sku: "A".to_owned(),
+        count: Some(std::num::NonZeroU64::new(2).unwrap()),
+    };
+    let basket = types::Basket {
+        line_items: vec![line],
+        note: None,
+    };
+    assert!(basket.validate().is_ok());
+    assert!(
+        client_surface::validator::Kind::Line
+            .validate_str(r#"{"sku": "A", "count": 0}"#)
+            .is_err()
+    );
+
+    let query = client::list_baskets::Query::parse("page-size=7&self=me").unwrap();
+    assert_eq!(query.page_size, Some(7));
+    assert_eq!(query.self_.as_deref(), Some("me"));
+    assert_eq!(client::list_baskets::Query::DEFAULT_PAGE_SIZE, 20);
+    let err = client::list_baskets::Query::parse("page-size=101").unwrap_err();
+    assert_eq!(err.parameter(), "page-size");
+    assert!(
+        matches!(err, QueryError::AboveMaximum { maximum: 100, .. }),
+        "{err}"
+    );
 }
 
 /// A definition written `anyOf: [X, {"type": "null"}]` used to make typify define its type

@@ -27,6 +27,7 @@ use std::{
 
 use anyhow::bail;
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use self::{
     diagnostic::{Diagnostic, Diagnostics},
@@ -206,7 +207,10 @@ pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
         (
             "crates/runa-order-validator/src/generated.rs",
             emit_validator::emit(api).map(|mut tokens| {
-                tokens.extend(emit_validator::typed_impls(api));
+                tokens.extend(emit_validator::typed_impls(
+                    api,
+                    &quote!(::runa_order_types),
+                ));
                 tokens
             }),
             schema,

@@ -22,7 +22,6 @@ use crate::{
         Clock, KeySource, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper, UuidKeys,
     },
     transport::{self, RawResponse, Request, Target},
-    validation,
 };
 
 /// An API key. Its `Debug` output hides it, and the client never prints it.
@@ -445,10 +444,10 @@ impl Client {
             attempt: options.timeout.unwrap_or(self.timeouts.attempt),
             deadline: options.deadline.unwrap_or(self.timeouts.deadline),
         };
-        let (outcome, trace) = self
+        let Outcome { result, trace } = self
             .execute(&request, timeouts, create_order::decode, Keep::Answers)
             .await;
-        match outcome {
+        match result {
             Ok(success) => Ok(CreateResponse {
                 created: match success {
                     create_order::Success::SyncCompletedOrder(it) => Created::Completed(it),
@@ -473,7 +472,7 @@ impl Client {
             Keep::Nothing,
         )
         .await
-        .0
+        .result
     }
 
     /// One page of orders. Follow `pagination.cursors.after` for the next page, or use
@@ -487,7 +486,7 @@ impl Client {
             Keep::Nothing,
         )
         .await
-        .0
+        .result
     }
 
     /// The estimated price of an order, without placing it.
@@ -503,12 +502,11 @@ impl Client {
             Keep::Nothing,
         )
         .await
-        .0
+        .result
     }
 
     /// Sends `request` until it succeeds, fails for good, runs out of attempts or out of time.
-    /// Returns the outcome and what the attempts left behind (with `Keep::Answers`, the last
-    /// body and order ID of a failed answer).
+    /// Gives the result and what the attempts left behind ([`Outcome`]).
     ///
     /// Each attempt has one time limit (its timeout, cut to what is left of the deadline) for
     /// sending, reading the answer, and decoding and checking it. Decoding is CPU work that
@@ -521,26 +519,26 @@ impl Client {
         timeouts: Timeouts,
         decode: fn(&RawResponse, bool) -> Result<T, Error>,
         keep: Keep,
-    ) -> (Result<T, Error>, Trace) {
+    ) -> Outcome<T> {
         let shared = &*self.shared;
         let mut trace = Trace::default();
         if self.validate_requests
             && let Some(body) = &request.body
-            && let Err(problems) = validation::check_request(body.definition, &body.json)
+            && let Err(problems) = (body.check)(&body.json)
         {
             let reasons: Vec<String> = problems.iter().map(|it| it.to_string()).collect();
             // The API would answer `422 validation_error`; the refusal says so.
-            return (
-                Err(Error::Refused(Refusal {
+            return Outcome {
+                result: Err(Error::Refused(Refusal {
                     reason: redact_emails(&format!(
                         "the body does not match `{}` of the spec: {}",
-                        body.definition,
+                        body.schema,
                         reasons.join("; ")
                     )),
                     error_type: Some(ApiErrorType::ValidationError),
                 })),
                 trace,
-            );
+            };
         }
         let target = Target {
             http: &shared.http,
@@ -555,8 +553,11 @@ impl Client {
                 timeouts
                     .attempt
                     .min(remaining(timeouts.deadline, start, shared.clock.now()));
-            let (err, received) = match self.attempt(&target, request, limit, decode).await {
-                Ok(value) => return (Ok(value), trace),
+            let Failed {
+                error: err,
+                received,
+            } = match self.attempt(&target, request, limit, decode).await {
+                Ok(value) => return Outcome::of(Ok(value), trace),
                 Err(it) => it,
             };
             trace.may_have_been_processed |= err.may_have_been_processed();
@@ -573,7 +574,7 @@ impl Client {
                 trace.last_body = Some(body);
             }
             if !err.is_retryable() || trace.attempts >= shared.retry.max_attempts {
-                return (Err(err), trace);
+                return Outcome::of(Err(err), trace);
             }
             let asked = asked.or_else(|| {
                 matches!(err, Error::RateLimited(_)).then_some(shared.retry.rate_limit_delay)
@@ -586,7 +587,7 @@ impl Client {
             let wait = shared.retry.wait(trace.attempts, fraction, asked);
             // A retry that cannot start before the deadline is not made.
             if wait >= remaining(timeouts.deadline, start, shared.clock.now()) {
-                return (Err(err), trace);
+                return Outcome::of(Err(err), trace);
             }
             shared.sleeper.sleep(wait).await;
         }
@@ -600,16 +601,19 @@ impl Client {
         request: &Request,
         limit: Duration,
         decode: fn(&RawResponse, bool) -> Result<T, Error>,
-    ) -> Result<T, (Error, Received)> {
+    ) -> Result<T, Failed> {
         let deadline = transport::deadline_after(limit);
         let response = match transport::send(target, request, deadline, limit).await {
             Ok(it) => Arc::new(it),
             Err(failure) => {
                 let received = match failure.partial {
-                    Some((_, body)) => Received::Partial(body),
+                    Some(body) => Received::Partial(body),
                     None => Received::Nothing,
                 };
-                return Err((failure.error, received));
+                return Err(Failed {
+                    error: failure.error,
+                    received,
+                });
             }
         };
         let validate = self.shared.validate_responses;
@@ -629,8 +633,32 @@ impl Client {
             )),
             Err(_) => Error::Timeout { after: limit },
         };
-        Err((err, Received::Whole(response)))
+        Err(Failed {
+            error: err,
+            received: Received::Whole(response),
+        })
     }
+}
+
+/// What [`Client::execute`] gives: the result, and what the attempts left behind (with
+/// `Keep::Answers`, the last body and order ID of a failed answer).
+#[derive(Debug)]
+pub(crate) struct Outcome<T> {
+    pub(crate) result: Result<T, Error>,
+    pub(crate) trace: Trace,
+}
+
+impl<T> Outcome<T> {
+    fn of(result: Result<T, Error>, trace: Trace) -> Outcome<T> {
+        Outcome { result, trace }
+    }
+}
+
+/// A failed attempt: its error, and what arrived of the answer.
+#[derive(Debug)]
+struct Failed {
+    error: Error,
+    received: Received,
 }
 
 /// What arrived of the answer to a failed attempt.
@@ -721,7 +749,10 @@ mod tests {
             attempt: limit,
             deadline: Duration::from_secs(60),
         };
-        let (outcome, trace) = client
+        let Outcome {
+            result: outcome,
+            trace,
+        } = client
             .execute(&request, timeouts, stuck, Keep::Nothing)
             .await;
         RELEASED.store(true, Ordering::SeqCst);

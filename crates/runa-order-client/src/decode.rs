@@ -5,6 +5,7 @@ use std::{borrow::Cow, fmt};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use runa_order_types::{APIErrorResponse, RateExceededResponse, ValidationErrorResponse};
+use runa_order_validator::{Schema, Validate};
 
 use crate::{
     ApiErrorType, Error,
@@ -19,20 +20,19 @@ use crate::{
 /// How many characters of a body an [`UnexpectedResponse`] keeps.
 const EXCERPT_CHARS: usize = 200;
 
-/// The body of a 2xx answer, as `T` (the type of the `definition` of the spec).
-pub fn success<T: DeserializeOwned>(
+/// The body of a 2xx answer, as `T`; with `validate`, first checked against `T`'s schema.
+pub fn success<T: DeserializeOwned + Validate>(
     response: &RawResponse,
-    definition: &'static str,
     validate: bool,
 ) -> Result<T, Error> {
     if validate {
-        check(response, definition)?;
+        check::<T>(response)?;
     }
-    parse(response, definition)
+    parse(response)
 }
 
 /// An error body that the client turns into an [`Error`].
-pub(crate) trait ErrorBody: DeserializeOwned {
+pub(crate) trait ErrorBody: DeserializeOwned + Validate {
     fn into_error(self, response: &RawResponse) -> Error;
 }
 
@@ -76,16 +76,13 @@ impl ErrorBody for RateExceededResponse {
     }
 }
 
-/// The error a documented non-2xx answer stands for.
-pub(crate) fn failure<T: ErrorBody>(
-    response: &RawResponse,
-    definition: &'static str,
-    validate: bool,
-) -> Error {
-    if validate && let Err(err) = check(response, definition) {
+/// The error a documented non-2xx answer stands for; with `validate`, its body is first
+/// checked against `T`'s schema.
+pub(crate) fn failure<T: ErrorBody>(response: &RawResponse, validate: bool) -> Error {
+    if validate && let Err(err) = check::<T>(response) {
         return err;
     }
-    match parse::<T>(response, definition) {
+    match parse::<T>(response) {
         Ok(body) => body.into_error(response),
         Err(err) => err,
     }
@@ -121,11 +118,11 @@ pub fn undocumented(response: &RawResponse) -> Error {
     })
 }
 
-fn check(response: &RawResponse, definition: &'static str) -> Result<(), Error> {
-    validation::check_response(definition, &response.body).map_err(|problems| {
+fn check<T: Validate>(response: &RawResponse) -> Result<(), Error> {
+    validation::check::<T>(&response.body).map_err(|problems| {
         Error::SpecMismatch(SpecMismatch {
             status: response.status,
-            definition,
+            definition: T::KIND.name(),
             problems: problems
                 .iter()
                 .map(|it| redact_emails(&it.to_string()))
@@ -134,14 +131,11 @@ fn check(response: &RawResponse, definition: &'static str) -> Result<(), Error> 
     })
 }
 
-fn parse<T: DeserializeOwned>(
-    response: &RawResponse,
-    definition: &'static str,
-) -> Result<T, Error> {
+fn parse<T: DeserializeOwned + Validate>(response: &RawResponse) -> Result<T, Error> {
     let unexpected = |path: Option<String>, message: String| {
         Error::UnexpectedResponse(UnexpectedResponse {
             status: response.status,
-            expected: Some(definition),
+            expected: Some(T::KIND.name()),
             path,
             message: redact_emails(&message),
             excerpt: excerpt(&response.body),
@@ -305,7 +299,6 @@ mod tests {
     fn a_body_of_the_wrong_shape_names_the_status_and_the_path() {
         let err = success::<runa_order_types::AsyncAcceptedOrder>(
             &response(202, r#"{"id": "O-1", "status": "DONE"}"#),
-            "AsyncAcceptedOrder",
             false,
         )
         .unwrap_err();
@@ -321,15 +314,11 @@ mod tests {
     #[test]
     fn a_body_that_is_not_json_or_is_truncated_is_an_unexpected_response() {
         for body in ["<html>bad gateway</html>", r#"{"id": "O-1", "sta"#, ""] {
-            let err = success::<runa_order_types::AsyncAcceptedOrder>(
-                &response(202, body),
-                "AsyncAcceptedOrder",
-                false,
-            )
-            .unwrap_err();
+            let err = success::<runa_order_types::AsyncAcceptedOrder>(&response(202, body), false)
+                .unwrap_err();
             assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
         }
-        let err = failure::<APIErrorResponse>(&response(502, "<html>"), "APIErrorResponse", false);
+        let err = failure::<APIErrorResponse>(&response(502, "<html>"), false);
         assert!(err.is_retryable(), "a 502 from a proxy may pass: {err:?}");
     }
 
@@ -378,7 +367,6 @@ mod tests {
                 400,
                 r#"{"type": "insufficient_funds", "message": "no money for ana@example.com"}"#,
             ),
-            "APIErrorResponse",
             false,
         );
         let Error::Api(api) = &err else {

@@ -654,14 +654,6 @@ mod tests {
 
     #[test]
     fn retryability_follows_the_docs() {
-        let api = |status, ty: &str| {
-            Error::Api(ApiError {
-                status,
-                error_type: ApiErrorType::from_wire(ty),
-                message: String::new(),
-                help: None,
-            })
-        };
         assert!(api(500, "internal_server_error").is_retryable());
         assert!(api(504, "timeout").is_retryable());
         assert!(api(400, "idempotency_in_progress").is_retryable());
@@ -679,47 +671,52 @@ mod tests {
         assert!(!Error::refused("no").is_retryable());
     }
 
+    fn api(status: u16, ty: &str) -> Error {
+        Error::Api(ApiError {
+            status,
+            error_type: ApiErrorType::from_wire(ty),
+            message: String::new(),
+            help: None,
+        })
+    }
+
+    fn unexpected(status: u16) -> Error {
+        Error::UnexpectedResponse(UnexpectedResponse {
+            status,
+            expected: None,
+            path: None,
+            message: String::new(),
+            excerpt: String::new(),
+        })
+    }
+
+    fn transport(status: Option<u16>, maybe_sent: bool) -> Error {
+        Error::Transport(TransportError {
+            status,
+            maybe_sent,
+            message: String::new(),
+            source: None,
+        })
+    }
+
+    fn too_large(status: u16) -> Error {
+        Error::ResponseTooLarge(ResponseTooLarge {
+            status,
+            limit: 1,
+            content_length: None,
+        })
+    }
+
+    fn mismatch(status: u16) -> Error {
+        Error::SpecMismatch(SpecMismatch {
+            status,
+            definition: "AsyncAcceptedOrder",
+            problems: Vec::new(),
+        })
+    }
+
     #[test]
     fn every_error_is_on_one_side_of_may_have_been_processed() {
-        let api = |status, ty: &str| {
-            Error::Api(ApiError {
-                status,
-                error_type: ApiErrorType::from_wire(ty),
-                message: String::new(),
-                help: None,
-            })
-        };
-        let unexpected = |status| {
-            Error::UnexpectedResponse(UnexpectedResponse {
-                status,
-                expected: None,
-                path: None,
-                message: String::new(),
-                excerpt: String::new(),
-            })
-        };
-        let transport = |status, maybe_sent| {
-            Error::Transport(TransportError {
-                status,
-                maybe_sent,
-                message: String::new(),
-                source: None,
-            })
-        };
-        let too_large = |status| {
-            Error::ResponseTooLarge(ResponseTooLarge {
-                status,
-                limit: 1,
-                content_length: None,
-            })
-        };
-        let mismatch = |status| {
-            Error::SpecMismatch(SpecMismatch {
-                status,
-                definition: "AsyncAcceptedOrder",
-                problems: Vec::new(),
-            })
-        };
         let maybe = [
             api(500, "internal_server_error"),
             api(504, "timeout"),

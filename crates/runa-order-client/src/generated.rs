@@ -10,6 +10,9 @@ pub mod servers {
     pub const PLAYGROUND: &str = "https://playground.runa.io/v2";
     ///The `production` server.
     pub const PRODUCTION: &str = "https://api.runa.io/v2";
+    /// The path of every server URL (empty, or `/` and segments): the operations' paths
+    /// follow it.
+    pub const BASE_PATH: &str = "/v2";
 }
 /// Names of the request headers of the API.
 pub mod headers {
@@ -332,28 +335,54 @@ pub mod create_order {
     /// The official operationId.
     pub const ID: &str = "createOrder";
     /// The HTTP method.
-    pub const METHOD: &str = "POST";
+    pub const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
     /// The path, relative to a server URL, with `{name}` placeholders.
     pub const PATH: &str = "/order";
     /// The documented status codes, ascending.
     pub const STATUSES: &[u16] = &[200, 202, 400, 401, 403, 410, 422, 429, 500, 504];
-    /// The `$defs` name of the request body.
-    pub const REQUEST_BODY: &str = "NewOrderDetails";
+    /// The type of the request body.
+    pub type RequestBody = ::runa_order_types::NewOrderDetails;
     /// The header that carries the idempotency key of this operation.
     pub const IDEMPOTENCY_HEADER: &str = "X-Idempotency-Key";
-    /// The `$defs` name of the body the API answers with `status`, if `status` is documented.
-    pub fn response_body(status: u16) -> ::std::option::Option<&'static str> {
+    /// This operation as one value.
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
+        id: ID,
+        method: METHOD,
+        path: PATH,
+        statuses: STATUSES,
+        response_body,
+        idempotency_header: ::std::option::Option::Some(IDEMPOTENCY_HEADER),
+    };
+    /// The schema of the body the API answers with `status`, if `status` is documented.
+    pub fn response_body(
+        status: u16,
+    ) -> ::std::option::Option<::runa_order_validator::Kind> {
         match status {
-            200 => ::std::option::Option::Some("SyncCompletedOrder"),
-            202 => ::std::option::Option::Some("AsyncAcceptedOrder"),
-            400 => ::std::option::Option::Some("APIErrorResponse"),
-            401 => ::std::option::Option::Some("APIErrorResponse"),
-            403 => ::std::option::Option::Some("APIErrorResponse"),
-            410 => ::std::option::Option::Some("APIErrorResponse"),
-            422 => ::std::option::Option::Some("ValidationErrorResponse"),
-            429 => ::std::option::Option::Some("RateExceededResponse"),
-            500 => ::std::option::Option::Some("APIErrorResponse"),
-            504 => ::std::option::Option::Some("APIErrorResponse"),
+            200 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::SyncCompletedOrder as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            202 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::AsyncAcceptedOrder as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            400 | 401 | 403 | 410 | 500 | 504 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::APIErrorResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            422 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::ValidationErrorResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            429 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::RateExceededResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -385,7 +414,7 @@ pub mod create_order {
     /// Builds the request after checking what can be checked without the API: required
     /// parameters, documented bounds and the rules of the operation. Nothing is sent here.
     pub(crate) fn request(
-        body: &::runa_order_types::NewOrderDetails,
+        body: &RequestBody,
         api_version: &str,
         idempotency_key: &str,
         execution_mode: super::ExecutionMode,
@@ -400,18 +429,19 @@ pub mod create_order {
         check_rules(body, execution_mode)?;
         let mut request = crate::transport::Request::new(
             ID,
-            ::reqwest::Method::POST,
+            METHOD,
             ::std::string::String::from(PATH),
         );
         request.header(super::headers::API_VERSION, api_version)?;
         request.header(super::headers::IDEMPOTENCY_KEY, idempotency_key)?;
         request.header(super::headers::EXECUTION_MODE, execution_mode.as_str())?;
-        request.json_body(REQUEST_BODY, body)?;
+        request.json_body(body)?;
         ::std::result::Result::Ok(request)
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -420,69 +450,34 @@ pub mod create_order {
             200 => {
                 crate::decode::success::<
                     ::runa_order_types::SyncCompletedOrder,
-                >(response, "SyncCompletedOrder", validate)
+                >(response, validate)
                     .map(Success::SyncCompletedOrder)
             }
             202 => {
                 crate::decode::success::<
                     ::runa_order_types::AsyncAcceptedOrder,
-                >(response, "AsyncAcceptedOrder", validate)
+                >(response, validate)
                     .map(Success::AsyncAcceptedOrder)
             }
-            400 => {
+            400 | 401 | 403 | 410 | 500 | 504 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            401 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            403 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            410 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             422 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::ValidationErrorResponse,
-                    >(response, "ValidationErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             429 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::RateExceededResponse,
-                    >(response, "RateExceededResponse", validate),
-                )
-            }
-            500 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            504 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             _ => ::std::result::Result::Err(crate::decode::undocumented(response)),
@@ -496,22 +491,35 @@ pub mod get_single_order {
     /// The official operationId.
     pub const ID: &str = "getSingleOrder";
     /// The HTTP method.
-    pub const METHOD: &str = "GET";
+    pub const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     /// The path, relative to a server URL, with `{name}` placeholders.
     pub const PATH: &str = "/order/{id}";
     /// The documented status codes, ascending.
     pub const STATUSES: &[u16] = &[200, 400, 401, 403, 404, 410, 500, 504];
-    /// The `$defs` name of the body the API answers with `status`, if `status` is documented.
-    pub fn response_body(status: u16) -> ::std::option::Option<&'static str> {
+    /// This operation as one value.
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
+        id: ID,
+        method: METHOD,
+        path: PATH,
+        statuses: STATUSES,
+        response_body,
+        idempotency_header: ::std::option::Option::None,
+    };
+    /// The schema of the body the API answers with `status`, if `status` is documented.
+    pub fn response_body(
+        status: u16,
+    ) -> ::std::option::Option<::runa_order_validator::Kind> {
         match status {
-            200 => ::std::option::Option::Some("GetSingleOrderResponse"),
-            400 => ::std::option::Option::Some("APIErrorResponse"),
-            401 => ::std::option::Option::Some("APIErrorResponse"),
-            403 => ::std::option::Option::Some("APIErrorResponse"),
-            404 => ::std::option::Option::Some("APIErrorResponse"),
-            410 => ::std::option::Option::Some("APIErrorResponse"),
-            500 => ::std::option::Option::Some("APIErrorResponse"),
-            504 => ::std::option::Option::Some("APIErrorResponse"),
+            200 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::GetSingleOrderResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            400 | 401 | 403 | 404 | 410 | 500 | 504 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::APIErrorResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -532,7 +540,7 @@ pub mod get_single_order {
         }
         let mut request = crate::transport::Request::new(
             ID,
-            ::reqwest::Method::GET,
+            METHOD,
             ::std::format!("/order/{}", crate ::transport::encode_path_segment(id)),
         );
         request.header(super::headers::API_VERSION, api_version)?;
@@ -540,7 +548,8 @@ pub mod get_single_order {
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -549,55 +558,13 @@ pub mod get_single_order {
             200 => {
                 crate::decode::success::<
                     ::runa_order_types::GetSingleOrderResponse,
-                >(response, "GetSingleOrderResponse", validate)
+                >(response, validate)
             }
-            400 => {
+            400 | 401 | 403 | 404 | 410 | 500 | 504 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            401 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            403 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            404 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            410 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            500 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            504 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             _ => ::std::result::Result::Err(crate::decode::undocumented(response)),
@@ -611,21 +578,35 @@ pub mod get_list_of_orders {
     /// The official operationId.
     pub const ID: &str = "getListOfOrders";
     /// The HTTP method.
-    pub const METHOD: &str = "GET";
+    pub const METHOD: ::reqwest::Method = ::reqwest::Method::GET;
     /// The path, relative to a server URL, with `{name}` placeholders.
     pub const PATH: &str = "/order";
     /// The documented status codes, ascending.
     pub const STATUSES: &[u16] = &[200, 400, 401, 403, 410, 500, 504];
-    /// The `$defs` name of the body the API answers with `status`, if `status` is documented.
-    pub fn response_body(status: u16) -> ::std::option::Option<&'static str> {
+    /// This operation as one value.
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
+        id: ID,
+        method: METHOD,
+        path: PATH,
+        statuses: STATUSES,
+        response_body,
+        idempotency_header: ::std::option::Option::None,
+    };
+    /// The schema of the body the API answers with `status`, if `status` is documented.
+    pub fn response_body(
+        status: u16,
+    ) -> ::std::option::Option<::runa_order_validator::Kind> {
         match status {
-            200 => ::std::option::Option::Some("OrderList"),
-            400 => ::std::option::Option::Some("APIErrorResponse"),
-            401 => ::std::option::Option::Some("APIErrorResponse"),
-            403 => ::std::option::Option::Some("APIErrorResponse"),
-            410 => ::std::option::Option::Some("APIErrorResponse"),
-            500 => ::std::option::Option::Some("APIErrorResponse"),
-            504 => ::std::option::Option::Some("APIErrorResponse"),
+            200 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::OrderList as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            400 | 401 | 403 | 410 | 500 | 504 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::APIErrorResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -642,24 +623,24 @@ pub mod get_list_of_orders {
         pub after: ::std::option::Option<::std::string::String>,
     }
     impl Query {
+        ///The value the API takes for `limit` when the query leaves it out.
+        pub const DEFAULT_LIMIT: i64 = 100;
         /// Checks the documented bounds, so that a request that cannot succeed is not sent.
-        pub fn check(&self) -> ::std::result::Result<(), ::std::string::String> {
+        pub fn check(&self) -> ::std::result::Result<(), crate::QueryError> {
             if let ::std::option::Option::Some(value) = self.limit {
                 if value < 1i64 {
-                    return ::std::result::Result::Err(
-                        ::std::format!(
-                            "query parameter `limit` is {}, below the minimum of 1",
-                            value
-                        ),
-                    );
+                    return ::std::result::Result::Err(crate::QueryError::BelowMinimum {
+                        parameter: "limit",
+                        value,
+                        minimum: 1i64,
+                    });
                 }
                 if value > 500i64 {
-                    return ::std::result::Result::Err(
-                        ::std::format!(
-                            "query parameter `limit` is {}, above the maximum of 500",
-                            value
-                        ),
-                    );
+                    return ::std::result::Result::Err(crate::QueryError::AboveMaximum {
+                        parameter: "limit",
+                        value,
+                        maximum: 500i64,
+                    });
                 }
             }
             ::std::result::Result::Ok(())
@@ -678,6 +659,30 @@ pub mod get_list_of_orders {
             }
             pairs
         }
+        /// Reads a query string (`limit=10&after=…`, without the `?`) as a server does:
+        /// percent-decoded, a repeated parameter's last value wins, unknown parameters are
+        /// ignored, and the documented bounds are checked. Takes time linear in the text.
+        pub fn parse(text: &str) -> ::std::result::Result<Query, crate::QueryError> {
+            let mut query = Query::default();
+            for (name, value) in crate::query::pairs(text) {
+                match &*name {
+                    "limit" => {
+                        query.limit = ::std::option::Option::Some(
+                            crate::query::integer("limit", &value)?,
+                        );
+                    }
+                    "before" => {
+                        query.before = ::std::option::Option::Some(value.into_owned());
+                    }
+                    "after" => {
+                        query.after = ::std::option::Option::Some(value.into_owned());
+                    }
+                    _ => {}
+                }
+            }
+            query.check()?;
+            ::std::result::Result::Ok(query)
+        }
     }
     /// Builds the request after checking what can be checked without the API: required
     /// parameters, documented bounds and the rules of the operation. Nothing is sent here.
@@ -685,10 +690,10 @@ pub mod get_list_of_orders {
         api_version: &str,
         query: &Query,
     ) -> ::std::result::Result<crate::transport::Request, crate::Error> {
-        query.check().map_err(crate::Error::refused)?;
+        query.check()?;
         let mut request = crate::transport::Request::new(
             ID,
-            ::reqwest::Method::GET,
+            METHOD,
             ::std::string::String::from(PATH),
         );
         request.header(super::headers::API_VERSION, api_version)?;
@@ -699,7 +704,8 @@ pub mod get_list_of_orders {
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -708,48 +714,13 @@ pub mod get_list_of_orders {
             200 => {
                 crate::decode::success::<
                     ::runa_order_types::OrderList,
-                >(response, "OrderList", validate)
+                >(response, validate)
             }
-            400 => {
+            400 | 401 | 403 | 410 | 500 | 504 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            401 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            403 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            410 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            500 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            504 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             _ => ::std::result::Result::Err(crate::decode::undocumented(response)),
@@ -763,24 +734,42 @@ pub mod estimate_order_price {
     /// The official operationId.
     pub const ID: &str = "estimateOrderPrice";
     /// The HTTP method.
-    pub const METHOD: &str = "POST";
+    pub const METHOD: ::reqwest::Method = ::reqwest::Method::POST;
     /// The path, relative to a server URL, with `{name}` placeholders.
     pub const PATH: &str = "/order/estimate";
     /// The documented status codes, ascending.
     pub const STATUSES: &[u16] = &[200, 400, 401, 403, 410, 422, 500, 504];
-    /// The `$defs` name of the request body.
-    pub const REQUEST_BODY: &str = "OrderPriceRequest";
-    /// The `$defs` name of the body the API answers with `status`, if `status` is documented.
-    pub fn response_body(status: u16) -> ::std::option::Option<&'static str> {
+    /// The type of the request body.
+    pub type RequestBody = ::runa_order_types::OrderPriceRequest;
+    /// This operation as one value.
+    pub const OPERATION: crate::operation::Operation<::runa_order_validator::Kind> = crate::operation::Operation {
+        id: ID,
+        method: METHOD,
+        path: PATH,
+        statuses: STATUSES,
+        response_body,
+        idempotency_header: ::std::option::Option::None,
+    };
+    /// The schema of the body the API answers with `status`, if `status` is documented.
+    pub fn response_body(
+        status: u16,
+    ) -> ::std::option::Option<::runa_order_validator::Kind> {
         match status {
-            200 => ::std::option::Option::Some("OrderPriceResponse"),
-            400 => ::std::option::Option::Some("APIErrorResponse"),
-            401 => ::std::option::Option::Some("APIErrorResponse"),
-            403 => ::std::option::Option::Some("APIErrorResponse"),
-            410 => ::std::option::Option::Some("APIErrorResponse"),
-            422 => ::std::option::Option::Some("ValidationErrorResponse"),
-            500 => ::std::option::Option::Some("APIErrorResponse"),
-            504 => ::std::option::Option::Some("APIErrorResponse"),
+            200 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::OrderPriceResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            400 | 401 | 403 | 410 | 500 | 504 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::APIErrorResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
+            422 => {
+                ::std::option::Option::Some(
+                    <::runa_order_types::ValidationErrorResponse as ::runa_order_validator::Validate>::KIND,
+                )
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -789,21 +778,22 @@ pub mod estimate_order_price {
     /// Builds the request after checking what can be checked without the API: required
     /// parameters, documented bounds and the rules of the operation. Nothing is sent here.
     pub(crate) fn request(
-        body: &::runa_order_types::OrderPriceRequest,
+        body: &RequestBody,
         api_version: &str,
     ) -> ::std::result::Result<crate::transport::Request, crate::Error> {
         let mut request = crate::transport::Request::new(
             ID,
-            ::reqwest::Method::POST,
+            METHOD,
             ::std::string::String::from(PATH),
         );
         request.header(super::headers::API_VERSION, api_version)?;
-        request.json_body(REQUEST_BODY, body)?;
+        request.json_body(body)?;
         ::std::result::Result::Ok(request)
     }
     /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
     /// documented status to the error its body describes, and an undocumented one to
-    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
+    /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against
+    /// the spec.
     pub(crate) fn decode(
         response: &crate::transport::RawResponse,
         validate: bool,
@@ -812,58 +802,30 @@ pub mod estimate_order_price {
             200 => {
                 crate::decode::success::<
                     ::runa_order_types::OrderPriceResponse,
-                >(response, "OrderPriceResponse", validate)
+                >(response, validate)
             }
-            400 => {
+            400 | 401 | 403 | 410 | 500 | 504 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            401 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            403 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            410 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             422 => {
                 ::std::result::Result::Err(
                     crate::decode::failure::<
                         ::runa_order_types::ValidationErrorResponse,
-                    >(response, "ValidationErrorResponse", validate),
-                )
-            }
-            500 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
-                )
-            }
-            504 => {
-                ::std::result::Result::Err(
-                    crate::decode::failure::<
-                        ::runa_order_types::APIErrorResponse,
-                    >(response, "APIErrorResponse", validate),
+                    >(response, validate),
                 )
             }
             _ => ::std::result::Result::Err(crate::decode::undocumented(response)),
         }
     }
 }
+/// Every operation, in spec order.
+pub const ALL: &[crate::operation::Operation<::runa_order_validator::Kind>] = &[
+    create_order::OPERATION,
+    get_single_order::OPERATION,
+    get_list_of_orders::OPERATION,
+    estimate_order_price::OPERATION,
+];

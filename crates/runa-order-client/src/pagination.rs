@@ -8,7 +8,8 @@ use std::{
 };
 
 use futures::Stream;
-use runa_order_types::OrderListItem;
+use runa_order_types::{OrderList, OrderListItem};
+use runa_order_validator::Validate;
 
 use crate::{Client, Error, ListOrdersParams, error::UnexpectedResponse};
 
@@ -113,7 +114,7 @@ impl Client {
 fn stuck_cursor(after: &str) -> Error {
     Error::UnexpectedResponse(UnexpectedResponse {
         status: 200,
-        expected: Some("OrderList"),
+        expected: Some(<OrderList as Validate>::KIND.name()),
         path: Some("pagination.cursors.after".to_owned()),
         message: format!("the `after` cursor did not move ({after:?}); stopping so as not to loop"),
         excerpt: String::new(),

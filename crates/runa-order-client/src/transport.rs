@@ -3,12 +3,14 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use runa_order_validator::{Schema, Validate};
 use tokio::time::Instant;
 
 use crate::{
     Error,
     error::{Redirected, ResponseTooLarge, TransportError, redirect_target},
     headers,
+    validation::{self, Problem},
 };
 
 /// A request, ready to send as many times as the retries need: the body is serialized once,
@@ -25,10 +27,13 @@ pub struct Request {
     pub(crate) body: Option<Body>,
 }
 
-/// A serialized JSON body and the `$defs` name it must match.
+/// A serialized JSON body and the schema of its type.
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
-    pub(crate) definition: &'static str,
+    /// The schema's name in `$defs`, for messages.
+    pub(crate) schema: &'static str,
+    /// Checks JSON text against the schema (`validation::check` of the body's type).
+    pub(crate) check: fn(&[u8]) -> Result<(), Vec<Problem>>,
     pub(crate) json: Vec<u8>,
 }
 
@@ -82,17 +87,19 @@ impl Request {
         self.query.push((name, value));
     }
 
-    pub fn json_body<T: serde::Serialize>(
-        &mut self,
-        definition: &'static str,
-        body: &T,
-    ) -> Result<(), Error> {
+    /// Serializes the body, once; its schema is its type's.
+    pub fn json_body<T: Validate>(&mut self, body: &T) -> Result<(), Error> {
         let json = serde_json::to_vec(body).map_err(|err| {
             Error::refused(format!(
-                "the `{definition}` body cannot be serialized: {err}"
+                "the `{}` body cannot be serialized: {err}",
+                T::KIND.name()
             ))
         })?;
-        self.body = Some(Body { definition, json });
+        self.body = Some(Body {
+            schema: T::KIND.name(),
+            check: validation::check::<T>,
+            json,
+        });
         Ok(())
     }
 }
@@ -149,9 +156,8 @@ pub(crate) struct Target<'a> {
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) error: Error,
-    /// The status and the part of the body that arrived before the failure, if the answer
-    /// had started.
-    pub(crate) partial: Option<(u16, Vec<u8>)>,
+    /// The part of the body that arrived before the failure, if the answer had started.
+    pub(crate) partial: Option<Vec<u8>>,
 }
 
 impl From<Error> for Failure {
@@ -159,6 +165,16 @@ impl From<Error> for Failure {
         Failure {
             error,
             partial: None,
+        }
+    }
+}
+
+impl Failure {
+    /// A failure after the answer started, with what arrived of its body.
+    fn after(error: Error, body: Vec<u8>) -> Failure {
+        Failure {
+            error,
+            partial: Some(body),
         }
     }
 }
@@ -172,13 +188,56 @@ pub(crate) fn deadline_after(limit: Duration) -> Instant {
 
 /// Sends `request` and reads the whole answer, or fails at `deadline`, or when the body grows
 /// past `target.max_response_bytes` (a `Content-Length` above it is refused before reading).
-/// The body is read into one buffer, sized from `Content-Length` when the answer gives one.
 pub(crate) async fn send(
     target: &Target<'_>,
     request: &Request,
     deadline: Instant,
     limit: Duration,
 ) -> Result<RawResponse, Failure> {
+    let operation = request.operation;
+    let outgoing = build(target, request)
+        .map_err(|err| Failure::from(transport_error(operation, None, err)))?;
+    let sent_to = outgoing.url().clone();
+    let mut response = match tokio::time::timeout_at(deadline, target.http.execute(outgoing)).await
+    {
+        Err(_) => return Err(Error::Timeout { after: limit }.into()),
+        Ok(Err(err)) => return Err(transport_error(operation, None, err).into()),
+        Ok(Ok(it)) => it,
+    };
+    let status = response.status().as_u16();
+    // The client's own reqwest client follows no redirect; one given to
+    // `ClientBuilder::http_client` may have, and then this answer is not the API's answer to
+    // the request: a POST may have gone out again as a GET, with the API key, to another URL.
+    if response.url() != &sent_to {
+        let error = Error::Redirected(Redirected {
+            status,
+            location: Some(redirect_target(response.url().as_str())),
+            followed: true,
+        });
+        return Err(Failure::after(error, Vec::new()));
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let body = read_body(
+        response,
+        Reading {
+            operation,
+            status,
+            max_bytes: target.max_response_bytes,
+            deadline,
+            limit,
+        },
+    )
+    .await?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// The request reqwest sends: the method, the URL with the query, the API key, the headers
+/// and the body.
+fn build(target: &Target<'_>, request: &Request) -> Result<reqwest::Request, reqwest::Error> {
     let url = format!("{}{}", target.base_url, request.path);
     let mut builder = target
         .http
@@ -195,67 +254,50 @@ pub(crate) async fn send(
             .header(CONTENT_TYPE, "application/json")
             .body(body.json.clone());
     }
-    let operation = request.operation;
-    let outgoing = builder
-        .build()
-        .map_err(|err| Failure::from(transport_error(operation, None, err)))?;
-    let sent_to = outgoing.url().clone();
-    let timeout = || Error::Timeout { after: limit };
-    let mut response = match tokio::time::timeout_at(deadline, target.http.execute(outgoing)).await
-    {
-        Err(_) => return Err(timeout().into()),
-        Ok(Err(err)) => return Err(transport_error(operation, None, err).into()),
-        Ok(Ok(it)) => it,
-    };
-    let status = response.status().as_u16();
-    // The client's own reqwest client follows no redirect; one given to
-    // `ClientBuilder::http_client` may have, and then this answer is not the API's answer to
-    // the request: a POST may have gone out again as a GET, with the API key, to another URL.
-    if response.url() != &sent_to {
-        return Err(Failure {
-            error: Error::Redirected(Redirected {
-                status,
-                location: Some(redirect_target(response.url().as_str())),
-                followed: true,
-            }),
-            partial: Some((status, Vec::new())),
-        });
-    }
-    let limit_bytes = target.max_response_bytes;
+    builder.build()
+}
+
+/// What reading a body needs to know: for messages, and the size and time limits.
+struct Reading {
+    operation: &'static str,
+    status: u16,
+    max_bytes: u64,
+    deadline: Instant,
+    /// The attempt's time limit, for the timeout error.
+    limit: Duration,
+}
+
+/// Reads the body into one buffer, sized from `Content-Length` when the answer gives one,
+/// up to `max_bytes`.
+async fn read_body(mut response: reqwest::Response, reading: Reading) -> Result<Vec<u8>, Failure> {
     let too_large = |content_length| {
         Error::ResponseTooLarge(ResponseTooLarge {
-            status,
-            limit: limit_bytes,
+            status: reading.status,
+            limit: reading.max_bytes,
             content_length,
         })
     };
     let declared = response.content_length();
-    if let Some(length) = declared.filter(|it| *it > limit_bytes) {
-        return Err(Failure {
-            error: too_large(Some(length)),
-            partial: Some((status, Vec::new())),
-        });
+    if let Some(length) = declared.filter(|it| *it > reading.max_bytes) {
+        return Err(Failure::after(too_large(Some(length)), Vec::new()));
     }
-    let headers = std::mem::take(response.headers_mut());
     // `declared` is at most the limit here; a body that is shorter than it said is cut, and
     // hyper refuses one that is longer.
     let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
-    let max = usize::try_from(limit_bytes).unwrap_or(usize::MAX);
+    let max = usize::try_from(reading.max_bytes).unwrap_or(usize::MAX);
     loop {
-        let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
+        let chunk = match tokio::time::timeout_at(reading.deadline, response.chunk()).await {
             Err(_) => {
-                return Err(Failure {
-                    error: timeout(),
-                    partial: Some((status, body)),
-                });
+                let error = Error::Timeout {
+                    after: reading.limit,
+                };
+                return Err(Failure::after(error, body));
             }
             Ok(Err(err)) => {
-                return Err(Failure {
-                    error: transport_error(operation, Some(status), err),
-                    partial: Some((status, body)),
-                });
+                let error = transport_error(reading.operation, Some(reading.status), err);
+                return Err(Failure::after(error, body));
             }
-            Ok(Ok(None)) => break,
+            Ok(Ok(None)) => return Ok(body),
             Ok(Ok(Some(chunk))) => chunk,
         };
         let take = chunk.len().min(max - body.len());
@@ -266,17 +308,9 @@ pub(crate) async fn send(
         }
         body.extend_from_slice(&chunk[..take]);
         if take < chunk.len() {
-            return Err(Failure {
-                error: too_large(declared),
-                partial: Some((status, body)),
-            });
+            return Err(Failure::after(too_large(declared), body));
         }
     }
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
 }
 
 fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) -> Error {

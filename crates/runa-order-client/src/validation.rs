@@ -1,8 +1,8 @@
-//! The seam to the validator crate: checks a request or response body against a definition of the spec.
+//! The seam to the validator crate: checks a request or response body against the schema of its type.
 
 use std::fmt;
 
-use runa_order_validator::Kind;
+use runa_order_validator::{Schema, Validate};
 
 /// One way a body breaks the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,26 +23,12 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Checks a request body (JSON text) against the `$defs` entry `definition`.
-pub(crate) fn check_request(definition: &str, body: &[u8]) -> Result<(), Vec<Problem>> {
-    check(definition, body)
-}
-
-/// Checks a response body (JSON text) against the `$defs` entry `definition`.
-pub(crate) fn check_response(definition: &str, body: &[u8]) -> Result<(), Vec<Problem>> {
-    check(definition, body)
-}
-
+/// Checks a body (JSON text) against the schema of its type `T` (`Validate::KIND`).
+///
 /// The validator's messages leave out personal values (e-mail addresses, references,
 /// metadata) by default, so the problems can go into error messages.
-fn check(definition: &str, body: &[u8]) -> Result<(), Vec<Problem>> {
-    let Some(kind) = Kind::from_name(definition) else {
-        return Err(vec![Problem {
-            pointer: String::new(),
-            message: format!("the spec has no definition `{definition}` (a generator bug)"),
-        }]);
-    };
-    kind.validate_slice(body).map_err(|errors| {
+pub(crate) fn check<T: Validate>(body: &[u8]) -> Result<(), Vec<Problem>> {
+    T::KIND.validate_slice(body).map_err(|errors| {
         errors
             .iter()
             .map(|it| Problem {

@@ -21,8 +21,15 @@ pub(crate) struct ApiShaped<T> {
     pub(crate) inner: T,
     /// Builds the body of the replacement for a bare answer with this status.
     shape: fn(u16) -> Bytes,
-    /// A replacement still to be written: the bytes and how many were written.
-    pending: Option<(Vec<u8>, usize)>,
+    /// A replacement still to be written.
+    pending: Option<Pending>,
+}
+
+/// A replacement being written: its bytes and how many of them were written.
+#[derive(Debug)]
+struct Pending {
+    bytes: Vec<u8>,
+    written: usize,
 }
 
 impl<T> ApiShaped<T> {
@@ -76,7 +83,7 @@ fn replacement(status: u16, reason: &str, body: &[u8]) -> Vec<u8> {
 impl<T: hyper::rt::Write + Unpin> ApiShaped<T> {
     /// Writes what is left of a replacement; ready when nothing is left.
     fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        while let Some((bytes, written)) = &mut self.pending {
+        while let Some(Pending { bytes, written }) = &mut self.pending {
             if *written == bytes.len() {
                 self.pending = None;
                 break;
@@ -106,7 +113,10 @@ impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for ApiShaped<T> {
                 .and_then(|it| it.canonical_reason())
                 .unwrap_or("Bad Request");
             let body = (this.shape)(status);
-            this.pending = Some((replacement(status, reason, &body), 0));
+            this.pending = Some(Pending {
+                bytes: replacement(status, reason, &body),
+                written: 0,
+            });
             // hyper's bytes count as written; the replacement goes out instead.
             let _ = this.poll_pending(cx)?;
             return Poll::Ready(Ok(buf.len()));
@@ -150,14 +160,18 @@ mod tests {
                       content-length: 0\r\n\r\n";
         assert_eq!(bare_status(large), Some(431));
         // Answers of the mock's own: a body, a content type, another status.
-        for own in [
-            &b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"[..],
-            b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n",
-            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
-            b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
-            b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n",
-            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n",
-        ] {
+        let json = "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n";
+        let answers = [
+            format!("{json}content-length: 2\r\n\r\n{{}}"),
+            format!("{json}content-length: 0\r\n\r\n"),
+            "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"
+                .to_owned(),
+            "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_owned(),
+            "HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n".to_owned(),
+            "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n".to_owned(),
+        ];
+        for own in &answers {
+            let own = own.as_bytes();
             assert_eq!(bare_status(own), None, "{}", String::from_utf8_lossy(own));
         }
     }

@@ -141,7 +141,7 @@ pub struct Catalogue {
     /// Payout selection templates by ID (`PT-…`).
     pub templates: BTreeMap<String, Template>,
     /// Accept a well-formed product code or template ID that is not listed, priced at face
-    /// value in the payment currency, with any face value of at least 0.01.
+    /// value in the payment currency, with any positive face value.
     pub accept_unlisted: bool,
 }
 
@@ -222,11 +222,14 @@ pub struct Product {
 }
 
 impl Default for Product {
+    /// Any positive face value, in the order's currency, at face value. The product sets no
+    /// minimum of its own: the spec's minimum of an order's face value is the validator's to
+    /// check, before the catalogue is asked.
     fn default() -> Product {
         Product {
             currency: None,
             face_values: FaceValues::Range {
-                min: 0.01,
+                min: 0.0,
                 max: f64::MAX,
             },
             discount: 0.0,
@@ -237,9 +240,9 @@ impl Default for Product {
 /// The face values a product allows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FaceValues {
-    /// Any value from `min` to `max`, both included.
+    /// Any positive value from `min` to `max`, both included.
     Range {
-        /// The smallest face value.
+        /// The smallest face value; `0` for no minimum (a face value is always positive).
         min: f64,
         /// The largest face value.
         max: f64,
@@ -252,7 +255,7 @@ impl FaceValues {
     /// True when `value` is allowed.
     pub fn allows(&self, value: f64) -> bool {
         match self {
-            FaceValues::Range { min, max } => value >= *min && value <= *max,
+            FaceValues::Range { min, max } => value > 0.0 && value >= *min && value <= *max,
             FaceValues::Fixed(values) => values.iter().any(|it| (it - value).abs() < 1e-9),
         }
     }

@@ -122,14 +122,20 @@
 //!   the connection without answering: the retry replays the recorded answer.
 #![deny(missing_docs)]
 
+mod answers;
+mod app;
 mod bare;
 mod config;
-mod handlers;
+mod endpoints;
+mod faults;
+mod ids;
 mod limits;
 mod money;
+mod pricing;
 mod server;
 mod state;
 mod validation;
+mod views;
 mod work;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -140,11 +146,11 @@ pub use config::{
     Catalogue, Config, FaceValues, Faults, Limits, Product, RateLimit, Template,
     is_well_formed_code,
 };
-pub use handlers::TRIGGER_ERROR_HEADER;
+pub use endpoints::TRIGGER_ERROR_HEADER;
 pub use money::MAX_AMOUNT;
 pub use state::{OrderRecord, RecordedRequest, StateSize};
 
-use handlers::App;
+use app::App;
 use server::Shared;
 
 /// A running mock server. Dropping it stops the server and closes its connections.
@@ -182,7 +188,8 @@ impl MockServer {
         let app = Arc::new(app);
         let listener = TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
-        let shared = Shared::new(Arc::clone(&app));
+        let shared = Shared::new(Arc::clone(&app))
+            .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(MockServer {
             address,
@@ -202,9 +209,10 @@ impl MockServer {
         format!("http://{}", self.address)
     }
 
-    /// `http://127.0.0.1:PORT/v2`: the base URL to give a client.
+    /// `http://127.0.0.1:PORT/v2`: the base URL to give a client (the path is the one every
+    /// server URL of the spec has, [`runa_order_client::servers::BASE_PATH`]).
     pub fn base_url(&self) -> String {
-        format!("{}/v2", self.url())
+        format!("{}{}", self.url(), runa_order_client::servers::BASE_PATH)
     }
 
     /// Replaces the injected faults; their counters start again from zero.

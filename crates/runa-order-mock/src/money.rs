@@ -26,6 +26,9 @@ use crate::config::{Catalogue, FaceValues, Product, Template};
 pub const MAX_AMOUNT: Decimal =
     Decimal::from_parts(0xE3FF_FFFF, 0xDCC8_0CD2, 0x0052_B7D2, false, 2);
 
+/// One cent, the smallest positive amount: amounts are rounded to cents.
+pub(crate) const CENT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
 /// Why an amount's text cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AmountError {
@@ -242,6 +245,7 @@ pub(crate) struct ExactCatalogue {
     templates: BTreeMap<String, Template>,
     accept_unlisted: bool,
     default_product: ExactProduct,
+    default_template: Template,
 }
 
 /// A configured amount (an `f64` written in a test) as the decimal it was written as: the
@@ -262,20 +266,26 @@ fn exact_product(code: &str, product: &Product) -> Result<ExactProduct, String> 
                 product.discount
             )
         })?;
-    let amount = |value: f64| -> Result<Decimal, String> {
+    // In cents, at least one cent after rounding: a face value is a positive amount.
+    let amount = |value: f64, what: &str| -> Result<Decimal, String> {
         parse_cents(&format!("{value}"))
             .ok()
             .filter(|it| value.is_finite() && *it > Decimal::ZERO)
             .ok_or_else(|| {
                 format!(
-                    "product {code:?}: the face value {value} must be from 0.01 to {}",
+                    "product {code:?}: the {what} {value} must be a positive amount of at most {}",
                     money_text(MAX_AMOUNT)
                 )
             })
     };
     let face_values = match &product.face_values {
         FaceValues::Range { min, max } => ExactFaceValues::Range {
-            min: amount(*min)?,
+            // A minimum of 0 is none: any positive amount.
+            min: if *min == 0.0 {
+                CENT
+            } else {
+                amount(*min, "minimum face value")?
+            },
             // A maximum beyond what the mock represents is no maximum: larger amounts are
             // refused anyway.
             max: match parse_cents(&format!("{max}")) {
@@ -291,7 +301,7 @@ fn exact_product(code: &str, product: &Product) -> Result<ExactProduct, String> 
         FaceValues::Fixed(values) => ExactFaceValues::Fixed(
             values
                 .iter()
-                .map(|it| amount(*it))
+                .map(|it| amount(*it, "face value"))
                 .collect::<Result<_, _>>()?,
         ),
     };
@@ -303,8 +313,8 @@ fn exact_product(code: &str, product: &Product) -> Result<ExactProduct, String> 
 }
 
 impl ExactCatalogue {
-    /// Checks every amount of the catalogue: discounts from 0 to 1, face values from 0.01 to
-    /// [`MAX_AMOUNT`]. The error names the product.
+    /// Checks every amount of the catalogue: discounts from 0 to 1, face values positive (at
+    /// least one cent after rounding) and at most [`MAX_AMOUNT`]. The error names the product.
     pub(crate) fn new(catalogue: &Catalogue) -> Result<ExactCatalogue, String> {
         let products = catalogue
             .products
@@ -316,6 +326,7 @@ impl ExactCatalogue {
             templates: catalogue.templates.clone(),
             accept_unlisted: catalogue.accept_unlisted,
             default_product: exact_product("(unlisted)", &Product::default())?,
+            default_template: Template::default(),
         })
     }
 
@@ -331,11 +342,11 @@ impl ExactCatalogue {
     }
 
     /// The template with this ID, on the terms of [`Catalogue::template`].
-    pub(crate) fn template(&self, id: &str) -> Option<Template> {
+    pub(crate) fn template(&self, id: &str) -> Option<&Template> {
         match self.templates.get(id) {
-            Some(it) => Some(it.clone()),
+            Some(it) => Some(it),
             None if self.accept_unlisted && crate::config::is_well_formed_code(id) => {
-                Some(Template::default())
+                Some(&self.default_template)
             }
             None => None,
         }
@@ -448,12 +459,29 @@ mod tests {
         assert!(!a.face_values.allows(Decimal::new(2551, 2)));
         assert!(exact.product("B").is_none());
         let unlimited = ExactCatalogue::new(&Catalogue::default()).unwrap();
+        let any = &unlimited.product("AMZ-US").unwrap().face_values;
+        assert!(any.allows(MAX_AMOUNT));
+        // No minimum of its own, but a face value is a positive amount.
+        assert!(any.allows(CENT));
+        assert!(!any.allows(Decimal::ZERO));
+        assert_eq!(any.minimum(), CENT);
+        let zero_face = |face_values| {
+            Catalogue::empty().with_product(
+                "Z",
+                Product {
+                    face_values,
+                    ..Product::default()
+                },
+            )
+        };
+        let err = ExactCatalogue::new(&zero_face(FaceValues::Fixed(vec![5.0, 0.0]))).unwrap_err();
+        assert!(err.contains("must be a positive amount"), "{err}");
         assert!(
-            unlimited
-                .product("AMZ-US")
-                .unwrap()
-                .face_values
-                .allows(MAX_AMOUNT)
+            ExactCatalogue::new(&zero_face(FaceValues::Range {
+                min: 0.001,
+                max: 1.0
+            }))
+            .is_err()
         );
         for discount in [-0.1, 1.5, f64::NAN] {
             let bad = Catalogue::empty().with_product(

@@ -14,8 +14,9 @@ use tokio::{
 use tower_service::Service;
 
 use crate::{
+    answers::{self, bare_answer},
+    app::{self, App},
     bare::ApiShaped,
-    handlers::{self, App},
     limits::{AcceptBackoff, Admitted, BodyReader, BodyRefusal, Busy, Connections},
 };
 
@@ -28,13 +29,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(app: Arc<App>) -> Arc<Shared> {
-        Arc::new(Shared {
-            router: handlers::router(Arc::clone(&app)),
+    /// What the connections of a server share; an error says why the router cannot be built.
+    pub(crate) fn new(app: Arc<App>) -> Result<Arc<Shared>, String> {
+        Ok(Arc::new(Shared {
+            router: app::router(Arc::clone(&app))?,
             connections: Connections::new(app.limits.max_connections),
             bodies: BodyReader::new(&app.limits),
             app,
-        })
+        }))
     }
 }
 
@@ -43,22 +45,22 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = JoinSet::new();
     let mut backoff = AcceptBackoff::default();
     loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    backoff.succeeded();
-                    // Over the limit with every connection busy: closed at once.
-                    let Some(admitted) = shared.connections.admit() else { continue };
-                    // Small answers go out at once.
-                    let _ = stream.set_nodelay(true);
-                    connections.spawn(connection(stream, admitted, Arc::clone(&shared)));
-                }
-                // Out of file descriptors, or another error that may last: wait before the
-                // next accept instead of spinning.
-                Err(_) => tokio::time::sleep(backoff.after_error()).await,
-            },
-            // Reap finished connections so the set does not grow.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        // Reap finished connections so the set does not grow.
+        while connections.try_join_next().is_some() {}
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff.succeeded();
+                // Over the limit with every connection busy: closed at once.
+                let Some(admitted) = shared.connections.admit() else {
+                    continue;
+                };
+                // Small answers go out at once.
+                let _ = stream.set_nodelay(true);
+                connections.spawn(connection(stream, admitted, Arc::clone(&shared)));
+            }
+            // Out of file descriptors, or another error that may last: wait before the next
+            // accept instead of spinning.
+            Err(_) => tokio::time::sleep(backoff.after_error()).await,
         }
     }
 }
@@ -95,19 +97,15 @@ async fn connection(stream: TcpStream, admitted: Admitted, shared: Arc<Shared>) 
         })
     };
     let serving = builder
-        .serve_connection(
-            ApiShaped::new(TokioIo::new(stream), handlers::bare_answer),
-            service,
-        )
+        .serve_connection(ApiShaped::new(TokioIo::new(stream), bare_answer), service)
         .without_shutdown();
-    tokio::select! {
-        served = serving => {
-            if let Ok(parts) = served {
-                linger(parts.io.inner.into_inner()).await;
-            }
-        }
+    let served = tokio::select! {
+        served = serving => Some(served),
         // Dropping the connection future closes the socket without an answer.
-        () = state.closed() => {}
+        () = state.closed() => None,
+    };
+    if let Some(Ok(parts)) = served {
+        linger(parts.io.inner.into_inner()).await;
     }
     drop(admitted);
 }
@@ -131,19 +129,19 @@ async fn linger(mut stream: TcpStream) {
 /// The answer to a body that was not read; the connection is closed after it.
 fn refused(app: &App, refusal: &BodyRefusal) -> hyper::Response<Body> {
     let mut response = match refusal {
-        BodyRefusal::TooLarge(limit) => handlers::protocol_error(
+        BodyRefusal::TooLarge(limit) => answers::protocol_error(
             app,
             413,
             "payload_too_large",
             format!("The body is larger than the limit of {limit} bytes."),
         ),
-        BodyRefusal::TimedOut(timeout) => handlers::protocol_error(
+        BodyRefusal::TimedOut(timeout) => answers::protocol_error(
             app,
             408,
             "request_timeout",
             format!("The body did not arrive within {} ms.", timeout.as_millis()),
         ),
-        BodyRefusal::Broken(problem) => handlers::protocol_error(
+        BodyRefusal::Broken(problem) => answers::protocol_error(
             app,
             400,
             "bad_request",

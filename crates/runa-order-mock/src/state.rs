@@ -10,9 +10,10 @@ use std::{
     time::Instant,
 };
 
-use bytes::Bytes;
 use runa_order_types::CompletedOrderWithFullDetails;
 use sha2::{Digest, Sha256};
+
+use crate::answers::Answer;
 
 /// A recorded path longer than this is cut (at a character boundary) and ends with `…`.
 pub(crate) const MAX_LOGGED_PATH_BYTES: usize = 256;
@@ -28,11 +29,13 @@ pub(crate) fn fingerprint(bytes: &[u8]) -> Fingerprint {
     Sha256::digest(bytes).into()
 }
 
-/// A recorded answer, replayed for a repeat with the same idempotency key and body.
+/// A new order to store, with the idempotency key it was created with and the time it
+/// completes.
 #[derive(Debug, Clone)]
-pub(crate) struct StoredResponse {
-    pub(crate) status: u16,
-    pub(crate) body: Bytes,
+pub(crate) struct Placed {
+    pub(crate) idempotency_key: String,
+    pub(crate) completes_at: Instant,
+    pub(crate) order: CompletedOrderWithFullDetails,
 }
 
 /// An order as stored: its full details as they will be once it completes.
@@ -121,7 +124,7 @@ enum Entry {
     },
     Done {
         fingerprint: Fingerprint,
-        response: StoredResponse,
+        answer: Answer,
     },
 }
 
@@ -129,8 +132,21 @@ impl Entry {
     fn bytes(&self) -> usize {
         match self {
             Entry::InProgress { .. } => 0,
-            Entry::Done { response, .. } => response.body.len(),
+            Entry::Done { answer, .. } => answer.body.len(),
         }
+    }
+}
+
+/// Where an idempotency key counts: keys of different API keys never collide.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Scope {
+    api_key: String,
+    key: String,
+}
+
+impl Scope {
+    fn bytes(&self) -> usize {
+        self.api_key.len() + self.key.len()
     }
 }
 
@@ -138,8 +154,7 @@ impl Entry {
 struct Inner {
     orders: Vec<StoredOrder>,
     by_id: HashMap<String, usize>,
-    /// Keyed by API key and idempotency key: keys of different API keys never collide.
-    idempotency: HashMap<(String, String), Entry>,
+    idempotency: HashMap<Scope, Entry>,
     /// The recorded answers' bytes plus the keys' bytes, kept up to date.
     idempotency_bytes: usize,
     /// The newest requests, at most `log_capacity`.
@@ -166,7 +181,7 @@ pub(crate) enum Begin {
     /// A new key: process the request, then [`Ticket::finish`].
     New(Ticket),
     /// The same key and body were answered before: send this again.
-    Replay(StoredResponse),
+    Replay(Answer),
     /// The same key is being processed right now.
     InProgress,
     /// The same key came with another body.
@@ -177,7 +192,7 @@ pub(crate) enum Begin {
 /// while the request was processed), it frees the key, so that a retry is processed.
 pub(crate) struct Ticket {
     store: Arc<Store>,
-    scope: (String, String),
+    scope: Scope,
     ticket: u64,
     fingerprint: Fingerprint,
     finished: bool,
@@ -249,15 +264,18 @@ impl Store {
         key: &str,
         fingerprint: Fingerprint,
     ) -> Begin {
-        let scope = (api_key.to_owned(), key.to_owned());
+        let scope = Scope {
+            api_key: api_key.to_owned(),
+            key: key.to_owned(),
+        };
         let mut inner = self.lock();
         match inner.idempotency.get(&scope) {
             Some(Entry::Done {
                 fingerprint: stored,
-                response,
+                answer,
             }) => {
                 if *stored == fingerprint {
-                    Begin::Replay(response.clone())
+                    Begin::Replay(answer.clone())
                 } else {
                     Begin::Mismatch
                 }
@@ -275,7 +293,7 @@ impl Store {
             None => {
                 inner.next_ticket += 1;
                 let ticket = inner.next_ticket;
-                inner.idempotency_bytes += scope.0.len() + scope.1.len();
+                inner.idempotency_bytes += scope.bytes();
                 inner.idempotency.insert(
                     scope.clone(),
                     Entry::InProgress {
@@ -353,32 +371,28 @@ impl Store {
 impl Ticket {
     /// Records the answer for the key and, if the request created an order, stores it, in
     /// one critical section. Returns the answer to send.
-    pub(crate) fn finish(
-        mut self,
-        response: StoredResponse,
-        order: Option<(String, Instant, CompletedOrderWithFullDetails)>,
-    ) -> StoredResponse {
+    pub(crate) fn finish(mut self, answer: Answer, placed: Option<Placed>) -> Answer {
         let mut inner = self.store.lock();
-        if let Some((idempotency_key, completes_at, order)) = order {
+        if let Some(placed) = placed {
             let index = inner.orders.len();
-            inner.by_id.insert(order.id.to_string(), index);
+            inner.by_id.insert(placed.order.id.to_string(), index);
             inner.orders.push(StoredOrder {
                 seq: index as u64 + 1,
-                idempotency_key,
-                completes_at,
-                order,
+                idempotency_key: placed.idempotency_key,
+                completes_at: placed.completes_at,
+                order: placed.order,
             });
         }
         let entry = Entry::Done {
             fingerprint: self.fingerprint,
-            response: response.clone(),
+            answer: answer.clone(),
         };
         inner.idempotency_bytes += entry.bytes();
         if let Some(old) = inner.idempotency.insert(self.scope.clone(), entry) {
             inner.idempotency_bytes -= old.bytes();
         }
         self.finished = true;
-        response
+        answer
     }
 }
 
@@ -393,7 +407,7 @@ impl Drop for Ticket {
             Some(Entry::InProgress { ticket, .. }) if *ticket == self.ticket
         ) && let Some(old) = inner.idempotency.remove(&self.scope)
         {
-            inner.idempotency_bytes -= old.bytes() + self.scope.0.len() + self.scope.1.len();
+            inner.idempotency_bytes -= old.bytes() + self.scope.bytes();
         }
     }
 }
@@ -416,13 +430,10 @@ mod tests {
             panic!("an abandoned key is free again")
         };
         ticket.finish(
-            StoredResponse {
-                status: 202,
-                body: Bytes::from_static(b"x"),
-            },
+            Answer::api_error(&runa_order_client::ApiErrorType::Timeout, None),
             None,
         );
-        assert!(matches!(store.begin("k", "a", body), Begin::Replay(it) if it.status == 202));
+        assert!(matches!(store.begin("k", "a", body), Begin::Replay(it) if it.status == 504));
         assert!(matches!(
             store.begin("k", "a", fingerprint(b"[]")),
             Begin::Mismatch

@@ -1,13 +1,7 @@
-//! The seam to the validator crate: checks request bodies (for 422 answers) and the server's own answers against the spec.
+//! The seam to the validator crate for request bodies: the strict check, and its problems as the details of a bounded `422`.
 
 use runa_order_types::ValidationErrorItem;
 use runa_order_validator::Kind;
-
-fn kind(definition: &str) -> Kind {
-    Kind::from_name(definition).unwrap_or_else(|| {
-        panic!("the generated operations name `{definition}`, which the validator must know")
-    })
-}
 
 /// Why a request body was refused.
 #[derive(Debug)]
@@ -21,23 +15,19 @@ pub(crate) enum Refused {
     Invalid(Vec<ValidationErrorItem>),
 }
 
-/// Checks a request body's text against the `$defs` entry `definition`, with the
+/// Checks a request body's text against `kind`, the schema of its type, with the
 /// validator's strict reader, so the mock refuses exactly what the validator refuses. Each
 /// problem becomes a detail of a 422 answer, its `location` the segments of the JSON
 /// pointer (`/items/0/face_value` is `["items", "0", "face_value"]`) and its `type` the
 /// keyword.
-pub(crate) fn check_request(
-    definition: &str,
-    body: &[u8],
-    max_details: usize,
-) -> Result<(), Refused> {
+pub(crate) fn check_request(kind: Kind, body: &[u8], max_details: usize) -> Result<(), Refused> {
     // The validator stops collecting soon after `max_details` errors, so a body with many
     // problems costs bounded work; the count of the rest is then a lower bound.
     let options = runa_order_validator::Options {
         max_errors: max_details.max(1),
         ..runa_order_validator::Options::default()
     };
-    let errors = match kind(definition).validate_slice_with(body, &options) {
+    let errors = match kind.validate_slice_with(body, &options) {
         Ok(()) => return Ok(()),
         Err(errors) => errors,
     };
@@ -102,13 +92,6 @@ pub(crate) fn bound_details(
     details
 }
 
-/// Checks an answer's body against the `$defs` entry `definition`.
-pub(crate) fn check_response(definition: &str, body: &[u8]) -> Result<(), String> {
-    kind(definition)
-        .validate_slice(body)
-        .map_err(|errors| errors.to_string())
-}
-
 /// The reference tokens of a JSON pointer, unescaped (RFC 6901).
 fn segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
@@ -163,7 +146,7 @@ mod tests {
     #[test]
     fn a_repeated_key_is_refused_with_its_place() {
         let body = b"{\"items\": [], \"items\": []}";
-        let Err(Refused::NotJson(message)) = check_request("NewOrderDetails", body, 10) else {
+        let Err(Refused::NotJson(message)) = check_request(Kind::NewOrderDetails, body, 10) else {
             panic!("a repeated key is not JSON the validator accepts")
         };
         assert!(message.starts_with("1:"), "{message}");

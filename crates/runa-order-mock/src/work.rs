@@ -73,54 +73,132 @@ pub(crate) mod tests {
     /// computation would, until the test releases it, and counts the jobs holding one.
     #[derive(Debug, Default)]
     pub(crate) struct Hold {
-        state: Mutex<(usize, bool)>,
+        state: Mutex<HoldState>,
         changed: Condvar,
+    }
+
+    #[derive(Debug, Default)]
+    struct HoldState {
+        /// Jobs being held.
+        holding: usize,
+        /// Set once the test lets every job go.
+        released: bool,
     }
 
     impl Hold {
         pub(crate) fn enter_and_wait(&self) {
             let mut state = self.state.lock().unwrap();
-            state.0 += 1;
+            state.holding += 1;
             self.changed.notify_all();
-            while !state.1 {
+            while !state.released {
                 state = self.changed.wait(state).unwrap();
             }
-            state.0 -= 1;
+            state.holding -= 1;
             self.changed.notify_all();
         }
 
         /// How many jobs are being held right now.
         pub(crate) fn holding(&self) -> usize {
-            self.state.lock().unwrap().0
+            self.state.lock().unwrap().holding
         }
 
         /// Blocks until `n` jobs are held.
         pub(crate) fn wait_for(&self, n: usize) {
             let mut state = self.state.lock().unwrap();
-            while state.0 < n {
+            while state.holding < n {
                 state = self.changed.wait(state).unwrap();
             }
         }
 
         /// Lets every job go on, now and later.
         pub(crate) fn release(&self) {
-            self.state.lock().unwrap().1 = true;
+            self.state.lock().unwrap().released = true;
             self.changed.notify_all();
         }
     }
 
     const PATIENCE: Duration = Duration::from_secs(60);
 
-    fn order(key: &str) -> (String, String) {
-        let body = serde_json::json!({
-            "payment_method": {"type": "ACCOUNT_BALANCE", "currency": "USD"},
-            "items": [{
-                "face_value": 10,
-                "distribution_method": {"type": "EMAIL", "email_address": "fred@example.com"},
-                "products": {"type": "SINGLE", "value": "AMZ-US"}
-            }]
-        });
-        (key.to_owned(), body.to_string())
+    /// A mock whose body checks are held, on a runtime of its own with two async worker
+    /// threads, and a single-threaded runtime for the test's requests. Dropped (even when an
+    /// assertion fails), it lets the held checks go, so that both runtimes can stop.
+    struct Held {
+        hold: Arc<Hold>,
+        mock: MockServer,
+        server: Option<tokio::runtime::Runtime>,
+        client: tokio::runtime::Runtime,
+        http: reqwest::Client,
+    }
+
+    impl Held {
+        fn start(limits: Limits) -> Held {
+            let hold = Arc::new(Hold::default());
+            let server = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            let config = Config {
+                limits,
+                ..Config::default()
+            };
+            let mock = server
+                .block_on(MockServer::start_held(config, Arc::clone(&hold)))
+                .unwrap();
+            let client = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let http = reqwest::Client::builder()
+                .timeout(PATIENCE)
+                .build()
+                .unwrap();
+            Held {
+                hold,
+                mock,
+                server: Some(server),
+                client,
+                http,
+            }
+        }
+
+        /// A `POST /order` of one item with this idempotency key.
+        fn post(&self, key: &str) -> reqwest::RequestBuilder {
+            let body = serde_json::json!({
+                "payment_method": {"type": "ACCOUNT_BALANCE", "currency": "USD"},
+                "items": [{
+                    "face_value": 10,
+                    "distribution_method": {"type": "EMAIL", "email_address": "fred@example.com"},
+                    "products": {"type": "SINGLE", "value": "AMZ-US"}
+                }]
+            });
+            self.http
+                .post(format!("{}/order", self.mock.base_url()))
+                .header("X-Api-Key", "XXtest.key")
+                .header("X-Idempotency-Key", key)
+                .body(body.to_string())
+        }
+
+        /// Waits until `n` checks are held.
+        async fn wait_for(&self, n: usize) {
+            let waiting = tokio::task::spawn_blocking({
+                let hold = Arc::clone(&self.hold);
+                move || hold.wait_for(n)
+            });
+            tokio::time::timeout(PATIENCE, waiting)
+                .await
+                .expect("the checks start")
+                .unwrap();
+        }
+    }
+
+    impl Drop for Held {
+        fn drop(&mut self) {
+            self.hold.release();
+            if let Some(server) = self.server.take() {
+                server.shutdown_background();
+            }
+        }
     }
 
     /// Item 13: while body checks hold every place of the bound (and more requests wait for
@@ -129,60 +207,21 @@ pub(crate) mod tests {
     /// hold is released; the verdict is the order of events, not a duration.
     #[test]
     fn a_cheap_request_is_answered_while_heavy_checks_run() {
-        let hold = Arc::new(Hold::default());
-        let server = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let config = Config {
-            limits: Limits {
-                max_concurrent_body_checks: 2,
-                ..Limits::default()
-            },
-            ..Config::default()
-        };
-        let mock = server
-            .block_on(MockServer::start_held(config, Arc::clone(&hold)))
-            .unwrap();
-        let client = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        // Held checks are let go even when an assertion fails, so the runtimes can stop.
-        struct ReleaseOnDrop(Arc<Hold>);
-        impl Drop for ReleaseOnDrop {
-            fn drop(&mut self) {
-                self.0.release();
-            }
-        }
-        let _release = ReleaseOnDrop(Arc::clone(&hold));
-        client.block_on(async {
-            let http = reqwest::Client::builder()
-                .timeout(PATIENCE)
-                .build()
-                .unwrap();
+        let held = Held::start(Limits {
+            max_concurrent_body_checks: 2,
+            ..Limits::default()
+        });
+        held.client.block_on(async {
             let posts: Vec<_> = (0..3)
                 .map(|n| {
-                    let (key, body) = order(&format!("heavy-{n}"));
-                    let request = http
-                        .post(format!("{}/order", mock.base_url()))
-                        .header("X-Api-Key", "XXtest.key")
-                        .header("X-Idempotency-Key", key)
-                        .body(body);
+                    let request = held.post(&format!("heavy-{n}"));
                     tokio::spawn(async move { request.send().await.map(|it| it.status()) })
                 })
                 .collect();
-            let waiting = tokio::task::spawn_blocking({
-                let hold = Arc::clone(&hold);
-                move || hold.wait_for(2)
-            });
-            tokio::time::timeout(PATIENCE, waiting)
-                .await
-                .expect("two checks start")
-                .unwrap();
-            let get = http
-                .get(format!("{}/order", mock.base_url()))
+            held.wait_for(2).await;
+            let get = held
+                .http
+                .get(format!("{}/order", held.mock.base_url()))
                 .header("X-Api-Key", "XXtest.key")
                 .send();
             let answered = tokio::time::timeout(PATIENCE, get).await;
@@ -191,92 +230,46 @@ pub(crate) mod tests {
                 .unwrap()
                 .status();
             assert_eq!(status, 200);
-            assert_eq!(hold.holding(), 2, "the third check waits for a place");
+            assert_eq!(held.hold.holding(), 2, "the third check waits for a place");
             assert!(
                 posts.iter().all(|it| !it.is_finished()),
                 "no POST was answered yet"
             );
-            hold.release();
+            held.hold.release();
             for post in posts {
                 assert_eq!(post.await.unwrap().unwrap(), 202);
             }
         });
-        assert!(mock.spec_violations().is_empty());
-        drop(mock);
-        server.shutdown_background();
+        assert!(held.mock.spec_violations().is_empty());
     }
 
     /// A request that waits longer than `body_check_wait` for a place gets `504 timeout`,
     /// and nothing is recorded for its key: the retry with the same key is processed.
     #[test]
     fn a_body_check_that_waits_too_long_gets_504_and_records_nothing() {
-        let hold = Arc::new(Hold::default());
-        let server = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let config = Config {
-            limits: Limits {
-                max_concurrent_body_checks: 1,
-                body_check_wait: Duration::from_millis(300),
-                ..Limits::default()
-            },
-            ..Config::default()
-        };
-        let mock = server
-            .block_on(MockServer::start_held(config, Arc::clone(&hold)))
-            .unwrap();
-        struct ReleaseOnDrop(Arc<Hold>);
-        impl Drop for ReleaseOnDrop {
-            fn drop(&mut self) {
-                self.0.release();
-            }
-        }
-        let _release = ReleaseOnDrop(Arc::clone(&hold));
-        let client = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        client.block_on(async {
-            let http = reqwest::Client::builder()
-                .timeout(PATIENCE)
-                .build()
-                .unwrap();
-            let send = |key: &str| {
-                let (key, body) = order(key);
-                http.post(format!("{}/order", mock.base_url()))
-                    .header("X-Api-Key", "XXtest.key")
-                    .header("X-Idempotency-Key", key)
-                    .body(body)
-                    .send()
-            };
-            let first = tokio::spawn(send("first"));
-            let waiting = tokio::task::spawn_blocking({
-                let hold = Arc::clone(&hold);
-                move || hold.wait_for(1)
-            });
-            tokio::time::timeout(PATIENCE, waiting)
-                .await
-                .expect("the first check starts")
-                .unwrap();
-            let second = send("second").await.unwrap();
+        let held = Held::start(Limits {
+            max_concurrent_body_checks: 1,
+            body_check_wait: Duration::from_millis(300),
+            ..Limits::default()
+        });
+        held.client.block_on(async {
+            let first = tokio::spawn(held.post("first").send());
+            held.wait_for(1).await;
+            let second = held.post("second").send().await.unwrap();
             assert_eq!(second.status(), 504);
             let body: serde_json::Value = second.json().await.unwrap();
             assert_eq!(body["type"], "timeout");
-            assert_eq!(hold.holding(), 1, "the first check was still running");
-            assert_eq!(mock.state_size().idempotency_keys, 0);
-            hold.release();
+            assert_eq!(held.hold.holding(), 1, "the first check was still running");
+            assert_eq!(held.mock.state_size().idempotency_keys, 0);
+            held.hold.release();
             assert_eq!(first.await.unwrap().unwrap().status(), 202);
             assert_eq!(
-                send("second").await.unwrap().status(),
+                held.post("second").send().await.unwrap().status(),
                 202,
                 "the retry is processed"
             );
         });
-        assert_eq!(mock.order_count(), 2);
-        assert!(mock.spec_violations().is_empty());
-        drop(mock);
-        server.shutdown_background();
+        assert_eq!(held.mock.order_count(), 2);
+        assert!(held.mock.spec_violations().is_empty());
     }
 }

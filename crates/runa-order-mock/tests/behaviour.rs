@@ -320,12 +320,13 @@ async fn injected_faults_before_the_idempotency_layer_record_nothing() {
 #[tokio::test]
 async fn pagination_parameters_are_checked() {
     let mock = start().await;
-    for query in [
-        "limit=0",
-        "limit=501",
-        "limit=x",
-        "after=zzz",
-        "after=c1&before=c2",
+    // The bounds of `limit` are the spec's, read by the generated query parser.
+    for (query, message) in [
+        ("limit=0", "`limit` is 0, below the minimum of 1"),
+        ("limit=501", "`limit` is 501, above the maximum of 500"),
+        ("limit=x", "`limit` is \"x\", not an integer"),
+        ("after=zzz", "after cursor is invalid"),
+        ("after=c1&before=c2", "either before or after"),
     ] {
         let response = http()
             .get(format!("{}/order?{query}", mock.base_url()))
@@ -336,6 +337,8 @@ async fn pagination_parameters_are_checked() {
         assert_eq!(response.status(), 400, "{query}");
         let answer: Value = response.json().await.unwrap();
         assert_eq!(answer["type"], "pagination_error", "{query}");
+        let text = answer["message"].as_str().unwrap_or_default();
+        assert!(text.contains(message), "{query}: {text}");
     }
     let answer: Value = http()
         .get(format!("{}/order", mock.base_url()))

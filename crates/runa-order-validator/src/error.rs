@@ -54,8 +54,8 @@ impl fmt::Display for ValidationError {
     }
 }
 
-/// Every error found in one payload, in document order, up to [`Options::max_errors`]
-/// (`crate::Options`). Never empty.
+/// Every error found in one payload, in document order, up to
+/// [`Options::max_errors`](crate::Options::max_errors). Never empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Errors {
     list: Vec<ValidationError>,

@@ -305,7 +305,12 @@ impl Kind {
             _ => None,
         }
     }
-    pub(crate) fn check(self, value: &Value) -> bool {
+}
+impl crate::Schema for Kind {
+    fn name(self) -> &'static str {
+        Kind::name(self)
+    }
+    fn check(self, value: &Value) -> bool {
         match self {
             Kind::Currency => v_currency(value),
             Kind::OrderId => v_order_id(value),
@@ -372,7 +377,7 @@ impl Kind {
             Kind::OrderCompletionWebhook => v_order_completion_webhook(value),
         }
     }
-    pub(crate) fn collect(self, value: &Value, cx: &mut Cx) {
+    fn collect(self, value: &Value, cx: &mut Cx) {
         match self {
             Kind::Currency => e_currency(value, cx),
             Kind::OrderId => e_order_id(value, cx),
@@ -443,7 +448,7 @@ impl Kind {
             Kind::OrderCompletionWebhook => e_order_completion_webhook(value, cx),
         }
     }
-    pub(crate) fn check_slice(self, bytes: &[u8]) -> bool {
+    fn check_slice(self, bytes: &[u8]) -> bool {
         match self {
             Kind::Currency => stream::check_document(S_currency, bytes),
             Kind::OrderId => stream::check_document(S_order_id, bytes),
@@ -568,8 +573,7 @@ impl Kind {
             }
         }
     }
-    /// Collects the errors of `text`, which is JSON that `check_slice` refused.
-    pub(crate) fn collect_text(self, text: &str, cx: &mut Cx) {
+    fn collect_text(self, text: &str, cx: &mut Cx) {
         match self {
             Kind::Currency => stream::collect_outline(text, cx, e_currency),
             Kind::OrderId => stream::collect_outline(text, cx, e_order_id),
@@ -19938,167 +19942,222 @@ impl<'de> Visitor<'de> for C_order_completion_webhook<'_> {
     }
 }
 impl crate::Validate for ::runa_order_types::Currency {
+    type Kind = Kind;
     const KIND: Kind = Kind::Currency;
 }
 impl crate::Validate for ::runa_order_types::OrderId {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderId;
 }
 impl crate::Validate for ::runa_order_types::RedemptionTemplateId {
+    type Kind = Kind;
     const KIND: Kind = Kind::RedemptionTemplateId;
 }
 impl crate::Validate for ::runa_order_types::PayoutSelectionTemplateId {
+    type Kind = Kind;
     const KIND: Kind = Kind::PayoutSelectionTemplateId;
 }
 impl crate::Validate for ::runa_order_types::AccountPaymentType {
+    type Kind = Kind;
     const KIND: Kind = Kind::AccountPaymentType;
 }
 impl crate::Validate for ::runa_order_types::NewAccountPayment {
+    type Kind = Kind;
     const KIND: Kind = Kind::NewAccountPayment;
 }
 impl crate::Validate for ::runa_order_types::AccountPayment {
+    type Kind = Kind;
     const KIND: Kind = Kind::AccountPayment;
 }
 impl crate::Validate for ::runa_order_types::OrderDescription {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderDescription;
 }
 impl crate::Validate for ::runa_order_types::OrderMetadata {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderMetadata;
 }
 impl crate::Validate for ::runa_order_types::EmailDistribution {
+    type Kind = Kind;
     const KIND: Kind = Kind::EmailDistribution;
 }
 impl crate::Validate for ::runa_order_types::LinkDistribution {
+    type Kind = Kind;
     const KIND: Kind = Kind::LinkDistribution;
 }
 impl crate::Validate for ::runa_order_types::RecipientDistribution {
+    type Kind = Kind;
     const KIND: Kind = Kind::RecipientDistribution;
 }
 impl crate::Validate for ::runa_order_types::DistributionMethod {
+    type Kind = Kind;
     const KIND: Kind = Kind::DistributionMethod;
 }
 impl crate::Validate for ::runa_order_types::UsageConfig {
+    type Kind = Kind;
     const KIND: Kind = Kind::UsageConfig;
 }
 impl crate::Validate for ::runa_order_types::SingleProductWithUsageConfig {
+    type Kind = Kind;
     const KIND: Kind = Kind::SingleProductWithUsageConfig;
 }
 impl crate::Validate for ::runa_order_types::SingleProduct {
+    type Kind = Kind;
     const KIND: Kind = Kind::SingleProduct;
 }
 impl crate::Validate for ::runa_order_types::MultipleProduct {
+    type Kind = Kind;
     const KIND: Kind = Kind::MultipleProduct;
 }
 impl crate::Validate for ::runa_order_types::PayoutSelectionTemplate {
+    type Kind = Kind;
     const KIND: Kind = Kind::PayoutSelectionTemplate;
 }
 impl crate::Validate for ::runa_order_types::PayoutSelectionTemplateDetailed {
+    type Kind = Kind;
     const KIND: Kind = Kind::PayoutSelectionTemplateDetailed;
 }
 impl crate::Validate for ::runa_order_types::UnknownProduct {
+    type Kind = Kind;
     const KIND: Kind = Kind::UnknownProduct;
 }
 impl crate::Validate for ::runa_order_types::NewOrderItemProducts {
+    type Kind = Kind;
     const KIND: Kind = Kind::NewOrderItemProducts;
 }
 impl crate::Validate for ::runa_order_types::CompletedOrderItemProducts {
+    type Kind = Kind;
     const KIND: Kind = Kind::CompletedOrderItemProducts;
 }
 impl crate::Validate for ::runa_order_types::EstimateProducts {
+    type Kind = Kind;
     const KIND: Kind = Kind::EstimateProducts;
 }
 impl crate::Validate for ::runa_order_types::NewOrderItemDetails {
+    type Kind = Kind;
     const KIND: Kind = Kind::NewOrderItemDetails;
 }
 impl crate::Validate for ::runa_order_types::NewOrderDetails {
+    type Kind = Kind;
     const KIND: Kind = Kind::NewOrderDetails;
 }
 impl crate::Validate for ::runa_order_types::OrderStatus {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderStatus;
 }
 impl crate::Validate for ::runa_order_types::PayoutStatus {
+    type Kind = Kind;
     const KIND: Kind = Kind::PayoutStatus;
 }
 impl crate::Validate for ::runa_order_types::PayoutDetails {
+    type Kind = Kind;
     const KIND: Kind = Kind::PayoutDetails;
 }
 impl crate::Validate for ::runa_order_types::TransactionDetailFXDetails {
+    type Kind = Kind;
     const KIND: Kind = Kind::TransactionDetailFXDetails;
 }
 impl crate::Validate for ::runa_order_types::TransactionDetailEntry {
+    type Kind = Kind;
     const KIND: Kind = Kind::TransactionDetailEntry;
 }
 impl crate::Validate for ::runa_order_types::TransactionDetail {
+    type Kind = Kind;
     const KIND: Kind = Kind::TransactionDetail;
 }
 impl crate::Validate for ::runa_order_types::CompletedOrderItem {
+    type Kind = Kind;
     const KIND: Kind = Kind::CompletedOrderItem;
 }
 impl crate::Validate for ::runa_order_types::CompletedOrderWithBasicDetails {
+    type Kind = Kind;
     const KIND: Kind = Kind::CompletedOrderWithBasicDetails;
 }
 impl crate::Validate for ::runa_order_types::CompletedOrderWithFullDetails {
+    type Kind = Kind;
     const KIND: Kind = Kind::CompletedOrderWithFullDetails;
 }
 impl crate::Validate for ::runa_order_types::SyncCompletedOrder {
+    type Kind = Kind;
     const KIND: Kind = Kind::SyncCompletedOrder;
 }
 impl crate::Validate for ::runa_order_types::AsyncAcceptedOrder {
+    type Kind = Kind;
     const KIND: Kind = Kind::AsyncAcceptedOrder;
 }
 impl crate::Validate for ::runa_order_types::IncompleteOrder {
+    type Kind = Kind;
     const KIND: Kind = Kind::IncompleteOrder;
 }
 impl crate::Validate for ::runa_order_types::GetSingleOrderResponse {
+    type Kind = Kind;
     const KIND: Kind = Kind::GetSingleOrderResponse;
 }
 impl crate::Validate for ::runa_order_types::OrderListItem {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderListItem;
 }
 impl crate::Validate for ::runa_order_types::PageCursors {
+    type Kind = Kind;
     const KIND: Kind = Kind::PageCursors;
 }
 impl crate::Validate for ::runa_order_types::Page {
+    type Kind = Kind;
     const KIND: Kind = Kind::Page;
 }
 impl crate::Validate for ::runa_order_types::PageableMeta {
+    type Kind = Kind;
     const KIND: Kind = Kind::PageableMeta;
 }
 impl crate::Validate for ::runa_order_types::OrderList {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderList;
 }
 impl crate::Validate for ::runa_order_types::OrderItemPriceRequest {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderItemPriceRequest;
 }
 impl crate::Validate for ::runa_order_types::OrderPriceRequest {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderPriceRequest;
 }
 impl crate::Validate for ::runa_order_types::ProductDiscountMultiplier {
+    type Kind = Kind;
     const KIND: Kind = Kind::ProductDiscountMultiplier;
 }
 impl crate::Validate for ::runa_order_types::OrderItemDiscount {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderItemDiscount;
 }
 impl crate::Validate for ::runa_order_types::OrderPriceResponse {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderPriceResponse;
 }
 impl crate::Validate for ::runa_order_types::APIErrorResponse {
+    type Kind = Kind;
     const KIND: Kind = Kind::APIErrorResponse;
 }
 impl crate::Validate for ::runa_order_types::ValidationErrorItem {
+    type Kind = Kind;
     const KIND: Kind = Kind::ValidationErrorItem;
 }
 impl crate::Validate for ::runa_order_types::ValidationErrorResponse {
+    type Kind = Kind;
     const KIND: Kind = Kind::ValidationErrorResponse;
 }
 impl crate::Validate for ::runa_order_types::RateExceededResponse {
+    type Kind = Kind;
     const KIND: Kind = Kind::RateExceededResponse;
 }
 impl crate::Validate for ::runa_order_types::CompletedOrderWebhook {
+    type Kind = Kind;
     const KIND: Kind = Kind::CompletedOrderWebhook;
 }
 impl crate::Validate for ::runa_order_types::FailedOrderWebhook {
+    type Kind = Kind;
     const KIND: Kind = Kind::FailedOrderWebhook;
 }
 impl crate::Validate for ::runa_order_types::OrderCompletionWebhook {
+    type Kind = Kind;
     const KIND: Kind = Kind::OrderCompletionWebhook;
 }

@@ -96,20 +96,47 @@ impl Options {
     }
 }
 
-impl Kind {
-    /// True when `value` matches this kind's schema. Does not allocate on valid input.
-    pub fn is_valid(self, value: &Value) -> bool {
+/// The schemas of one generated validator, and the checks that work on any of them.
+///
+/// [`Kind`] is this crate's, generated from the spec; the codegen tests generate validators
+/// of their own fixtures, whose `Kind`s implement this trait too, so that those validators,
+/// and the clients generated next to them, are checked by this crate's code. [`Kind`] has
+/// each check as an inherent method as well, so calling one needs no import of this trait.
+pub trait Schema: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
+    /// The schema's name in `$defs`, which is also the Rust type's name.
+    fn name(self) -> &'static str;
+
+    /// The fast path over a value, generated: false at the first broken rule.
+    #[doc(hidden)]
+    fn check(self, value: &Value) -> bool;
+
+    /// Every error of a value, generated: each child is checked with the fast path first,
+    /// and only the ones that fail are walked into.
+    #[doc(hidden)]
+    fn collect(self, value: &Value, cx: &mut Cx);
+
+    /// The fast path over JSON text, generated: checked while serde_json reads it.
+    #[doc(hidden)]
+    fn check_slice(self, bytes: &[u8]) -> bool;
+
+    /// Every error of `text`, JSON that [`Schema::check_slice`] refused, generated: the
+    /// collectors read it as it streams and build only the values their checks need.
+    #[doc(hidden)]
+    fn collect_text(self, text: &str, cx: &mut Cx);
+
+    /// True when `value` matches this schema. Does not allocate on valid input.
+    fn is_valid(self, value: &Value) -> bool {
         self.check(value)
     }
 
-    /// Every way in which `value` breaks this kind's schema, in the order they are found, up
-    /// to [`DEFAULT_MAX_ERRORS`].
-    pub fn validate(self, value: &Value) -> Result<(), Errors> {
+    /// Every way in which `value` breaks this schema, in the order they are found, up to
+    /// [`DEFAULT_MAX_ERRORS`].
+    fn validate(self, value: &Value) -> Result<(), Errors> {
         self.validate_with(value, &Options::default())
     }
 
-    /// [`Kind::validate`] with options.
-    pub fn validate_with(self, value: &Value, options: &Options) -> Result<(), Errors> {
+    /// [`Schema::validate`] with options.
+    fn validate_with(self, value: &Value, options: &Options) -> Result<(), Errors> {
         // The collecting functions check each child with the fast path first and only walk
         // into the ones that fail, so this is one walk of a valid value.
         let mut cx = options.collector();
@@ -121,44 +148,28 @@ impl Kind {
         Err(Errors::new(errors, omitted))
     }
 
-    /// The error that says the streaming pass and the collectors disagree (a generator bug,
-    /// reported rather than passed over).
-    fn disagreement(self) -> ValidationError {
-        ValidationError {
-            instance_location: String::new(),
-            schema_location: String::new(),
-            keyword: "internal",
-            message: format!(
-                "the value was refused as a {} without a reason (a validator bug)",
-                self.name()
-            ),
-            position: None,
-            causes: Vec::new(),
-        }
-    }
-
-    /// Validates JSON text; see [`Kind::validate_slice`].
-    pub fn validate_str(self, text: &str) -> Result<(), Errors> {
+    /// Validates JSON text; see [`Schema::validate_slice`].
+    fn validate_str(self, text: &str) -> Result<(), Errors> {
         self.validate_slice(text.as_bytes())
     }
 
     /// Validates JSON text given as bytes. Every error carries its line and column. Text that
     /// is not one JSON document (including invalid UTF-8, a duplicate key, a number too large
     /// for `f64`, or nesting deeper than 128 levels) gives a single `parse` error.
-    pub fn validate_slice(self, bytes: &[u8]) -> Result<(), Errors> {
+    fn validate_slice(self, bytes: &[u8]) -> Result<(), Errors> {
         self.validate_slice_with(bytes, &Options::default())
     }
 
-    /// True when `bytes` is one JSON document that matches this kind's schema.
+    /// True when `bytes` is one JSON document that matches this schema.
     ///
     /// The bytes are checked while serde_json reads them, without building a `Value`, and
     /// reading stops at the first broken rule. Duplicate keys make the text invalid.
-    pub fn is_valid_slice(self, bytes: &[u8]) -> bool {
+    fn is_valid_slice(self, bytes: &[u8]) -> bool {
         self.check_slice(bytes)
     }
 
-    /// [`Kind::validate_slice`] with options.
-    pub fn validate_slice_with(self, bytes: &[u8], options: &Options) -> Result<(), Errors> {
+    /// [`Schema::validate_slice`] with options.
+    fn validate_slice_with(self, bytes: &[u8], options: &Options) -> Result<(), Errors> {
         // Valid text is settled in one streaming pass. Invalid text is checked to be JSON,
         // then read once more by the generated collectors, which build only the values their
         // checks need, one at a time, and then scanned once to locate the errors.
@@ -171,7 +182,7 @@ impl Kind {
         let (mut errors, omitted) = cx.finish();
         if errors.is_empty() {
             // The streaming pass refused JSON text in which the collectors find nothing.
-            errors.push(self.disagreement());
+            errors.push(disagreement(self.name()));
         }
         text::locate(text, &mut errors);
         errors.sort_by_key(|it| it.position);
@@ -179,11 +190,68 @@ impl Kind {
     }
 }
 
+/// The error that says the streaming pass and the collectors disagree about a value of the
+/// schema `name` (a generator bug, reported rather than passed over).
+fn disagreement(name: &str) -> ValidationError {
+    ValidationError {
+        instance_location: String::new(),
+        schema_location: String::new(),
+        keyword: "internal",
+        message: format!("the value was refused as a {name} without a reason (a validator bug)"),
+        position: None,
+        causes: Vec::new(),
+    }
+}
+
+/// The checks of [`Schema`], callable without importing it.
+impl Kind {
+    /// True when `value` matches this kind's schema. Does not allocate on valid input.
+    pub fn is_valid(self, value: &Value) -> bool {
+        Schema::is_valid(self, value)
+    }
+
+    /// Every way in which `value` breaks this kind's schema, in the order they are found, up
+    /// to [`DEFAULT_MAX_ERRORS`].
+    pub fn validate(self, value: &Value) -> Result<(), Errors> {
+        Schema::validate(self, value)
+    }
+
+    /// [`Kind::validate`] with options.
+    pub fn validate_with(self, value: &Value, options: &Options) -> Result<(), Errors> {
+        Schema::validate_with(self, value, options)
+    }
+
+    /// Validates JSON text; see [`Kind::validate_slice`].
+    pub fn validate_str(self, text: &str) -> Result<(), Errors> {
+        Schema::validate_str(self, text)
+    }
+
+    /// Validates JSON text given as bytes; see [`Schema::validate_slice`].
+    pub fn validate_slice(self, bytes: &[u8]) -> Result<(), Errors> {
+        Schema::validate_slice(self, bytes)
+    }
+
+    /// True when `bytes` is one JSON document that matches this kind's schema; see
+    /// [`Schema::is_valid_slice`].
+    pub fn is_valid_slice(self, bytes: &[u8]) -> bool {
+        Schema::is_valid_slice(self, bytes)
+    }
+
+    /// [`Kind::validate_slice`] with options.
+    pub fn validate_slice_with(self, bytes: &[u8], options: &Options) -> Result<(), Errors> {
+        Schema::validate_slice_with(self, bytes, options)
+    }
+}
+
 /// A Rust value that can be checked against the contract: implemented for every type of
-/// `runa-order-types`.
+/// `runa-order-types`, with a [`Kind`] as its schema.
 pub trait Validate: serde::Serialize {
+    /// The generated schemas [`Validate::KIND`] is one of: this crate's [`Kind`] for the
+    /// types of `runa-order-types` (a fixture's own `Kind` in the codegen tests).
+    type Kind: Schema;
+
     /// The schema the type stands for.
-    const KIND: Kind;
+    const KIND: Self::Kind;
 
     /// Checks the value as it would be sent: serialized to JSON, then validated.
     fn validate(&self) -> Result<(), Errors> {

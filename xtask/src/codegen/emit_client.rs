@@ -1,19 +1,29 @@
 //! Emits `crates/runa-order-client/src/generated.rs`: the operation-specific surface of the client.
 //!
-//! Everything here comes from the HTTP side of the IR (`spec/operations.json`): the API version
-//! and the server URLs, the header names, one enum per enumerated header (`ExecutionMode`),
-//! `ApiErrorType` from `error_types`, and one module per operation with its
-//! method and path, the status-to-body mapping, the checks of required headers and of the
-//! operation's rules, a request builder and a response decoder.
+//! Everything here comes from the HTTP side of the IR (`spec/operations.json`): the API version,
+//! the server URLs and the path they share, the header names, one enum per enumerated header
+//! (`ExecutionMode`), `ApiErrorType` from `error_types`, and one module per operation with its
+//! method and path, the operation as one value (`OPERATION`, also listed in `ALL`), the schema
+//! of the body of each status, the query parameters (`query.rs`), and the checks of required
+//! headers and of the operation's rules, a request builder and a response decoder
+//! (`request.rs`).
+//!
+//! Bodies are linked by type: the generated code names a body's Rust type, and its schema is
+//! that type's `runa_order_validator::Validate::KIND`, so no `$defs` name travels as a string.
 //!
 //! The generated code calls the hand-written runtime of the client crate (`crate::transport`,
-//! `crate::decode`, `crate::Error`, `crate::RuleViolation` and `crate::ApiErrorType`, which the
-//! crate re-exports at its root), which does the IO, the retries and the error mapping, so
-//! nothing here knows about sockets, clocks or backoff. No IO happens in this module.
+//! `crate::decode`, `crate::query`, `crate::operation`, `crate::Error`, `crate::QueryError`,
+//! `crate::RuleViolation` and `crate::ApiErrorType`, which the crate re-exports at its root),
+//! which does the IO, the retries and the error mapping, so nothing here knows about sockets,
+//! clocks or backoff. No IO happens in this module.
 //!
 //! Items of the generated module itself (`headers`, the header enums) are named by relative
-//! paths (`super::headers`), and the body types by a path the caller chooses, so that the
-//! codegen tests can compile the client of every fixture as a module of their own crate.
+//! paths (`super::headers`), and the body types and the validator's `Kind` by paths the caller
+//! chooses ([`Paths`]), so that the codegen tests can compile the client of every fixture,
+//! with the fixture's own types and validator, as a module of their own crate.
+
+mod query;
+mod request;
 
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{format_ident, quote};
@@ -21,22 +31,35 @@ use quote::{format_ident, quote};
 use super::{
     diagnostic::Diagnostic,
     emit_types::docs::markdown,
-    ir::{
-        Api, Literal, Method, Operation, Parameter, ParameterLocation, ParameterType, PathPart,
-        Rule,
-    },
+    ir::{Api, Literal, Operation, Parameter, ParameterLocation},
     names::{self, Case},
 };
 
-/// Generates the client surface of every operation, for the client crate (the body types are
-/// those of `runa_order_types`).
+/// Generates the client surface of every operation, for the client crate: the body types are
+/// those of `runa_order_types`, their schemas `runa_order_validator::Kind`s.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
-    emit_with(api, &quote!(::runa_order_types))
+    emit_with(
+        api,
+        &Paths {
+            types: quote!(::runa_order_types),
+            validator: quote!(::runa_order_validator),
+        },
+    )
 }
 
-/// Generates the client surface of every operation, naming the body types by `types`, a path
-/// to the module that holds them.
-pub fn emit_with(api: &Api, types: &TokenStream) -> Result<TokenStream, Diagnostic> {
+/// Where the generated client finds the body types and the schemas they link to.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The module that holds the body types, one per definition, each named as in `$defs`.
+    pub types: TokenStream,
+    /// The module that holds the validator's `Kind`, the schema type of the body types'
+    /// `runa_order_validator::Validate` impls.
+    pub validator: TokenStream,
+}
+
+/// Generates the client surface of every operation, naming the body types and the validator
+/// by `paths`.
+pub fn emit_with(api: &Api, paths: &Paths) -> Result<TokenStream, Diagnostic> {
     let http = &api.http;
     let mut items = Vec::new();
 
@@ -48,8 +71,49 @@ pub fn emit_with(api: &Api, types: &TokenStream) -> Result<TokenStream, Diagnost
         /// Versions the API has removed: requesting one gives `410 version_removed`.
         pub const REMOVED_API_VERSIONS: &[&str] = &[#(#removed),*];
     });
+    items.push(servers(api)?);
+    items.push(headers(api));
+    for parameter in enumerated_headers(api) {
+        items.push(header_enum(parameter));
+    }
+    items.push(error_types(api));
+    for operation in &http.operations {
+        items.push(operation_module(api, operation, paths)?);
+    }
+    let modules = http
+        .operations
+        .iter()
+        .map(|it| format_ident!("{}", names::rust_name(&it.id, Case::Snake)));
+    let kind = kind_type(paths);
+    items.push(quote! {
+        /// Every operation, in spec order.
+        pub const ALL: &[crate::operation::Operation<#kind>] = &[#(#modules::OPERATION),*];
+    });
+    Ok(quote! { #(#items)* })
+}
 
-    let servers = http.servers.iter().map(|server| {
+/// The server URLs, and the path below the host that they share (`/v2`): the operations'
+/// paths are relative to it, and the mock serves them below it.
+fn servers(api: &Api) -> Result<TokenStream, Diagnostic> {
+    let mut base_path: Option<&str> = None;
+    for (i, server) in api.http.servers.iter().enumerate() {
+        let path = url_path(&server.url);
+        match base_path {
+            Some(first) if first != path => {
+                return Err(operations_diagnostic(
+                    api,
+                    Some(format!("#/servers/{i}/url")),
+                    format!(
+                        "server `{}` has the path \"{path}\" but the servers before it have \"{first}\"; every server must share one path, since the operations' paths are relative to it",
+                        server.name
+                    ),
+                ));
+            }
+            _ => base_path = Some(path),
+        }
+    }
+    let base_path = base_path.unwrap_or_default();
+    let servers = api.http.servers.iter().map(|server| {
         let name = format_ident!("{}", names::rust_name(&server.name, Case::ShoutySnake));
         let doc = format!("The `{}` server.", server.name);
         let url = &server.url;
@@ -58,22 +122,35 @@ pub fn emit_with(api: &Api, types: &TokenStream) -> Result<TokenStream, Diagnost
             pub const #name: &str = #url;
         }
     });
-    items.push(quote! {
+    Ok(quote! {
         /// Base URLs of the API; paths of the operations are relative to these.
         pub mod servers {
             #(#servers)*
+            /// The path of every server URL (empty, or `/` and segments): the operations' paths
+            /// follow it.
+            pub const BASE_PATH: &str = #base_path;
         }
-    });
+    })
+}
 
-    items.push(headers(api));
-    for parameter in enumerated_headers(api) {
-        items.push(header_enum(parameter));
+/// The path of an absolute URL, without a trailing `/` (`https://api.runa.io/v2` gives `/v2`).
+fn url_path(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.trim_end_matches('/')
+}
+
+fn operations_diagnostic(api: &Api, pointer: Option<String>, message: String) -> Diagnostic {
+    Diagnostic {
+        file: api
+            .operations_file
+            .clone()
+            .unwrap_or_else(|| "spec/operations.json".to_owned()),
+        position: None,
+        pointer,
+        message,
     }
-    items.push(error_types(api));
-    for operation in &http.operations {
-        items.push(operation_module(api, operation, types)?);
-    }
-    Ok(quote! { #(#items)* })
 }
 
 /// Header parameters of every operation, each name once, in order of first appearance.
@@ -282,48 +359,15 @@ fn error_types(api: &Api) -> TokenStream {
     }
 }
 
-/// How one parameter is passed to the generated request builder.
-struct Argument<'a> {
-    parameter: &'a Parameter,
-    ident: proc_macro2::Ident,
-    ty: TokenStream,
-    /// `Option<…>`: the parameter is neither required nor defaulted.
-    optional: bool,
-}
-
-fn argument(parameter: &Parameter) -> Argument<'_> {
-    let ident = format_ident!("{}", names::rust_name(&parameter.name, Case::Snake));
-    let optional = !parameter.required && parameter.default.is_none();
-    let ty = if !parameter.enum_values.is_empty() {
-        let name = format_ident!("{}", names::rust_name(&parameter.name, Case::Pascal));
-        quote!(super::#name)
-    } else {
-        match parameter.ty {
-            ParameterType::String => quote!(&str),
-            ParameterType::Integer => quote!(i64),
-        }
-    };
-    let ty = if optional {
-        quote!(::std::option::Option<#ty>)
-    } else {
-        ty
-    };
-    Argument {
-        parameter,
-        ident,
-        ty,
-        optional,
-    }
-}
-
 fn operation_module(
     api: &Api,
     operation: &Operation,
-    types: &TokenStream,
+    paths: &Paths,
 ) -> Result<TokenStream, Diagnostic> {
     let module = format_ident!("{}", names::rust_name(&operation.id, Case::Snake));
     let id = &operation.id;
     let method_name = operation.method.name();
+    let method = format_ident!("{method_name}");
     let path = &operation.path;
     let mut doc = format!(
         "`{id}`: `{method_name} {path}`. {}",
@@ -339,30 +383,30 @@ fn operation_module(
         .iter()
         .map(|it| Lit::u16_unsuffixed(it.status))
         .collect();
-    let bodies: Vec<_> = operation
-        .responses
-        .iter()
-        .map(|it| it.body.as_str())
-        .collect();
-
-    let request_body_const = operation.request_body.as_ref().map(|body| {
+    let request_body_type = operation.request_body.as_ref().map(|body| {
+        let ty = type_path(paths, body);
         quote! {
-            /// The `$defs` name of the request body.
-            pub const REQUEST_BODY: &str = #body;
+            /// The type of the request body.
+            pub type RequestBody = #ty;
         }
     });
-    let idempotency_const = operation.idempotency_key.as_ref().map(|header| {
-        quote! {
-            /// The header that carries the idempotency key of this operation.
-            pub const IDEMPOTENCY_HEADER: &str = #header;
-        }
-    });
-
-    let success = success_type(api, operation, types)?;
-    let query = query_struct(operation);
-    let rules = rules_check(api, operation, types);
-    let request = request_builder(operation, types);
-    let decode = decoder(operation, types);
+    let (idempotency_const, idempotency_header) = match &operation.idempotency_key {
+        Some(header) => (
+            Some(quote! {
+                /// The header that carries the idempotency key of this operation.
+                pub const IDEMPOTENCY_HEADER: &str = #header;
+            }),
+            quote!(::std::option::Option::Some(IDEMPOTENCY_HEADER)),
+        ),
+        None => (None, quote!(::std::option::Option::None)),
+    };
+    let kind = kind_type(paths);
+    let response_body = response_body(operation, paths);
+    let success = success_type(api, operation, paths)?;
+    let query = query::query_struct(api, operation)?;
+    let rules = request::rules_check(api, operation, paths)?;
+    let request = request::request_builder(operation);
+    let decode = request::decoder(operation, paths);
 
     Ok(quote! {
         #[doc = #doc]
@@ -370,20 +414,23 @@ fn operation_module(
             /// The official operationId.
             pub const ID: &str = #id;
             /// The HTTP method.
-            pub const METHOD: &str = #method_name;
+            pub const METHOD: ::reqwest::Method = ::reqwest::Method::#method;
             /// The path, relative to a server URL, with `{name}` placeholders.
             pub const PATH: &str = #path;
             /// The documented status codes, ascending.
             pub const STATUSES: &[u16] = &[#(#statuses),*];
-            #request_body_const
+            #request_body_type
             #idempotency_const
-            /// The `$defs` name of the body the API answers with `status`, if `status` is documented.
-            pub fn response_body(status: u16) -> ::std::option::Option<&'static str> {
-                match status {
-                    #(#statuses => ::std::option::Option::Some(#bodies),)*
-                    _ => ::std::option::Option::None,
-                }
-            }
+            /// This operation as one value.
+            pub const OPERATION: crate::operation::Operation<#kind> = crate::operation::Operation {
+                id: ID,
+                method: METHOD,
+                path: PATH,
+                statuses: STATUSES,
+                response_body,
+                idempotency_header: #idempotency_header,
+            };
+            #response_body
             #success
             #query
             #rules
@@ -393,9 +440,71 @@ fn operation_module(
     })
 }
 
-fn type_path(types: &TokenStream, definition: &str) -> TokenStream {
+fn type_path(paths: &Paths, definition: &str) -> TokenStream {
+    let types = &paths.types;
     let name = format_ident!("{definition}");
     quote!(#types::#name)
+}
+
+/// The validator's `Kind`, the type of every body type's schema.
+fn kind_type(paths: &Paths) -> TokenStream {
+    let validator = &paths.validator;
+    quote!(#validator::Kind)
+}
+
+/// The schema of a body type, through the type's `Validate` impl: the link is by type, so a
+/// body type without a schema does not compile.
+fn kind_of(paths: &Paths, definition: &str) -> TokenStream {
+    let ty = type_path(paths, definition);
+    quote!(<#ty as ::runa_order_validator::Validate>::KIND)
+}
+
+/// The documented responses grouped by body type, in order of first appearance; 2xx and other
+/// statuses are never in one group, since one decodes to a body and the other to an error.
+struct BodyGroup<'a> {
+    body: &'a str,
+    success: bool,
+    statuses: Vec<Lit>,
+}
+
+fn body_groups(operation: &Operation) -> Vec<BodyGroup<'_>> {
+    let mut groups: Vec<BodyGroup<'_>> = Vec::new();
+    for response in &operation.responses {
+        let success = (200..300).contains(&response.status);
+        let status = Lit::u16_unsuffixed(response.status);
+        match groups
+            .iter_mut()
+            .find(|it| it.body == response.body && it.success == success)
+        {
+            Some(group) => group.statuses.push(status),
+            None => groups.push(BodyGroup {
+                body: &response.body,
+                success,
+                statuses: vec![status],
+            }),
+        }
+    }
+    groups
+}
+
+fn response_body(operation: &Operation, paths: &Paths) -> TokenStream {
+    let arms = body_groups(operation).into_iter().map(|group| {
+        let statuses = &group.statuses;
+        let kind = kind_of(paths, group.body);
+        quote! {
+            #(#statuses)|* => ::std::option::Option::Some(#kind),
+        }
+    });
+    let kind = kind_type(paths);
+    quote! {
+        /// The schema of the body the API answers with `status`, if `status` is documented.
+        pub fn response_body(status: u16) -> ::std::option::Option<#kind> {
+            match status {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 fn successes(operation: &Operation) -> Vec<&super::ir::Response> {
@@ -409,24 +518,20 @@ fn successes(operation: &Operation) -> Vec<&super::ir::Response> {
 fn success_type(
     api: &Api,
     operation: &Operation,
-    types: &TokenStream,
+    paths: &Paths,
 ) -> Result<TokenStream, Diagnostic> {
     let successes = successes(operation);
     match successes.as_slice() {
-        [] => Err(Diagnostic {
-            file: api
-                .operations_file
-                .clone()
-                .unwrap_or_else(|| "spec/operations.json".to_owned()),
-            position: None,
-            pointer: None,
-            message: format!(
+        [] => Err(operations_diagnostic(
+            api,
+            None,
+            format!(
                 "operation `{}` has no 2xx response; the client needs one",
                 operation.id
             ),
-        }),
+        )),
         [one] => {
-            let ty = type_path(types, &one.body);
+            let ty = type_path(paths, &one.body);
             let doc = format!("The body of the `{}` answer.", one.status);
             Ok(quote! {
                 #[doc = #doc]
@@ -436,7 +541,7 @@ fn success_type(
         many => {
             let variants = many.iter().map(|it| {
                 let variant = format_ident!("{}", it.body);
-                let ty = type_path(types, &it.body);
+                let ty = type_path(paths, &it.body);
                 let doc = doc_with(&format!("`{}`.", it.status), it.description.as_deref());
                 quote! {
                     #[doc = #doc]
@@ -454,369 +559,63 @@ fn success_type(
     }
 }
 
-fn query_parameters(operation: &Operation) -> Vec<&Parameter> {
-    operation
-        .parameters
-        .iter()
-        .filter(|it| it.location == ParameterLocation::Query)
-        .collect()
-}
-
-fn query_struct(operation: &Operation) -> Option<TokenStream> {
-    let parameters = query_parameters(operation);
-    if parameters.is_empty() {
-        return None;
-    }
-    let fields = parameters.iter().map(|parameter| {
-        let ident = format_ident!("{}", names::rust_name(&parameter.name, Case::Snake));
-        let ty = match parameter.ty {
-            ParameterType::String => quote!(::std::string::String),
-            ParameterType::Integer => quote!(i64),
-        };
-        let mut doc = parameter
-            .description
-            .as_deref()
-            .map_or_else(|| format!("`{}`.", parameter.name), markdown);
-        if let Some(default) = &parameter.default {
-            doc.push_str(&format!(" The API's default is `{default}`."));
-        }
-        quote! {
-            #[doc = #doc]
-            pub #ident: ::std::option::Option<#ty>
-        }
-    });
-    let checks = parameters.iter().map(|parameter| {
-        let ident = format_ident!("{}", names::rust_name(&parameter.name, Case::Snake));
-        let name = &parameter.name;
-        let mut checks = Vec::new();
-        if let Some(minimum) = parameter.minimum {
-            let message =
-                format!("query parameter `{name}` is {{}}, below the minimum of {minimum}");
-            checks.push(quote! {
-                if value < #minimum {
-                    return ::std::result::Result::Err(::std::format!(#message, value));
-                }
-            });
-        }
-        if let Some(maximum) = parameter.maximum {
-            let message =
-                format!("query parameter `{name}` is {{}}, above the maximum of {maximum}");
-            checks.push(quote! {
-                if value > #maximum {
-                    return ::std::result::Result::Err(::std::format!(#message, value));
-                }
-            });
-        }
-        if checks.is_empty() {
-            quote!()
-        } else {
-            quote! {
-                if let ::std::option::Option::Some(value) = self.#ident {
-                    #(#checks)*
-                }
-            }
-        }
-    });
-    let pairs = parameters.iter().map(|parameter| {
-        let ident = format_ident!("{}", names::rust_name(&parameter.name, Case::Snake));
-        let name = &parameter.name;
-        quote! {
-            if let ::std::option::Option::Some(value) = &self.#ident {
-                pairs.push((#name, ::std::string::ToString::to_string(value)));
-            }
-        }
-    });
-    Some(quote! {
-        /// The query parameters; `None` leaves a parameter out, so the API's default applies.
-        #[derive(Debug, Clone, Default, PartialEq, Eq)]
-        pub struct Query {
-            #(#fields,)*
-        }
-        impl Query {
-            /// Checks the documented bounds, so that a request that cannot succeed is not sent.
-            pub fn check(&self) -> ::std::result::Result<(), ::std::string::String> {
-                #(#checks)*
-                ::std::result::Result::Ok(())
-            }
-            /// The parameters that are set, as name and value, in spec order.
-            pub fn pairs(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                let mut pairs = ::std::vec::Vec::new();
-                #(#pairs)*
-                pairs
-            }
-        }
-    })
-}
-
-/// The headers the rules of an operation read, in order of first use.
-fn rule_headers(operation: &Operation) -> Vec<&Parameter> {
-    let mut out: Vec<&Parameter> = Vec::new();
-    for rule in &operation.rules {
-        let Rule::MaxItemsWhenHeader { header, .. } = rule;
-        if let Some(parameter) = operation
-            .parameters
-            .iter()
-            .find(|it| it.location == ParameterLocation::Header && &it.name == header)
-            && !out.iter().any(|it| it.name == parameter.name)
-        {
-            out.push(parameter);
-        }
-    }
-    out
-}
-
-fn rules_check(api: &Api, operation: &Operation, types: &TokenStream) -> Option<TokenStream> {
-    let body = operation.request_body.as_ref()?;
-    if operation.rules.is_empty() {
-        return None;
-    }
-    let body_ty = type_path(types, body);
-    let arguments: Vec<_> = rule_headers(operation).into_iter().map(argument).collect();
-    let parameters = arguments.iter().map(|it| {
-        let ident = &it.ident;
-        let ty = &it.ty;
-        quote!(#ident: #ty)
-    });
-    let required = api
-        .definition(body)
-        .map(|it| it.schema.object.required.clone())
-        .unwrap_or_default();
-    let checks = operation.rules.iter().map(|rule| {
-        let Rule::MaxItemsWhenHeader {
-            header,
-            value,
-            field,
-            max,
-            error_type,
-            message,
-        } = rule;
-        let argument = arguments
-            .iter()
-            .find(|it| &it.parameter.name == header)
-            .expect("rule headers were collected from the rules");
-        let ident = &argument.ident;
-        let header_value = if argument.parameter.enum_values.is_empty() {
-            if argument.optional {
-                quote!(#ident.unwrap_or_default())
-            } else {
-                quote!(#ident)
-            }
-        } else if argument.optional {
-            quote!(#ident.map(|it| it.as_str()).unwrap_or_default())
-        } else {
-            quote!(#ident.as_str())
-        };
-        // The field as typify names it in the body type.
-        let field_ident = format_ident!("{}", names::typify_field(field));
-        let count = if required.contains(field) {
-            quote!(body.#field_ident.len())
-        } else {
-            quote!(body.#field_ident.as_ref().map_or(0, |it| it.len()))
-        };
-        let variant = format_ident!("{}", names::rust_name(error_type, Case::Pascal));
-        let max = Lit::u64_unsuffixed(*max);
-        let text = format!(
-            "{message}: `{field}` has {{}} entries, at most {max} are allowed when `{header}` is `{value}`"
-        );
-        quote! {
-            if #header_value == #value && #count > #max {
-                return ::std::result::Result::Err(crate::RuleViolation {
-                    error_type: crate::ApiErrorType::#variant,
-                    message: ::std::format!(#text, #count),
-                });
-            }
-        }
-    });
-    Some(quote! {
-        /// Checks the rules of this operation that the schema cannot say; the API refuses a
-        /// request that breaks one with the error type in the violation.
-        pub fn check_rules(body: &#body_ty, #(#parameters),*) -> ::std::result::Result<(), crate::RuleViolation> {
-            #(#checks)*
-            ::std::result::Result::Ok(())
-        }
-    })
-}
-
-fn request_builder(operation: &Operation, types: &TokenStream) -> TokenStream {
-    let body_param = operation.request_body.as_ref().map(|body| {
-        let ty = type_path(types, body);
-        quote!(body: &#ty,)
-    });
-    let path_arguments: Vec<_> = operation
-        .parameters
-        .iter()
-        .filter(|it| it.location == ParameterLocation::Path)
-        .map(argument)
-        .collect();
-    let header_arguments: Vec<_> = operation
-        .parameters
-        .iter()
-        .filter(|it| it.location == ParameterLocation::Header)
-        .map(argument)
-        .collect();
-    let has_query = !query_parameters(operation).is_empty();
-    let parameters = path_arguments.iter().chain(&header_arguments).map(|it| {
-        let ident = &it.ident;
-        let ty = &it.ty;
-        quote!(#ident: #ty,)
-    });
-    let query_param = has_query.then(|| quote!(query: &Query,));
-
-    // The path, with each placeholder replaced by its percent-encoded argument.
-    // `lower` checked that the literal text needs no encoding and that every placeholder is a
-    // path parameter; braces in the text are escaped for `format!` all the same.
-    let mut format = String::new();
-    let mut format_args = Vec::new();
-    for part in &operation.path_parts {
-        match part {
-            PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathPart::Parameter(name) => {
-                format.push_str("{}");
-                let ident = format_ident!("{}", names::rust_name(name, Case::Snake));
-                format_args.push(quote!(crate::transport::encode_path_segment(#ident)));
-            }
-        }
-    }
-    let path = if format_args.is_empty() {
-        quote!(::std::string::String::from(PATH))
-    } else {
-        quote!(::std::format!(#format, #(#format_args),*))
-    };
-
-    let required_checks = header_arguments
-        .iter()
-        .chain(&path_arguments)
-        .filter(|it| it.parameter.required && it.parameter.ty == ParameterType::String)
-        .filter(|it| it.parameter.enum_values.is_empty())
-        .map(|it| {
-            let ident = &it.ident;
-            let message = format!(
-                "the {} parameter `{}` is required and must not be empty",
-                it.parameter.location.name(),
-                it.parameter.name
-            );
-            quote! {
-                if #ident.trim().is_empty() {
-                    return ::std::result::Result::Err(crate::Error::refused(#message));
-                }
-            }
-        });
-    let rules_call = (!operation.rules.is_empty() && operation.request_body.is_some()).then(|| {
-        let idents = rule_headers(operation)
-            .into_iter()
-            .map(|it| format_ident!("{}", names::rust_name(&it.name, Case::Snake)));
-        quote! {
-            check_rules(body, #(#idents),*)?;
-        }
-    });
-    let query_check = has_query.then(|| {
-        quote! {
-            query.check().map_err(crate::Error::refused)?;
-        }
-    });
-    let headers = header_arguments.iter().map(|it| {
-        let ident = &it.ident;
-        let name = format_ident!(
-            "{}",
-            names::rust_name(&it.parameter.name, Case::ShoutySnake)
-        );
-        let value =
-            |value: TokenStream| match (it.parameter.enum_values.is_empty(), it.parameter.ty) {
-                (false, _) => quote!(#value.as_str()),
-                (true, ParameterType::String) => quote!(#value),
-                (true, ParameterType::Integer) => quote!(&#value.to_string()),
-            };
-        if it.optional {
-            let value = value(quote!(value));
-            quote! {
-                if let ::std::option::Option::Some(value) = #ident {
-                    request.header(super::headers::#name, #value)?;
-                }
-            }
-        } else {
-            let value = value(quote!(#ident));
-            quote! {
-                request.header(super::headers::#name, #value)?;
-            }
-        }
-    });
-    let query_pairs = has_query.then(|| {
-        quote! {
-            for (name, value) in query.pairs() {
-                request.query(name, value);
-            }
-        }
-    });
-    let body_set = operation.request_body.as_ref().map(|_| {
-        quote! {
-            request.json_body(REQUEST_BODY, body)?;
-        }
-    });
-    let method = match operation.method {
-        Method::Get => quote!(::reqwest::Method::GET),
-        Method::Post => quote!(::reqwest::Method::POST),
-    };
-    quote! {
-        /// Builds the request after checking what can be checked without the API: required
-        /// parameters, documented bounds and the rules of the operation. Nothing is sent here.
-        pub(crate) fn request(
-            #body_param
-            #(#parameters)*
-            #query_param
-        ) -> ::std::result::Result<crate::transport::Request, crate::Error> {
-            #(#required_checks)*
-            #query_check
-            #rules_call
-            let mut request = crate::transport::Request::new(ID, #method, #path);
-            #(#headers)*
-            #query_pairs
-            #body_set
-            ::std::result::Result::Ok(request)
-        }
-    }
-}
-
-fn decoder(operation: &Operation, types: &TokenStream) -> TokenStream {
-    let many = successes(operation).len() > 1;
-    let arms = operation.responses.iter().map(|response| {
-        let status = Lit::u16_unsuffixed(response.status);
-        let ty = type_path(types, &response.body);
-        let body = &response.body;
-        if (200..300).contains(&response.status) {
-            let wrap = if many {
-                let variant = format_ident!("{}", response.body);
-                quote!(.map(Success::#variant))
-            } else {
-                quote!()
-            };
-            quote! {
-                #status => crate::decode::success::<#ty>(response, #body, validate)#wrap,
-            }
-        } else {
-            quote! {
-                #status => ::std::result::Result::Err(crate::decode::failure::<#ty>(response, #body, validate)),
-            }
-        }
-    });
-    quote! {
-        /// Maps an answer to its documented body: a 2xx status to [`Success`], any other
-        /// documented status to the error its body describes, and an undocumented one to
-        /// `Error::UnexpectedResponse`. With `validate`, the body is first checked against the spec.
-        pub(crate) fn decode(
-            response: &crate::transport::RawResponse,
-            validate: bool,
-        ) -> ::std::result::Result<Success, crate::Error> {
-            match response.status {
-                #(#arms)*
-                _ => ::std::result::Result::Err(crate::decode::undocumented(response)),
-            }
-        }
-    }
-}
-
 fn doc_with(head: &str, description: Option<&str>) -> String {
     match description {
         Some(it) => format!("{head} {}", markdown(it)),
         None => head.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::codegen::{load, lower};
+
+    fn real_api() -> Api {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let sources = load::load(&root).expect("the spec loads");
+        let (api, diagnostics) = lower::lower(&sources);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        api
+    }
+
+    #[test]
+    fn the_base_path_is_the_path_every_server_shares() {
+        assert_eq!(url_path("https://api.runa.io/v2"), "/v2");
+        assert_eq!(url_path("https://api.runa.io/v2/"), "/v2");
+        assert_eq!(url_path("https://api.runa.io"), "");
+        assert_eq!(url_path("https://h.example/a/b?x=1#y"), "/a/b");
+
+        let mut api = real_api();
+        let code = emit(&api).unwrap().to_string();
+        assert!(
+            code.contains(r#"pub const BASE_PATH : & str = "/v2""#),
+            "{code}"
+        );
+        api.http.servers[1].url = "https://api.runa.io/v3".to_owned();
+        let err = emit(&api).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("#/servers/1/url"));
+        assert!(err.message.contains("\"/v3\""), "{err}");
+        assert!(err.message.contains("\"/v2\""), "{err}");
+    }
+
+    /// One decoder arm per body type: every operation answers its error statuses with
+    /// `APIErrorResponse`, and each decodes it in one arm, with every status.
+    #[test]
+    fn decoders_have_one_arm_per_body_type() {
+        let api = real_api();
+        let code = emit(&api).unwrap().to_string();
+        let arms = code
+            .matches("crate :: decode :: failure :: < :: runa_order_types :: APIErrorResponse >")
+            .count();
+        assert_eq!(arms, api.http.operations.len());
+        assert!(
+            code.contains("400 | 401 | 403 | 410 | 500 | 504 =>"),
+            "{code}"
+        );
+        // Bodies are linked by type: no `$defs` name is passed as a string.
+        assert!(!code.contains(r#""APIErrorResponse""#), "{code}");
     }
 }

@@ -18,7 +18,7 @@
 //! setters, modules), so that the types crate compiles under `#![deny(missing_docs)]`.
 //!
 //! typify's pattern checks use the backtracking `regress` engine; the output is rewritten to
-//! use the linear-time `regex` crate (see [`linear_patterns`]).
+//! use the linear-time `regex` crate (see `linear_patterns` below).
 //!
 //! typify panics on some schemas. `lower` refuses the constructs known to do that, and any
 //! panic left is caught here and reported as a diagnostic.

@@ -170,21 +170,26 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             pub fn from_name(name: &str) -> Option<Kind> {
                 match name { #( #names => Some(Kind::#variants), )* _ => None }
             }
+        }
 
-            pub(crate) fn check(self, value: &Value) -> bool {
+        impl crate::Schema for Kind {
+            fn name(self) -> &'static str {
+                Kind::name(self)
+            }
+
+            fn check(self, value: &Value) -> bool {
                 match self { #( Kind::#variants => #v_fns(value), )* }
             }
 
-            pub(crate) fn collect(self, value: &Value, cx: &mut Cx) {
+            fn collect(self, value: &Value, cx: &mut Cx) {
                 match self { #( Kind::#variants => #e_fns(value, cx), )* }
             }
 
-            pub(crate) fn check_slice(self, bytes: &[u8]) -> bool {
+            fn check_slice(self, bytes: &[u8]) -> bool {
                 match self { #( Kind::#variants => stream::check_document(#s_seeds, bytes), )* }
             }
 
-            /// Collects the errors of `text`, which is JSON that `check_slice` refused.
-            pub(crate) fn collect_text(self, text: &str, cx: &mut Cx) {
+            fn collect_text(self, text: &str, cx: &mut Cx) {
                 match self { #( Kind::#variants => #document_collectors, )* }
             }
         }
@@ -204,17 +209,19 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     })
 }
 
-/// `impl Validate` for the type of every definition in `runa-order-types`, so values built in
-/// Rust can be checked. Kept apart from [`emit`] because the snapshot fixtures have no types
-/// crate.
-pub fn typed_impls(api: &Api) -> TokenStream {
+/// `impl Validate` for the type of every definition, in the module `types` (`runa-order-types`
+/// for the validator crate), so values built in Rust can be checked and the client links each
+/// body type to its schema. Kept apart from [`emit`] because the snapshots of the fixtures'
+/// validators show the checks only.
+pub fn typed_impls(api: &Api, types: &TokenStream) -> TokenStream {
     let variants: Vec<Ident> = api
         .definitions
         .iter()
         .map(|it| format_ident!("{}", it.name))
         .collect();
     quote! {
-        #( impl crate::Validate for ::runa_order_types::#variants {
+        #( impl crate::Validate for #types::#variants {
+            type Kind = Kind;
             const KIND: Kind = Kind::#variants;
         } )*
     }
