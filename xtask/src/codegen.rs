@@ -12,6 +12,7 @@ pub mod emit_types;
 pub mod emit_validator;
 pub mod graph;
 pub mod ir;
+pub mod keywords;
 pub mod load;
 pub mod lower;
 pub mod names;

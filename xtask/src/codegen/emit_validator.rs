@@ -21,6 +21,7 @@ use quote::{format_ident, quote};
 use super::{
     diagnostic::Diagnostic,
     ir::{Additional, Api, Format, JsonType, Literal, Schema},
+    keywords as kw,
 };
 
 /// Generates the validator of every definition.
@@ -476,10 +477,10 @@ impl<'a> Emitter<'a> {
             });
         }
         if !parts.any_of.is_empty() {
-            out.extend(any_of(&parts.any_of, mode, &format!("{loc}/anyOf")));
+            out.extend(any_of(&parts.any_of, mode, &kw::ANY_OF.at(&loc)));
         }
         if !parts.one_of.is_empty() {
-            out.extend(self.one_of(schema, &parts.one_of, mode, &format!("{loc}/oneOf")));
+            out.extend(self.one_of(schema, &parts.one_of, mode, &kw::ONE_OF.at(&loc)));
         }
         out
     }
@@ -507,8 +508,8 @@ impl<'a> Emitter<'a> {
             let phrase = type_phrase(schema);
             let integer_check = fail(
                 mode,
-                "type",
-                &format!("{loc}/type"),
+                kw::TYPE.name,
+                &kw::TYPE.at(loc),
                 quote! { rt::type_message(cx, value, #phrase) },
             );
             if integer_only && number.is_empty() {
@@ -565,8 +566,8 @@ impl<'a> Emitter<'a> {
         let phrase = type_phrase(schema);
         let wrong = fail(
             mode,
-            "type",
-            &format!("{loc}/type"),
+            kw::TYPE.name,
+            &kw::TYPE.at(loc),
             quote! { rt::type_message(cx, value, #phrase) },
         );
         quote! { match value { #arms #quiet _ => { #wrong } } }
@@ -585,7 +586,7 @@ impl<'a> Emitter<'a> {
         let mut out = TokenStream::new();
         let (keyword_of, shown) = match subject {
             Subject::Value => (None, quote! { cx.show_str(#s) }),
-            Subject::PropertyName => (Some("propertyNames"), quote! { cx.show_name(#s) }),
+            Subject::PropertyName => (Some(kw::PROPERTY_NAMES.name), quote! { cx.show_name(#s) }),
         };
         let keyword = |own: &'static str| keyword_of.unwrap_or(own);
         if let Some(min) = rules.min_length {
@@ -594,8 +595,8 @@ impl<'a> Emitter<'a> {
             let message = message(&format!("{{}} is shorter than {min} {unit}"), &shown);
             let fail = fail(
                 mode,
-                keyword("minLength"),
-                &format!("{loc}/minLength"),
+                keyword(kw::MIN_LENGTH.name),
+                &kw::MIN_LENGTH.at(loc),
                 message,
             );
             out.extend(quote! { if !rt::len_at_least(#s, #min_lit) { #fail } });
@@ -606,8 +607,8 @@ impl<'a> Emitter<'a> {
             let message = message(&format!("{{}} is longer than {max} {unit}"), &shown);
             let fail = fail(
                 mode,
-                keyword("maxLength"),
-                &format!("{loc}/maxLength"),
+                keyword(kw::MAX_LENGTH.name),
+                &kw::MAX_LENGTH.at(loc),
                 message,
             );
             out.extend(quote! { if !rt::len_at_most(#s, #max_lit) { #fail } });
@@ -618,7 +619,12 @@ impl<'a> Emitter<'a> {
                 &format!("{{}} does not match the pattern {}", escape_braces(pattern)),
                 &shown,
             );
-            let fail = fail(mode, keyword("pattern"), &format!("{loc}/pattern"), message);
+            let fail = fail(
+                mode,
+                keyword(kw::PATTERN.name),
+                &kw::PATTERN.at(loc),
+                message,
+            );
             out.extend(quote! { if !#ident(#s) { #fail } });
         }
         if let Some(format) = rules.format {
@@ -627,7 +633,7 @@ impl<'a> Emitter<'a> {
                 Format::DateTime => (quote!(rt::is_date_time), "an RFC 3339 date-time"),
             };
             let message = message(&format!("{{}} is not {what}"), &shown);
-            let fail = fail(mode, keyword("format"), &format!("{loc}/format"), message);
+            let fail = fail(mode, keyword(kw::FORMAT.name), &kw::FORMAT.at(loc), message);
             out.extend(quote! { if !#check(#s) { #fail } });
         }
         if subject == Subject::PropertyName {
@@ -648,7 +654,7 @@ impl<'a> Emitter<'a> {
                     &format!("{{}} is not {}", escape_braces(&listed)),
                     &quote! { cx.show_name(#s) },
                 );
-                let fail = fail(mode, "propertyNames", &format!("{loc}/enum"), message);
+                let fail = fail(mode, kw::PROPERTY_NAMES.name, &kw::ENUM.at(loc), message);
                 out.extend(quote! { if !matches!(#s, #(#strings)|*) { #fail } });
             }
         }
@@ -820,7 +826,8 @@ impl<'a> Emitter<'a> {
     /// Checks of each key against `propertyNames`. Names are strings, so a schema that only
     /// constrains strings is checked on the `&str`; any other schema gets the name as a value.
     fn property_names(&mut self, names: &'a Schema, mode: Mode, loc: &str) -> TokenStream {
-        let names_loc = format!("{loc}/propertyNames");
+        let names_loc = kw::PROPERTY_NAMES.at(loc);
+        let names_keyword = kw::PROPERTY_NAMES.name;
         if only_strings(names) {
             return self.string_checks(
                 names,
@@ -840,7 +847,7 @@ impl<'a> Emitter<'a> {
             Mode::Collect => quote! {
                 let name = Value::String(key.to_owned());
                 if !#v(&name) {
-                    cx.error("propertyNames", #names_loc, format!("{} is not allowed", cx.show_name(key)));
+                    cx.error(#names_keyword, #names_loc, format!("{} is not allowed", cx.show_name(key)));
                 }
             },
         }
@@ -853,6 +860,7 @@ impl<'a> Emitter<'a> {
         mode: Mode,
         loc: &str,
     ) -> TokenStream {
+        let one_of = kw::ONE_OF.name;
         if let Some(discriminator) = &schema.discriminator {
             // Each branch requires `property` with its own single value, so the value of the
             // tag picks the only branch that can match.
@@ -902,16 +910,16 @@ impl<'a> Emitter<'a> {
                                 } )*
                                 Some(tag) => {
                                     let message = format!(#unknown_tag, cx.show(tag));
-                                    cx.error("oneOf", #loc, message);
+                                    cx.error(#one_of, #loc, message);
                                 }
                                 None => {
                                     let message = #missing_tag.to_owned();
-                                    cx.error("oneOf", #loc, message);
+                                    cx.error(#one_of, #loc, message);
                                 }
                             },
                             other => {
                                 let message = rt::type_message(cx, other, "an object");
-                                cx.error("oneOf", #loc, message);
+                                cx.error(#one_of, #loc, message);
                             }
                         }
                     }
@@ -990,7 +998,7 @@ fn item_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStream) 
             &format!("the array has {{}}, fewer than the minimum of {min}"),
             &quote! { rt::count(#len, "item") },
         );
-        let fail = fail(mode, "minItems", &format!("{loc}/minItems"), message);
+        let fail = fail(mode, kw::MIN_ITEMS.name, &kw::MIN_ITEMS.at(loc), message);
         out.extend(quote! { if (#len as u64) < #min_lit { #fail } });
     }
     if let Some(max) = rules.max_items {
@@ -999,7 +1007,7 @@ fn item_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStream) 
             &format!("the array has {{}}, more than the maximum of {max}"),
             &quote! { rt::count(#len, "item") },
         );
-        let fail = fail(mode, "maxItems", &format!("{loc}/maxItems"), message);
+        let fail = fail(mode, kw::MAX_ITEMS.name, &kw::MAX_ITEMS.at(loc), message);
         out.extend(quote! { if (#len as u64) > #max_lit { #fail } });
     }
     out
@@ -1007,17 +1015,19 @@ fn item_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStream) 
 
 /// Records that items `i` and `j` of the array are equal (`uniqueItems`).
 fn unique_error(loc: &str) -> TokenStream {
-    let schema_loc = format!("{loc}/uniqueItems");
+    let schema_loc = kw::UNIQUE_ITEMS.at(loc);
+    let keyword = kw::UNIQUE_ITEMS.name;
     quote! {
-        cx.error("uniqueItems", #schema_loc, format!("items {} and {} are equal", i, j));
+        cx.error(#keyword, #schema_loc, format!("items {} and {} are equal", i, j));
     }
 }
 
 /// Records that the member `key` is not allowed (`additionalProperties: false`).
 fn additional_error(loc: &str) -> TokenStream {
-    let schema_loc = format!("{loc}/additionalProperties");
+    let schema_loc = kw::ADDITIONAL_PROPERTIES.at(loc);
+    let keyword = kw::ADDITIONAL_PROPERTIES.name;
     quote! {
-        cx.error("additionalProperties", #schema_loc, format!("{} is not allowed here", cx.show_name(key)));
+        cx.error(#keyword, #schema_loc, format!("{} is not allowed here", cx.show_name(key)));
     }
 }
 
@@ -1050,7 +1060,8 @@ fn required_checks(required: &[&String], mode: Mode, loc: &str) -> TokenStream {
     } else {
         (1u64 << required.len()) - 1
     });
-    let schema_loc = format!("{loc}/required");
+    let schema_loc = kw::REQUIRED.at(loc);
+    let keyword = kw::REQUIRED.name;
     match mode {
         Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
         Mode::Fast => quote! { if seen != #all { return false; } },
@@ -1058,7 +1069,7 @@ fn required_checks(required: &[&String], mode: Mode, loc: &str) -> TokenStream {
             let checks = required.iter().enumerate().map(|(i, name)| {
                 let bit = Lit::u64_unsuffixed(1u64 << i);
                 let message = format!("\"{name}\" is required");
-                quote! { if seen & #bit == 0 { cx.error("required", #schema_loc, #message.to_owned()); } }
+                quote! { if seen & #bit == 0 { cx.error(#keyword, #schema_loc, #message.to_owned()); } }
             });
             if required.len() == 1 {
                 quote! { #(#checks)* }
@@ -1074,8 +1085,8 @@ fn property_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStre
     let rules = &schema.object;
     let mut out = TokenStream::new();
     for (keyword, bound, above) in [
-        ("minProperties", rules.min_properties, false),
-        ("maxProperties", rules.max_properties, true),
+        (kw::MIN_PROPERTIES, rules.min_properties, false),
+        (kw::MAX_PROPERTIES, rules.max_properties, true),
     ] {
         let Some(bound) = bound else { continue };
         let bound_lit = Lit::u64_unsuffixed(bound);
@@ -1094,7 +1105,7 @@ fn property_count_checks(schema: &Schema, mode: Mode, loc: &str, len: &TokenStre
             &format!("the object has {{}}, {word} of {bound}"),
             &quote! { rt::count(#len, "property") },
         );
-        let fail = fail(mode, keyword, &format!("{loc}/{keyword}"), message);
+        let fail = fail(mode, keyword.name, &keyword.at(loc), message);
         out.extend(quote! { if #test { #fail } });
     }
     out
@@ -1105,25 +1116,25 @@ fn number_checks(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
     let mut out = TokenStream::new();
     let checks = [
         (
-            "minimum",
+            kw::MINIMUM,
             &rules.minimum,
             quote!(rt::at_least),
             "is less than the minimum of",
         ),
         (
-            "maximum",
+            kw::MAXIMUM,
             &rules.maximum,
             quote!(rt::at_most),
             "is greater than the maximum of",
         ),
         (
-            "exclusiveMinimum",
+            kw::EXCLUSIVE_MINIMUM,
             &rules.exclusive_minimum,
             quote!(rt::above),
             "is not greater than the exclusive minimum of",
         ),
         (
-            "exclusiveMaximum",
+            kw::EXCLUSIVE_MAXIMUM,
             &rules.exclusive_maximum,
             quote!(rt::below),
             "is not less than the exclusive maximum of",
@@ -1134,7 +1145,7 @@ fn number_checks(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
         let value = Lit::f64_unsuffixed(bound.value);
         let text = &bound.text;
         let message = message(&format!("{{}} {words} {text}"), &quote! { cx.show(value) });
-        let fail = fail(mode, keyword, &format!("{loc}/{keyword}"), message);
+        let fail = fail(mode, keyword.name, &keyword.at(loc), message);
         out.extend(quote! { if !#test(n, #value) { #fail } });
     }
     out
@@ -1143,8 +1154,8 @@ fn number_checks(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
 fn enum_and_const(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
     let mut out = TokenStream::new();
     for (keyword, values) in [
-        ("enum", schema.enum_values.clone()),
-        ("const", schema.const_value.clone().map(|it| vec![it])),
+        (kw::ENUM, schema.enum_values.clone()),
+        (kw::CONST, schema.const_value.clone().map(|it| vec![it])),
     ] {
         let Some(values) = values else { continue };
         let test = literal_test(&values);
@@ -1153,7 +1164,7 @@ fn enum_and_const(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
             &format!("{{}} is not {}", escape_braces(&listed)),
             &quote! { cx.show(value) },
         );
-        let fail = fail(mode, keyword, &format!("{loc}/{keyword}"), message);
+        let fail = fail(mode, keyword.name, &keyword.at(loc), message);
         out.extend(quote! { if !(#test) { #fail } });
     }
     out
@@ -1845,10 +1856,7 @@ impl<'a> Emitter<'a> {
         let mut name_checks = TokenStream::new();
         for part in parts {
             if let Some(names_schema) = &part.schema.object.property_names {
-                let names_loc = format!(
-                    "{}/propertyNames",
-                    part.schema.location.trim_start_matches('#')
-                );
+                let names_loc = kw::PROPERTY_NAMES.at(part.schema.location.trim_start_matches('#'));
                 name_checks.extend(self.string_checks(
                     names_schema,
                     Mode::Stream,
@@ -2310,8 +2318,8 @@ impl<'a> Emitter<'a> {
         let phrase = type_phrase(schema);
         fail(
             Mode::Collect,
-            "type",
-            &format!("{loc}/type"),
+            kw::TYPE.name,
+            &kw::TYPE.at(loc),
             quote! { rt::type_message(cx, value, #phrase) },
         )
     }
@@ -2644,7 +2652,7 @@ impl<'a> Emitter<'a> {
             }
         }
         if !parts.any_of.is_empty() {
-            let any_loc = format!("{loc}/anyOf");
+            let any_loc = kw::ANY_OF.at(loc);
             let verdicts = parts.any_of.iter().map(Self::verdict_raw);
             let labels = parts.any_of.iter().map(|it| it.label.as_str());
             let branches = parts
@@ -2660,13 +2668,14 @@ impl<'a> Emitter<'a> {
             });
         }
         if !parts.one_of.is_empty() {
-            let one_loc = format!("{loc}/oneOf");
+            let one_loc = kw::ONE_OF.at(loc);
             out.extend(self.collect_one_of(schema, parts, &one_loc));
         }
         out
     }
 
     fn collect_one_of(&self, schema: &'a Schema, parts: &Parts, loc: &str) -> TokenStream {
+        let one_of = kw::ONE_OF.name;
         if let Some(discriminator) = &schema.discriminator {
             let property = &discriminator.property;
             let tags: Vec<&String> = discriminator.variants.iter().map(|it| &it.0).collect();
@@ -2711,17 +2720,17 @@ impl<'a> Emitter<'a> {
                     stream::Member::Found(tag) => {
                         tag.check(cx, |cx, tag| {
                             let message = format!(#unknown_tag, cx.show(tag));
-                            cx.error("oneOf", #loc, message);
+                            cx.error(#one_of, #loc, message);
                         });
                     }
                     stream::Member::Missing => {
                         let message = #missing_tag.to_owned();
-                        cx.error("oneOf", #loc, message);
+                        cx.error(#one_of, #loc, message);
                     }
                     stream::Member::NotObject(other) => {
                         other.check(cx, |cx, other| {
                             let message = rt::type_message(cx, other, "an object");
-                            cx.error("oneOf", #loc, message);
+                            cx.error(#one_of, #loc, message);
                         });
                     }
                 }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     diagnostic::Diagnostic,
     ir::{Additional, Api, Literal, Schema},
+    keywords,
     load::SourceFile,
     names,
 };
@@ -139,7 +140,7 @@ impl<'a> Graph<'a> {
                 .collect();
             let reference = path[0].1;
             out.push(file.diagnostic(
-                &format!("{}/$ref", reference.location),
+                &keywords::REF.at(&reference.location),
                 format!(
                     "`$ref` cycle that never reaches a nested value: {}; `$ref`, `allOf`, `anyOf` and `oneOf` apply to the same value, so checking it would never end (recursion must go through `properties`, `additionalProperties` or `items`)",
                     names.join(" -> ")
@@ -163,7 +164,7 @@ impl<'a> Graph<'a> {
                         .map(|it| format!("; did you mean \"{it}\"?"))
                         .unwrap_or_default();
                     out.push(file.diagnostic(
-                        &format!("{}/required/{i}", member.location),
+                        &format!("{}/{i}", keywords::REQUIRED.at(&member.location)),
                         format!(
                             "\"{name}\" is required, but no property of this value is called that{hint}"
                         ),
@@ -331,7 +332,7 @@ fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
     for def in &api.definitions {
         let mut stack = vec![&def.schema];
         while let Some(schema) = stack.pop() {
-            stack.extend(super::lower::children(schema));
+            stack.extend(schema.children().into_iter().map(|(_, it)| it));
             let Some(values) = &schema.enum_values else {
                 continue;
             };
@@ -350,7 +351,7 @@ fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
             }
             if let Err((i, j)) = names::typify_variants(&strings) {
                 out.push(file.diagnostic(
-                    &format!("{}/enum/{j}", schema.location),
+                    &format!("{}/{j}", keywords::ENUM.at(&schema.location)),
                     format!(
                         "`enum` values \"{}\" and \"{}\" would be the same Rust variant; typify cannot name them apart",
                         strings[i], strings[j]

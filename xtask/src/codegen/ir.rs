@@ -138,11 +138,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// The value of `format`, from the keyword table.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Email => "email",
-            Format::DateTime => "date-time",
-        }
+        super::keywords::format_value(self).name
     }
 }
 
@@ -160,7 +158,6 @@ pub struct NumberRules {
     pub maximum: Option<Bound>,
     pub exclusive_minimum: Option<Bound>,
     pub exclusive_maximum: Option<Bound>,
-    pub multiple_of: Option<Bound>,
 }
 
 /// Keywords that apply to arrays.
@@ -360,6 +357,74 @@ pub struct ErrorType {
     /// The documented message, for people.
     pub message: String,
     pub deprecated: bool,
+}
+
+/// How a schema is nested in its parent: the keyword that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Property,
+    AdditionalProperties,
+    PropertyNames,
+    Items,
+    AllOf,
+    AnyOf,
+    OneOf,
+}
+
+impl Edge {
+    /// True when the child applies to the parent's own value (a combinator's branch), not to
+    /// a value nested in it (a member, an item, a name).
+    pub fn same_value(self) -> bool {
+        matches!(self, Edge::AllOf | Edge::AnyOf | Edge::OneOf)
+    }
+}
+
+/// The one list of the schemas nested in a schema, for shared and for mutable borrows.
+macro_rules! children {
+    ($schema:expr, $iter:ident, $deref:ident, $($borrow:tt)+) => {{
+        let schema = $schema;
+        let mut out = Vec::new();
+        out.extend(schema.object.properties.$iter().map(|it| (Edge::Property, $($borrow)+ it.schema)));
+        if let Some(Additional::Schema(it)) = $($borrow)+ schema.object.additional {
+            out.push((Edge::AdditionalProperties, $($borrow)+ **it));
+        }
+        out.extend(schema.object.property_names.$deref().map(|it| (Edge::PropertyNames, it)));
+        out.extend(schema.array.items.$deref().map(|it| (Edge::Items, it)));
+        out.extend(schema.all_of.$iter().map(|it| (Edge::AllOf, it)));
+        out.extend(schema.any_of.$iter().map(|it| (Edge::AnyOf, it)));
+        out.extend(schema.one_of.$iter().map(|it| (Edge::OneOf, it)));
+        out
+    }};
+}
+
+impl Schema {
+    /// The schemas directly nested in this one, in spec order within each keyword, with the
+    /// keyword that holds each.
+    pub fn children(&self) -> Vec<(Edge, &Schema)> {
+        children!(self, iter, as_deref, &)
+    }
+
+    /// [`Schema::children`], mutably.
+    pub fn children_mut(&mut self) -> Vec<(Edge, &mut Schema)> {
+        children!(self, iter_mut, as_deref_mut, &mut)
+    }
+
+    /// Calls `f` on this schema and every schema nested in it, parents first.
+    pub fn visit(&self, f: &mut dyn FnMut(&Schema)) {
+        let mut stack = vec![self];
+        while let Some(schema) = stack.pop() {
+            f(schema);
+            stack.extend(schema.children().into_iter().rev().map(|(_, it)| it));
+        }
+    }
+
+    /// [`Schema::visit`], mutably.
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut Schema)) {
+        f(self);
+        for (_, child) in self.children_mut() {
+            child.visit_mut(f);
+        }
+    }
 }
 
 impl Api {

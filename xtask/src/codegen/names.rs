@@ -50,68 +50,6 @@ pub const PRELUDE_NAMES: &[&str] = &[
     "Vec",
 ];
 
-/// Every keyword of JSON Schema 2020-12, so that a keyword the generator does not implement is
-/// told apart from a misspelt one.
-pub const JSON_SCHEMA_KEYWORDS: &[&str] = &[
-    "$anchor",
-    "$comment",
-    "$defs",
-    "$dynamicAnchor",
-    "$dynamicRef",
-    "$id",
-    "$ref",
-    "$schema",
-    "$vocabulary",
-    "additionalProperties",
-    "allOf",
-    "anyOf",
-    "const",
-    "contains",
-    "contentEncoding",
-    "contentMediaType",
-    "contentSchema",
-    "default",
-    "dependentRequired",
-    "dependentSchemas",
-    "deprecated",
-    "description",
-    "else",
-    "enum",
-    "examples",
-    "exclusiveMaximum",
-    "exclusiveMinimum",
-    "format",
-    "if",
-    "items",
-    "maxContains",
-    "maximum",
-    "maxItems",
-    "maxLength",
-    "maxProperties",
-    "minContains",
-    "minimum",
-    "minItems",
-    "minLength",
-    "minProperties",
-    "multipleOf",
-    "not",
-    "oneOf",
-    "pattern",
-    "patternProperties",
-    "prefixItems",
-    "properties",
-    "propertyNames",
-    "readOnly",
-    "required",
-    "then",
-    "title",
-    "type",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "uniqueItems",
-    "writeOnly",
-];
-
 /// Checks that a `$defs` key can be used verbatim as a Rust type name.
 pub fn check_definition_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
@@ -208,63 +146,16 @@ fn typify_ident(name: &str, recase: impl Fn(&str) -> String) -> String {
     }
 }
 
-/// Rust's keywords (strict, reserved and weak ones that cannot name an item), and `_`.
+/// Rust's keywords (strict, reserved and weak ones that cannot name an item), and `_`, as one
+/// text (several are also spellings of JSON Schema keywords, which live in `keywords.rs`).
+const RUST_KEYWORDS: &str = "_ abstract as async await become box break const continue crate do \
+    dyn else enum extern false final fn for gen if impl in let loop macro match mod move mut \
+    override priv pub ref return Self self static struct super trait true try type typeof unsafe \
+    unsized use virtual where while yield";
+
+/// True for a word of [`RUST_KEYWORDS`].
 fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "_" | "abstract"
-            | "as"
-            | "async"
-            | "await"
-            | "become"
-            | "box"
-            | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "do"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "final"
-            | "fn"
-            | "for"
-            | "gen"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "macro"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "override"
-            | "priv"
-            | "pub"
-            | "ref"
-            | "return"
-            | "Self"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "try"
-            | "type"
-            | "typeof"
-            | "unsafe"
-            | "unsized"
-            | "use"
-            | "virtual"
-            | "where"
-            | "while"
-            | "yield"
-    )
+    RUST_KEYWORDS.split_ascii_whitespace().any(|it| it == word)
 }
 
 /// True for `createOrder`-style identifiers.
@@ -375,13 +266,13 @@ mod tests {
     #[test]
     fn suggestions_catch_typos_but_not_unrelated_words() {
         assert_eq!(
-            closest("maxLenght", &["maxLength", "minLength"]),
-            Some("maxLength")
+            closest("maxLenght", &["maxLenth", "minLenth"]),
+            Some("maxLenth")
         );
         assert_eq!(closest("strng", &["string", "number"]), Some("string"));
         assert_eq!(closest("colour", &["string", "number"]), None);
         // A transposition is one edit; ties go to the first name in order.
-        assert_eq!(closest("tpye", &["type", "typo"]), Some("type"));
+        assert_eq!(closest("recieve", &["receive", "relieve"]), Some("receive"));
         assert_eq!(closest("ab", &["ac", "ab"]), Some("ab"));
         assert_eq!(closest("abc", &["abd", "abe"]), Some("abd"));
     }
@@ -397,7 +288,7 @@ mod tests {
             rust_name("getListOfOrders", Case::Snake),
             "get_list_of_orders"
         );
-        assert_eq!(rust_name("type", Case::Snake), "type_");
+        assert_eq!(rust_name("match", Case::Snake), "match_");
         assert_eq!(
             rust_name("idempotency_in_progress", Case::Pascal),
             "IdempotencyInProgress"
@@ -433,7 +324,7 @@ mod tests {
         assert_eq!(typify_field("a_b"), "a_b");
         assert_eq!(typify_field("self"), "self_");
         assert_eq!(typify_field("Self"), "self_");
-        assert_eq!(typify_field("type"), "type_");
+        assert_eq!(typify_field("match"), "match_");
         assert_eq!(typify_field("2x"), "x2x");
         assert_eq!(typify_field(""), "x");
         assert_eq!(typify_field("-1"), "minus1");
