@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     diagnostic::Diagnostic,
-    ir::{Additional, Api, Literal, Schema},
+    ir::{Api, Literal, Schema},
     keywords,
     load::SourceFile,
     names,
@@ -76,23 +76,13 @@ impl<'a> Graph<'a> {
                     here.references.push((*target, schema));
                 }
                 // Pushed in reverse, so members are visited in spec order.
-                let same_value = schema
-                    .all_of
-                    .iter()
-                    .chain(&schema.any_of)
-                    .chain(&schema.one_of);
-                let mut nested: Vec<&Schema> = schema
-                    .object
-                    .properties
-                    .iter()
-                    .map(|it| &it.schema)
-                    .collect();
-                if let Some(Additional::Schema(it)) = &schema.object.additional {
-                    nested.push(it);
-                }
-                nested.extend(schema.object.property_names.as_deref());
-                nested.extend(schema.array.items.as_deref());
-                for child in nested.into_iter().rev() {
+                let (same_value, nested): (Vec<_>, Vec<_>) = schema
+                    .children()
+                    .into_iter()
+                    .partition(|(edge, _)| edge.same_value());
+                let nested = nested.into_iter().map(|(_, it)| it);
+                let same_value = same_value.into_iter().map(|(_, it)| it);
+                for child in nested.rev() {
                     let group = graph.groups.len();
                     graph.groups.push(Group::default());
                     stack.push((child, group));
