@@ -1,103 +1,212 @@
-//! One description per check of a keyword ([`Check`]) and how each path renders it: the
-//! `Value` functions (`v_*` fail fast, `e_*` record the message), the streaming seeds and the
-//! text collectors.
+//! One description per check of a keyword ([`Check`]: the keyword it records, its schema
+//! location, its [`Test`] and its message) and how each path renders it ([`Sink`]): the fast
+//! `v_*` functions return `false`, the collecting `e_*` functions and the `C_*` collectors
+//! record the message, and the `S_*` seeds and `O_*` state machines fail the read. Adding a
+//! keyword's check is one builder here (and its row in `keywords.rs`); every path that
+//! checks it renders the same description.
 
 use super::*;
 
-/// Whether a check returns `false` (fast path) or records an error (collecting path).
+/// The two `Value` functions of a node: fast (`v_*`) or collecting (`e_*`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Mode {
     Fast,
     Collect,
-    /// Inside a streaming visitor: fail with an error, the verdict is all that matters.
+}
+
+impl Mode {
+    pub(super) fn sink(self) -> Sink {
+        match self {
+            Mode::Fast => Sink::Fast,
+            Mode::Collect => Sink::Collect,
+        }
+    }
+}
+
+/// What failing a check does: the path it is rendered for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sink {
+    /// `v_*`: return `false`.
+    Fast,
+    /// `e_*` and `C_*`: record the error and go on.
+    Collect,
+    /// `S_*` and `O_*`: fail the read; the verdict is all that matters.
     Stream,
 }
 
+/// What a check tests, whatever the path.
+pub(super) enum Test {
+    MinLength(u64),
+    MaxLength(u64),
+    /// The matching function of a `pattern`.
+    Pattern(Ident),
+    Format(&'static FormatValue),
+    /// A property name is one of these strings (`propertyNames` with an `enum`).
+    NameIn(Vec<String>),
+    /// `minimum`, `maximum`, `exclusiveMinimum` or `exclusiveMaximum`.
+    Bound(Keyword, Lit),
+    /// At least this many items or members.
+    MinCount(u64),
+    /// At most this many items or members.
+    MaxCount(u64),
+    /// `enum` or `const`: the value is one of these.
+    Literals(Vec<Literal>),
+}
+
+/// How the generated code holds the value a check tests.
+#[derive(Clone)]
+pub(super) enum Operand {
+    /// A `&str`.
+    Str(TokenStream),
+    /// A `&serde_json::Number`.
+    Number,
+    /// An `f64`, in a streaming visitor.
+    Float,
+    /// A `usize` length.
+    Len(TokenStream),
+    /// A `u64` count, in a streaming visitor.
+    Count(TokenStream),
+    /// The whole `&Value`.
+    Value,
+}
+
+/// One check of one keyword.
+pub(super) struct Check {
+    /// The keyword an error records (`propertyNames` for the checks of a property name).
+    pub(super) keyword: &'static str,
+    /// The schema location an error records.
+    pub(super) location: String,
+    pub(super) test: Test,
+    pub(super) operand: Operand,
+    /// The message an error records, as an expression (`format!(…)`).
+    pub(super) message: TokenStream,
+}
+
+impl Check {
+    /// An expression that is true when the value fails the check.
+    fn failing(&self) -> TokenStream {
+        let (s, len) = match &self.operand {
+            Operand::Str(s) => (s.clone(), TokenStream::new()),
+            Operand::Len(len) => (TokenStream::new(), quote! { (#len as u64) }),
+            Operand::Count(count) => (TokenStream::new(), count.clone()),
+            _ => (TokenStream::new(), TokenStream::new()),
+        };
+        let float = matches!(self.operand, Operand::Float);
+        match &self.test {
+            Test::MinLength(min) => {
+                let min = Lit::u64_unsuffixed(*min);
+                quote! { !rt::len_at_least(#s, #min) }
+            }
+            Test::MaxLength(max) => {
+                let max = Lit::u64_unsuffixed(*max);
+                quote! { !rt::len_at_most(#s, #max) }
+            }
+            Test::Pattern(ident) => quote! { !#ident(#s) },
+            Test::Format(format) => {
+                let check = format_ident!("{}", format.check);
+                quote! { !rt::#check(#s) }
+            }
+            Test::NameIn(strings) => quote! { !matches!(#s, #(#strings)|*) },
+            Test::Bound(keyword, value) if float => {
+                // serde_json never hands over NaN, so the failing side is the plain comparison.
+                let failing = match *keyword {
+                    kw::MINIMUM => quote!(<),
+                    kw::MAXIMUM => quote!(>),
+                    kw::EXCLUSIVE_MINIMUM => quote!(<=),
+                    _ => quote!(>=),
+                };
+                quote! { x #failing #value }
+            }
+            Test::Bound(keyword, value) => {
+                let test = match *keyword {
+                    kw::MINIMUM => quote!(rt::at_least),
+                    kw::MAXIMUM => quote!(rt::at_most),
+                    kw::EXCLUSIVE_MINIMUM => quote!(rt::above),
+                    _ => quote!(rt::below),
+                };
+                quote! { !#test(n, #value) }
+            }
+            Test::MinCount(min) => {
+                let min = Lit::u64_unsuffixed(*min);
+                quote! { #len < #min }
+            }
+            Test::MaxCount(max) => {
+                let max = Lit::u64_unsuffixed(*max);
+                quote! { #len > #max }
+            }
+            Test::Literals(values) => {
+                let test = literal_test(values);
+                quote! { !(#test) }
+            }
+        }
+    }
+
+    /// The check on the path of `sink`.
+    pub(super) fn render(&self, sink: Sink) -> TokenStream {
+        let failing = self.failing();
+        let fail = fail(sink, self.keyword, &self.location, self.message.clone());
+        quote! { if #failing { #fail } }
+    }
+}
+
+/// Every check of `checks` on the path of `sink`, in order.
+pub(super) fn render(checks: &[Check], sink: Sink) -> TokenStream {
+    checks.iter().map(|it| it.render(sink)).collect()
+}
+
 impl<'a> Emitter<'a> {
-    /// Checks of a string bound to `s`. `subject` says what the string is, for messages.
+    /// The checks of a string held by `operand` (a `&str`). `subject` says what the string is,
+    /// for messages.
     pub(super) fn string_checks(
         &mut self,
         schema: &Schema,
-        mode: Mode,
         loc: &str,
         s: &TokenStream,
         subject: Subject,
-    ) -> TokenStream {
+    ) -> Vec<Check> {
         let rules = &schema.string;
-        let mut out = TokenStream::new();
         let (keyword_of, shown) = match subject {
             Subject::Value => (None, quote! { cx.show_str(#s) }),
             Subject::PropertyName => (Some(kw::PROPERTY_NAMES.name), quote! { cx.show_name(#s) }),
         };
-        let keyword = |own: &'static str| keyword_of.unwrap_or(own);
+        let check = |row: Keyword, test: Test, template: String| Check {
+            keyword: keyword_of.unwrap_or(row.name),
+            location: row.at(loc),
+            test,
+            operand: Operand::Str(s.clone()),
+            message: message(&template, &shown),
+        };
+        let characters = |n: u64| if n == 1 { "character" } else { "characters" };
+        let mut out = Vec::new();
         if let Some(min) = rules.min_length {
-            let min_lit = Lit::u64_unsuffixed(min);
-            let unit = if min == 1 { "character" } else { "characters" };
-            let message = message(&format!("{{}} is shorter than {min} {unit}"), &shown);
-            let fail = fail(
-                mode,
-                keyword(kw::MIN_LENGTH.name),
-                &kw::MIN_LENGTH.at(loc),
-                message,
-            );
-            out.extend(quote! { if !rt::len_at_least(#s, #min_lit) { #fail } });
+            let template = format!("{{}} is shorter than {min} {}", characters(min));
+            out.push(check(kw::MIN_LENGTH, Test::MinLength(min), template));
         }
         if let Some(max) = rules.max_length {
-            let max_lit = Lit::u64_unsuffixed(max);
-            let unit = if max == 1 { "character" } else { "characters" };
-            let message = message(&format!("{{}} is longer than {max} {unit}"), &shown);
-            let fail = fail(
-                mode,
-                keyword(kw::MAX_LENGTH.name),
-                &kw::MAX_LENGTH.at(loc),
-                message,
-            );
-            out.extend(quote! { if !rt::len_at_most(#s, #max_lit) { #fail } });
+            let template = format!("{{}} is longer than {max} {}", characters(max));
+            out.push(check(kw::MAX_LENGTH, Test::MaxLength(max), template));
         }
         if let Some(pattern) = &rules.pattern {
             let ident = self.pattern(pattern);
-            let message = message(
-                &format!("{{}} does not match the pattern {}", escape_braces(pattern)),
-                &shown,
-            );
-            let fail = fail(
-                mode,
-                keyword(kw::PATTERN.name),
-                &kw::PATTERN.at(loc),
-                message,
-            );
-            out.extend(quote! { if !#ident(#s) { #fail } });
+            let template = format!("{{}} does not match the pattern {}", escape_braces(pattern));
+            out.push(check(kw::PATTERN, Test::Pattern(ident), template));
         }
         if let Some(format) = rules.format {
-            let (check, what) = match format {
-                Format::Email => (quote!(rt::is_email), "an e-mail address"),
-                Format::DateTime => (quote!(rt::is_date_time), "an RFC 3339 date-time"),
-            };
-            let message = message(&format!("{{}} is not {what}"), &shown);
-            let fail = fail(mode, keyword(kw::FORMAT.name), &kw::FORMAT.at(loc), message);
-            out.extend(quote! { if !#check(#s) { #fail } });
+            let format = kw::format_value(format);
+            let template = format!("{{}} is not {}", format.what);
+            out.push(check(kw::FORMAT, Test::Format(format), template));
         }
-        if subject == Subject::PropertyName {
-            // The name's own type is always string; its enum and const are checked here.
-            if let Some(values) = &schema.enum_values {
-                let strings: Vec<&String> = values
-                    .iter()
-                    .filter_map(|it| {
-                        if let Literal::String(s) = it {
-                            Some(s)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect();
-                let listed = listing(values);
-                let message = message(
-                    &format!("{{}} is not {}", escape_braces(&listed)),
-                    &quote! { cx.show_name(#s) },
-                );
-                let fail = fail(mode, kw::PROPERTY_NAMES.name, &kw::ENUM.at(loc), message);
-                out.extend(quote! { if !matches!(#s, #(#strings)|*) { #fail } });
-            }
+        // A name's own type is always string; its `enum` is checked here.
+        if let (Subject::PropertyName, Some(values)) = (subject, &schema.enum_values) {
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(|it| match it {
+                    Literal::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            let template = format!("{{}} is not {}", escape_braces(&listing(values)));
+            out.push(check(kw::ENUM, Test::NameIn(strings), template));
         }
         out
     }
@@ -111,129 +220,131 @@ pub(super) enum Subject {
     PropertyName,
 }
 
-/// The `minItems` and `maxItems` checks of an array whose length is `len`.
-pub(super) fn item_count_checks(
-    schema: &Schema,
-    mode: Mode,
-    loc: &str,
-    len: &TokenStream,
-) -> TokenStream {
+/// The `minItems` and `maxItems` checks of an array whose length `operand` holds.
+pub(super) fn item_count_checks(schema: &Schema, loc: &str, operand: Operand) -> Vec<Check> {
     let rules = &schema.array;
-    let mut out = TokenStream::new();
-    if let Some(min) = rules.min_items {
-        let min_lit = Lit::u64_unsuffixed(min);
-        let message = message(
-            &format!("the array has {{}}, fewer than the minimum of {min}"),
-            &quote! { rt::count(#len, "item") },
-        );
-        let fail = fail(mode, kw::MIN_ITEMS.name, &kw::MIN_ITEMS.at(loc), message);
-        out.extend(quote! { if (#len as u64) < #min_lit { #fail } });
-    }
-    if let Some(max) = rules.max_items {
-        let max_lit = Lit::u64_unsuffixed(max);
-        let message = message(
-            &format!("the array has {{}}, more than the maximum of {max}"),
-            &quote! { rt::count(#len, "item") },
-        );
-        let fail = fail(mode, kw::MAX_ITEMS.name, &kw::MAX_ITEMS.at(loc), message);
-        out.extend(quote! { if (#len as u64) > #max_lit { #fail } });
-    }
-    out
+    counts(
+        [
+            (kw::MIN_ITEMS, rules.min_items),
+            (kw::MAX_ITEMS, rules.max_items),
+        ],
+        "array",
+        "item",
+        loc,
+        operand,
+    )
 }
 
-/// The `minProperties` and `maxProperties` checks of an object with `len` members.
+/// The `minProperties` and `maxProperties` checks of an object whose number of members
+/// `operand` holds, for the bounds `min` and `max`.
 pub(super) fn property_count_checks(
-    schema: &Schema,
-    mode: Mode,
+    min: Option<u64>,
+    max: Option<u64>,
     loc: &str,
-    len: &TokenStream,
-) -> TokenStream {
-    let rules = &schema.object;
-    let mut out = TokenStream::new();
-    for (keyword, bound, above) in [
-        (kw::MIN_PROPERTIES, rules.min_properties, false),
-        (kw::MAX_PROPERTIES, rules.max_properties, true),
-    ] {
-        let Some(bound) = bound else { continue };
-        let bound_lit = Lit::u64_unsuffixed(bound);
-        let (test, word) = if above {
-            (
-                quote! { (#len as u64) > #bound_lit },
-                "more than the maximum",
-            )
-        } else {
-            (
-                quote! { (#len as u64) < #bound_lit },
-                "fewer than the minimum",
-            )
-        };
-        let message = message(
-            &format!("the object has {{}}, {word} of {bound}"),
-            &quote! { rt::count(#len, "property") },
-        );
-        let fail = fail(mode, keyword.name, &keyword.at(loc), message);
-        out.extend(quote! { if #test { #fail } });
-    }
-    out
+    operand: Operand,
+) -> Vec<Check> {
+    let bounds = [(kw::MIN_PROPERTIES, min), (kw::MAX_PROPERTIES, max)];
+    counts(bounds, "object", "property", loc, operand)
 }
 
-pub(super) fn number_checks(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
-    let rules = &schema.number;
-    let mut out = TokenStream::new();
-    let checks = [
+/// The checks of a number of items or members (`unit`) of a `container`.
+fn counts(
+    bounds: [(Keyword, Option<u64>); 2],
+    container: &str,
+    unit: &str,
+    loc: &str,
+    operand: Operand,
+) -> Vec<Check> {
+    let shown = match &operand {
+        Operand::Len(len) | Operand::Count(len) => quote! { rt::count(#len, #unit) },
+        _ => TokenStream::new(),
+    };
+    let [(low, min), (high, max)] = bounds;
+    let min = min.map(|min| {
         (
-            kw::MINIMUM,
-            &rules.minimum,
-            quote!(rt::at_least),
-            "is less than the minimum of",
-        ),
+            low,
+            Test::MinCount(min),
+            format!("fewer than the minimum of {min}"),
+        )
+    });
+    let max = max.map(|max| {
+        (
+            high,
+            Test::MaxCount(max),
+            format!("more than the maximum of {max}"),
+        )
+    });
+    min.into_iter()
+        .chain(max)
+        .map(|(row, test, words)| Check {
+            keyword: row.name,
+            location: row.at(loc),
+            test,
+            operand: operand.clone(),
+            message: message(&format!("the {container} has {{}}, {words}"), &shown),
+        })
+        .collect()
+}
+
+/// The `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum` checks of a number
+/// held by `operand` (`n`, a `&Number`, or `x`, an `f64`).
+pub(super) fn number_checks(schema: &Schema, loc: &str, operand: Operand) -> Vec<Check> {
+    let rules = &schema.number;
+    let bounds = [
+        (kw::MINIMUM, &rules.minimum, "is less than the minimum of"),
         (
             kw::MAXIMUM,
             &rules.maximum,
-            quote!(rt::at_most),
             "is greater than the maximum of",
         ),
         (
             kw::EXCLUSIVE_MINIMUM,
             &rules.exclusive_minimum,
-            quote!(rt::above),
             "is not greater than the exclusive minimum of",
         ),
         (
             kw::EXCLUSIVE_MAXIMUM,
             &rules.exclusive_maximum,
-            quote!(rt::below),
             "is not less than the exclusive maximum of",
         ),
     ];
-    for (keyword, bound, test, words) in checks {
-        let Some(bound) = bound else { continue };
-        let value = Lit::f64_unsuffixed(bound.value);
-        let text = &bound.text;
-        let message = message(&format!("{{}} {words} {text}"), &quote! { cx.show(value) });
-        let fail = fail(mode, keyword.name, &keyword.at(loc), message);
-        out.extend(quote! { if !#test(n, #value) { #fail } });
-    }
-    out
+    let shown = quote! { cx.show(value) };
+    bounds
+        .into_iter()
+        .filter_map(|(row, bound, words)| {
+            let bound = bound.as_ref()?;
+            let text = &bound.text;
+            Some(Check {
+                keyword: row.name,
+                location: row.at(loc),
+                test: Test::Bound(row, Lit::f64_unsuffixed(bound.value)),
+                operand: operand.clone(),
+                message: message(&format!("{{}} {words} {text}"), &shown),
+            })
+        })
+        .collect()
 }
 
-pub(super) fn enum_and_const(schema: &Schema, mode: Mode, loc: &str) -> TokenStream {
-    let mut out = TokenStream::new();
-    for (keyword, values) in [
+/// The `enum` and `const` checks of `value`.
+pub(super) fn literal_checks(schema: &Schema, loc: &str) -> Vec<Check> {
+    let literals = [
         (kw::ENUM, schema.enum_values.clone()),
         (kw::CONST, schema.const_value.clone().map(|it| vec![it])),
-    ] {
-        let Some(values) = values else { continue };
-        let test = literal_test(&values);
-        let listed = listing(&values);
-        let message = message(
-            &format!("{{}} is not {}", escape_braces(&listed)),
-            &quote! { cx.show(value) },
-        );
-        let fail = fail(mode, keyword.name, &keyword.at(loc), message);
-        out.extend(quote! { if !(#test) { #fail } });
-    }
-    out
+    ];
+    literals
+        .into_iter()
+        .filter_map(|(row, values)| {
+            let values = values?;
+            let template = format!("{{}} is not {}", escape_braces(&listing(&values)));
+            Some(Check {
+                keyword: row.name,
+                location: row.at(loc),
+                test: Test::Literals(values),
+                operand: Operand::Value,
+                message: message(&template, &quote! { cx.show(value) }),
+            })
+        })
+        .collect()
 }
 
 /// `"A"`, `"A" or "B"`, `one of "A", "B" or "C"`.
@@ -257,21 +368,29 @@ pub(super) fn escape_braces(text: &str) -> String {
     text.replace('{', "{{").replace('}', "}}")
 }
 
-/// What failing a check does in each mode.
+/// What failing a check does on each path.
 pub(super) fn fail(
-    mode: Mode,
+    sink: Sink,
     keyword: &str,
     schema_location: &str,
     message: TokenStream,
 ) -> TokenStream {
-    match mode {
-        Mode::Fast => quote! { return false; },
-        Mode::Stream => quote! { return Err(stream::invalid()); },
-        Mode::Collect => quote! {
+    match sink {
+        Sink::Fast => quote! { return false; },
+        Sink::Stream => quote! { return Err(stream::invalid()); },
+        Sink::Collect => quote! {
             let message = #message;
             cx.error(#keyword, #schema_location, message);
         },
     }
+}
+
+/// What failing `type` does on the path of `sink` (the test itself is the `match` on the JSON
+/// type of the value, which each path writes its own way).
+pub(super) fn type_failure(schema: &Schema, loc: &str, sink: Sink) -> TokenStream {
+    let phrase = type_phrase(schema);
+    let message = quote! { rt::type_message(cx, value, #phrase) };
+    fail(sink, kw::TYPE.name, &kw::TYPE.at(loc), message)
 }
 
 /// The allowed types as a phrase for messages: "a string or null".

@@ -156,13 +156,7 @@ impl<'a> Emitter<'a> {
 
     /// The type error of a container the node does not allow, shown as `value`.
     pub(super) fn container_type_error(schema: &Schema, loc: &str) -> TokenStream {
-        let phrase = type_phrase(schema);
-        fail(
-            Mode::Collect,
-            kw::TYPE.name,
-            &kw::TYPE.at(loc),
-            quote! { rt::type_message(cx, value, #phrase) },
-        )
+        type_failure(schema, loc, Sink::Collect)
     }
 
     /// The body of a collector's `visit_map`: the node's own keywords on an object.
@@ -172,7 +166,7 @@ impl<'a> Emitter<'a> {
         parts: &Parts,
         loc: &str,
     ) -> TokenStream {
-        let literals = enum_and_const(schema, Mode::Collect, loc);
+        let literals = render(&literal_checks(schema, loc), Sink::Collect);
         if literals.is_empty() {
             return self.collect_members(schema, parts, loc);
         }
@@ -258,7 +252,10 @@ impl<'a> Emitter<'a> {
             quote! { let mut seen: u64 = 0; }
         };
         let required_check = required_checks(&required, Mode::Collect, loc);
-        let counts = property_count_checks(schema, Mode::Collect, loc, &quote!(count));
+        let object = &schema.object;
+        let (min, max) = (object.min_properties, object.max_properties);
+        let counts = property_count_checks(min, max, loc, Operand::Len(quote!(count)));
+        let counts = render(&counts, Sink::Collect);
         quote! {
             #declare
             let mut count: usize = 0;
@@ -310,7 +307,7 @@ impl<'a> Emitter<'a> {
         parts: &Parts,
         loc: &str,
     ) -> TokenStream {
-        let literals = enum_and_const(schema, Mode::Collect, loc);
+        let literals = render(&literal_checks(schema, loc), Sink::Collect);
         if literals.is_empty() {
             return self.collect_items(schema, parts, loc);
         }
@@ -416,7 +413,10 @@ impl<'a> Emitter<'a> {
                 }
             }
         };
-        let counts = item_count_checks(schema, Mode::Collect, loc, &quote!(n));
+        let counts = render(
+            &item_count_checks(schema, loc, Operand::Len(quote!(n))),
+            Sink::Collect,
+        );
         if rules.unique_items {
             let item = item(true);
             let unique_error = unique_error(loc);

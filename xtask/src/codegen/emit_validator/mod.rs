@@ -37,8 +37,8 @@ use quote::{format_ident, quote};
 
 use super::{
     diagnostic::Diagnostic,
-    ir::{Additional, Api, Format, JsonType, Literal, Schema},
-    keywords as kw,
+    ir::{Additional, Api, JsonType, Literal, Schema},
+    keywords::{self as kw, FormatValue, Keyword},
 };
 
 /// Generates the validator of every definition.

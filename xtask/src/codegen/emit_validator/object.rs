@@ -83,13 +83,13 @@ impl<'a> Emitter<'a> {
         for part in parts {
             if let Some(names_schema) = &part.schema.object.property_names {
                 let names_loc = kw::PROPERTY_NAMES.at(part.schema.location.trim_start_matches('#'));
-                name_checks.extend(self.string_checks(
+                let checks = self.string_checks(
                     names_schema,
-                    Mode::Stream,
                     &names_loc,
                     &quote!(name),
                     Subject::PropertyName,
-                ));
+                );
+                name_checks.extend(render(&checks, Sink::Stream));
             }
         }
         let min = parts
@@ -102,14 +102,11 @@ impl<'a> Emitter<'a> {
             .min();
         let counting = min.is_some() || max.is_some();
         let (count_field, count_up, count_checks) = if counting {
-            let min = min.map(|min| {
-                let min = Lit::u64_unsuffixed(min);
-                quote! { if self.count < #min { return Err(stream::invalid()); } }
-            });
-            let max = max.map(|max| {
-                let max = Lit::u64_unsuffixed(max);
-                quote! { if self.count > #max { return Err(stream::invalid()); } }
-            });
+            let loc = parts
+                .first()
+                .map_or("", |it| it.schema.location.trim_start_matches('#'));
+            let counts = property_count_checks(min, max, loc, Operand::Count(quote!(self.count)));
+            let (min, max) = split_counts(&counts);
             // Past the maximum the verdict is known; stop before reading more members.
             let early = max.clone();
             (

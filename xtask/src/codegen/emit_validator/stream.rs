@@ -376,14 +376,9 @@ impl<'a> Emitter<'a> {
                                 .items
                                 .as_ref()
                                 .map_or_else(|| quote!(stream::Skip), seed_of);
-                            let max = schema.array.max_items.map(|max| {
-                                let max = Lit::u64_unsuffixed(max);
-                                quote! { if n > #max { return Err(stream::invalid()); } }
-                            });
-                            let min = schema.array.min_items.map(|min| {
-                                let min = Lit::u64_unsuffixed(min);
-                                quote! { if n < #min { return Err(stream::invalid()); } }
-                            });
+                            let loc = location.trim_start_matches('#');
+                            let counts = item_count_checks(schema, loc, Operand::Count(quote!(n)));
+                            let (min, max) = split_counts(&counts);
                             methods.extend(if schema.array.unique_items {
                                 // Each item is captured, checked, and hashed for uniqueness.
                                 quote! {
@@ -423,13 +418,9 @@ impl<'a> Emitter<'a> {
                         }
                         Lane::String => {
                             let loc = location.trim_start_matches('#').to_owned();
-                            let checks = self.string_checks(
-                                schema,
-                                Mode::Stream,
-                                &loc,
-                                &quote!(s),
-                                Subject::Value,
-                            );
+                            let checks =
+                                self.string_checks(schema, &loc, &quote!(s), Subject::Value);
+                            let checks = render(&checks, Sink::Stream);
                             let values = literals(schema);
                             let strings: Vec<&String> = values
                                 .iter()
@@ -534,8 +525,20 @@ pub(super) fn delegate(lane: Lane, target: &Ident) -> TokenStream {
 }
 
 /// The checks of a number, given as `x` and whether it is integral.
+/// The `minItems`/`minProperties` and the `maxItems`/`maxProperties` checks of `counts`,
+/// rendered for a streaming visitor apart: the maximum is checked as each item or member is
+/// read (past it the verdict is known), the minimum at the end.
+pub(super) fn split_counts(counts: &[Check]) -> (Option<TokenStream>, Option<TokenStream>) {
+    let pick = |minimum: bool| {
+        counts
+            .iter()
+            .find(|it| matches!(it.test, Test::MinCount(_)) == minimum)
+            .map(|it| it.render(Sink::Stream))
+    };
+    (pick(true), pick(false))
+}
+
 pub(super) fn number_method(seed: &Ident, schema: &Schema) -> TokenStream {
-    let rules = &schema.number;
     let integer_only = schema
         .types
         .as_ref()
@@ -544,18 +547,11 @@ pub(super) fn number_method(seed: &Ident, schema: &Schema) -> TokenStream {
     if integer_only {
         checks.extend(quote! { if !integral { return Err(stream::invalid()); } });
     }
-    // serde_json never hands over NaN, so each bound's failing side is the plain comparison.
-    for (bound, failing) in [
-        (&rules.minimum, quote!(<)),
-        (&rules.maximum, quote!(>)),
-        (&rules.exclusive_minimum, quote!(<=)),
-        (&rules.exclusive_maximum, quote!(>=)),
-    ] {
-        if let Some(bound) = bound {
-            let value = Lit::f64_unsuffixed(bound.value);
-            checks.extend(quote! { if x #failing #value { return Err(stream::invalid()); } });
-        }
-    }
+    let loc = schema.location.trim_start_matches('#');
+    checks.extend(render(
+        &number_checks(schema, loc, Operand::Float),
+        Sink::Stream,
+    ));
     let numbers: Vec<Lit> = literals(schema)
         .iter()
         .filter_map(|it| match it {

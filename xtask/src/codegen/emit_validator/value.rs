@@ -8,12 +8,11 @@ impl<'a> Emitter<'a> {
         let loc = schema.location.trim_start_matches('#').to_owned();
         let mut out = TokenStream::new();
         out.extend(self.type_dispatch(schema, parts, mode, &loc));
-        out.extend(enum_and_const(schema, mode, &loc));
+        out.extend(render(&literal_checks(schema, &loc), mode.sink()));
         // allOf: every branch applies; errors are reported where each branch finds them.
         for branch in parts.all_of.iter().filter(|it| !it.trivial) {
             let (v, e) = (&branch.v, &branch.e);
             out.extend(match mode {
-                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { if !#v(value) { return false; } },
                 Mode::Collect if branch.direct => quote! { #e(value, cx); },
                 Mode::Collect => quote! { if !#v(value) { #e(value, cx); } },
@@ -38,23 +37,18 @@ impl<'a> Emitter<'a> {
     ) -> TokenStream {
         let allowed = |ty: JsonType| schema.types.as_ref().is_none_or(|it| it.contains(&ty));
         let mut arms = TokenStream::new();
-        let string = self.string_checks(schema, mode, loc, &quote!(s), Subject::Value);
+        let string = self.string_checks(schema, loc, &quote!(s), Subject::Value);
+        let string = render(&string, mode.sink());
         if allowed(JsonType::String) && !string.is_empty() {
             arms.extend(quote! { Value::String(s) => { #string } });
         }
-        let number = number_checks(schema, mode, loc);
+        let number = render(&number_checks(schema, loc, Operand::Number), mode.sink());
         let integer_only = schema
             .types
             .as_ref()
             .is_some_and(|it| it.contains(&JsonType::Integer) && !it.contains(&JsonType::Number));
         if allowed(JsonType::Number) || allowed(JsonType::Integer) {
-            let phrase = type_phrase(schema);
-            let integer_check = fail(
-                mode,
-                kw::TYPE.name,
-                &kw::TYPE.at(loc),
-                quote! { rt::type_message(cx, value, #phrase) },
-            );
+            let integer_check = type_failure(schema, loc, mode.sink());
             if integer_only && number.is_empty() {
                 arms.extend(
                     quote! { Value::Number(n) => { if !rt::is_integer(n) { #integer_check } } },
@@ -106,13 +100,7 @@ impl<'a> Emitter<'a> {
         } else {
             quote! { #(#quiet)|* => {} }
         };
-        let phrase = type_phrase(schema);
-        let wrong = fail(
-            mode,
-            kw::TYPE.name,
-            &kw::TYPE.at(loc),
-            quote! { rt::type_message(cx, value, #phrase) },
-        );
+        let wrong = type_failure(schema, loc, mode.sink());
         quote! { match value { #arms #quiet _ => { #wrong } } }
     }
 
@@ -124,12 +112,12 @@ impl<'a> Emitter<'a> {
         loc: &str,
     ) -> TokenStream {
         let rules = &schema.array;
-        let mut out = item_count_checks(schema, mode, loc, &quote!(a.len()));
+        let counts = item_count_checks(schema, loc, Operand::Len(quote!(a.len())));
+        let mut out = render(&counts, mode.sink());
         // The fast path checks the items before their uniqueness, which costs more.
         let unique_fast = quote! { if rt::first_duplicate(a).is_some() { return false; } };
         if rules.unique_items {
             out.extend(match mode {
-                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => TokenStream::new(),
                 Mode::Collect => {
                     let error = unique_error(loc);
@@ -144,7 +132,6 @@ impl<'a> Emitter<'a> {
         if let Some(items) = parts.items.as_ref().filter(|it| !it.trivial) {
             let (v, e) = (&items.v, &items.e);
             out.extend(match mode {
-                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => quote! { for item in a { if !#v(item) { return false; } } },
                 Mode::Collect => quote! {
                     for (i, item) in a.iter().enumerate() {
@@ -176,7 +163,7 @@ impl<'a> Emitter<'a> {
         let rules = &schema.object;
         // The fast path decides the number of members before reading them.
         let mut out = if mode == Mode::Fast {
-            property_count_checks(schema, mode, loc, &quote!(m.len()))
+            property_counts(schema, loc, mode)
         } else {
             TokenStream::new()
         };
@@ -205,7 +192,6 @@ impl<'a> Emitter<'a> {
                 } else {
                     let (v, e) = (&callee.v, &callee.e);
                     match mode {
-                        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
                         Mode::Collect if callee.direct => {
                             quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
@@ -223,14 +209,12 @@ impl<'a> Emitter<'a> {
             }
             let other = match (&rules.additional, &parts.additional) {
                 (Some(Additional::Forbidden), _) => match mode {
-                    Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                     Mode::Fast => quote! { return false; },
                     Mode::Collect => additional_error(loc),
                 },
                 (_, Some(callee)) if !callee.trivial => {
                     let (v, e) = (&callee.v, &callee.e);
                     match mode {
-                        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                         Mode::Fast => quote! { if !#v(item) { return false; } },
                         Mode::Collect if callee.direct => {
                             quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
@@ -273,7 +257,7 @@ impl<'a> Emitter<'a> {
             out.extend(required_checks(&required, mode, loc));
         }
         if mode != Mode::Fast {
-            out.extend(property_count_checks(schema, mode, loc, &quote!(m.len())));
+            out.extend(property_counts(schema, loc, mode));
         }
         out
     }
@@ -289,20 +273,14 @@ impl<'a> Emitter<'a> {
         let names_loc = kw::PROPERTY_NAMES.at(loc);
         let names_keyword = kw::PROPERTY_NAMES.name;
         if only_strings(names) {
-            return self.string_checks(
-                names,
-                mode,
-                &names_loc,
-                &quote!(key),
-                Subject::PropertyName,
-            );
+            let checks = self.string_checks(names, &names_loc, &quote!(key), Subject::PropertyName);
+            return render(&checks, mode.sink());
         }
         self.names_counter += 1;
         let name = format!("property_names_{}", self.names_counter);
         let callee = self.node(names, &name, &name);
         let v = &callee.v;
         match mode {
-            Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
             Mode::Fast => quote! { if !#v(&Value::String(key.to_owned())) { return false; } },
             Mode::Collect => quote! {
                 let name = Value::String(key.to_owned());
@@ -346,7 +324,6 @@ impl<'a> Emitter<'a> {
                 "\"{property}\" is required to tell the variants apart; expected {expected}"
             );
             return match mode {
-                Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
                 Mode::Fast => {
                     let v = callees.iter().map(|it| &it.v);
                     quote! {
@@ -390,7 +367,6 @@ impl<'a> Emitter<'a> {
         let e: Vec<&Ident> = branches.iter().map(|it| &it.e).collect();
         let labels: Vec<&str> = branches.iter().map(|it| it.label.as_str()).collect();
         match mode {
-            Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
             Mode::Fast => quote! {
                 let mut matched = 0usize;
                 #( if #v(value) { matched += 1; if matched > 1 { return false; } } )*
@@ -418,7 +394,6 @@ pub(super) fn any_of(branches: &[Callee], mode: Mode, loc: &str) -> TokenStream 
     let e: Vec<&Ident> = branches.iter().map(|it| &it.e).collect();
     let labels: Vec<&str> = branches.iter().map(|it| it.label.as_str()).collect();
     match mode {
-        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
         Mode::Fast => quote! { if !( #( #v(value) )||* ) { return false; } },
         Mode::Collect => quote! {
             if !( #( #v(value) )||* ) {
@@ -479,7 +454,6 @@ pub(super) fn required_checks(required: &[&String], mode: Mode, loc: &str) -> To
     let schema_loc = kw::REQUIRED.at(loc);
     let keyword = kw::REQUIRED.name;
     match mode {
-        Mode::Stream => unreachable!("streaming checks are emitted by `stream`"),
         Mode::Fast => quote! { if seen != #all { return false; } },
         Mode::Collect => {
             let checks = required.iter().enumerate().map(|(i, name)| {
@@ -528,4 +502,12 @@ pub(super) fn literal_test(values: &[Literal]) -> TokenStream {
         return quote!(false);
     }
     quote! { #(#tests)||* }
+}
+
+/// The `minProperties` and `maxProperties` checks of the object `m`.
+fn property_counts(schema: &Schema, loc: &str, mode: Mode) -> TokenStream {
+    let rules = &schema.object;
+    let (min, max) = (rules.min_properties, rules.max_properties);
+    let checks = property_count_checks(min, max, loc, Operand::Len(quote!(m.len())));
+    render(&checks, mode.sink())
 }
