@@ -72,6 +72,76 @@ pub fn check_definition_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The five families of items the validator emitter writes per schema node, each named
+/// `<prefix><stem>`, with the stem from [`validator_stem`] for a definition (`v_currency`) and
+/// numbered for a nested node (`v_currency_1`). The generated file explains them at its top
+/// ([`Family::ALL`] and [`Family::explanation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `v_*(&Value) -> bool`: the fast check of a `serde_json::Value`.
+    Fast,
+    /// `e_*(&Value, &mut Cx)`: collects every error of a `Value`.
+    Collect,
+    /// `S_*`: the streaming seed that checks JSON text while serde_json reads it.
+    Seed,
+    /// `O_*`: the state machine of a seed that reads an object's members.
+    ObjectState,
+    /// `C_*`: the text collector that finds the errors of invalid text as it streams.
+    Collector,
+}
+
+impl Family {
+    pub const ALL: [Family; 5] = [
+        Family::Fast,
+        Family::Collect,
+        Family::Seed,
+        Family::ObjectState,
+        Family::Collector,
+    ];
+
+    /// The prefix of the family's names (`v_`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Fast => "v_",
+            Family::Collect => "e_",
+            Family::Seed => "S_",
+            Family::ObjectState => "O_",
+            Family::Collector => "C_",
+        }
+    }
+
+    /// The name of the family's item for the node `stem`.
+    pub fn name(self, stem: &str) -> String {
+        format!("{}{stem}", self.prefix())
+    }
+
+    /// The stem of `name` when it is a name of this family.
+    pub fn stem(self, name: &str) -> Option<&str> {
+        name.strip_prefix(self.prefix())
+    }
+
+    /// One line for the top of the generated file.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Family::Fast => {
+                "`v_*(&Value) -> bool`: the fast check of a value; it returns at the first failure and never allocates on valid input."
+            }
+            Family::Collect => {
+                "`e_*(&Value, &mut Cx)`: collects every error of a value, up to the limit of `Cx`."
+            }
+            Family::Seed => {
+                "`S_*`: a serde `DeserializeSeed` that checks JSON text while serde_json reads it, without building a `Value`."
+            }
+            Family::ObjectState => {
+                "`O_*`: the state machine of a seed that reads the members of an object, each key once, and checks the object at its end."
+            }
+            Family::Collector => {
+                "`C_*`: a text collector that records the errors `e_*` would, reading invalid text as it streams."
+            }
+        }
+    }
+}
+
 /// The snake-case stem of the validator's functions for a definition (`v_api_error_response`).
 /// The validator emitter names them with the same `heck` call.
 pub fn validator_stem(name: &str) -> String {

@@ -653,7 +653,7 @@ impl<'a> Emitter<'a> {
 /// The collector of the node whose streaming seed is `callee.s`.
 pub(super) fn collector_ident(callee: &Callee) -> Ident {
     let seed = callee.s.to_string();
-    format_ident!("C_{}", seed.trim_start_matches("S_"))
+    ident(Family::Collector, Family::Seed.stem(&seed).unwrap_or(&seed))
 }
 
 /// True when the schema has a keyword about the members of an object.

@@ -39,7 +39,36 @@ use super::{
     diagnostic::Diagnostic,
     ir::{Additional, Api, JsonType, Literal, Schema},
     keywords::{self as kw, FormatValue, Keyword},
+    names::Family,
 };
+
+/// The stem of the functions of a schema that accepts everything (`v_any`).
+const ANY: &str = "any";
+
+/// The identifier of `family`'s item for the node `stem`.
+fn ident(family: Family, stem: &str) -> Ident {
+    format_ident!("{}", family.name(stem))
+}
+
+/// The lines at the top of the generated file that explain its families of items.
+fn families_doc() -> Vec<String> {
+    let mut lines = vec![
+        " The checks of every schema of the spec. Each schema node has up to five items, named"
+            .to_owned(),
+        " after its definition (numbered for nested nodes):".to_owned(),
+        String::new(),
+    ];
+    lines.extend(
+        Family::ALL
+            .iter()
+            .map(|it| format!(" * {}", it.explanation())),
+    );
+    lines.extend([
+        String::new(),
+        " `Kind` names each definition and implements `crate::Schema` with them.".to_owned(),
+    ]);
+    lines
+}
 
 /// Generates the validator of every definition.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
@@ -83,7 +112,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     let mut reachable: std::collections::BTreeSet<String> = api
         .definitions
         .iter()
-        .map(|it| format!("S_{}", it.name.to_snake_case()))
+        .map(|it| Family::Seed.name(&it.name.to_snake_case()))
         .collect();
     for tokens in &collectors {
         seed_names(tokens.clone(), &mut reachable);
@@ -129,15 +158,15 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         .collect();
     let v_fns: Vec<Ident> = names
         .iter()
-        .map(|it| format_ident!("v_{}", it.to_snake_case()))
+        .map(|it| ident(Family::Fast, &it.to_snake_case()))
         .collect();
     let s_seeds: Vec<Ident> = names
         .iter()
-        .map(|it| format_ident!("S_{}", it.to_snake_case()))
+        .map(|it| ident(Family::Seed, &it.to_snake_case()))
         .collect();
     let e_fns: Vec<Ident> = names
         .iter()
-        .map(|it| format_ident!("e_{}", it.to_snake_case()))
+        .map(|it| ident(Family::Collect, &it.to_snake_case()))
         .collect();
     let count = names.len();
     let pattern_statics = patterns.iter().map(|(pattern, ident)| {
@@ -159,7 +188,11 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         }
     });
 
+    let (v_any, e_any) = (ident(Family::Fast, ANY), ident(Family::Collect, ANY));
+    let families = families_doc();
     Ok(quote! {
+        #( #![doc = #families] )*
+
         use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
         // Only a spec with a `oneOf` the streaming seeds read as raw text uses `RawValue`.
         #[allow(unused_imports)]
@@ -216,12 +249,12 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 
         /// A schema without assertions accepts everything.
         #[allow(dead_code)]
-        fn v_any(_: &Value) -> bool {
+        fn #v_any(_: &Value) -> bool {
             true
         }
 
         #[allow(dead_code)]
-        fn e_any(_: &Value, _: &mut Cx) {}
+        fn #e_any(_: &Value, _: &mut Cx) {}
 
         #( #items )*
     })
@@ -249,9 +282,9 @@ pub fn typed_impls(api: &Api, types: &TokenStream) -> TokenStream {
 /// collector of a definition `name` that is only a reference to `target`.
 pub(super) fn alias(name: &str, target: &Callee, personal: bool, streams: bool) -> TokenStream {
     let (v, e, seed) = (
-        format_ident!("v_{name}"),
-        format_ident!("e_{name}"),
-        format_ident!("S_{name}"),
+        ident(Family::Fast, name),
+        ident(Family::Collect, name),
+        ident(Family::Seed, name),
     );
     let (tv, te, ts) = (&target.v, &target.e, &target.s);
     let (enter, leave) = if personal {
@@ -263,7 +296,7 @@ pub(super) fn alias(name: &str, target: &Callee, personal: bool, streams: bool) 
         (quote! {}, quote! {})
     };
     let collector = streams.then(|| {
-        let (c, tc) = (format_ident!("C_{name}"), collector_ident(target));
+        let (c, tc) = (ident(Family::Collector, name), collector_ident(target));
         let read = if personal {
             quote! {
                 let cx = self.0;
@@ -349,9 +382,9 @@ impl<'a> Emitter<'a> {
     fn definition_callee(&self, name: &str) -> Callee {
         let snake = name.to_snake_case();
         Callee {
-            v: format_ident!("v_{snake}"),
-            e: format_ident!("e_{snake}"),
-            s: format_ident!("S_{snake}"),
+            v: ident(Family::Fast, &snake),
+            e: ident(Family::Collect, &snake),
+            s: ident(Family::Seed, &snake),
             label: name.to_owned(),
             trivial: false,
             direct: false,
@@ -375,9 +408,9 @@ impl<'a> Emitter<'a> {
         let label = label(schema);
         if is_trivial(schema) && name != def {
             return Callee {
-                v: format_ident!("v_any"),
-                e: format_ident!("e_any"),
-                s: format_ident!("S_any"),
+                v: ident(Family::Fast, ANY),
+                e: ident(Family::Collect, ANY),
+                s: ident(Family::Seed, ANY),
                 label,
                 trivial: true,
                 direct: false,
@@ -426,9 +459,9 @@ impl<'a> Emitter<'a> {
             || parts.properties.iter().any(|it| it.1.direct)
             || parts.all_of.iter().any(|it| it.direct)
             || parts.additional.as_ref().is_some_and(|it| it.direct);
-        let v = format_ident!("v_{name}");
-        let e = format_ident!("e_{name}");
-        let seed = format_ident!("S_{name}");
+        let v = ident(Family::Fast, name);
+        let e = ident(Family::Collect, name);
+        let seed = ident(Family::Seed, name);
         let fast = self.body(schema, &parts, Mode::Fast);
         let collect = self.body(schema, &parts, Mode::Collect);
         let doc = format!("Checks `{}`.", schema.location);

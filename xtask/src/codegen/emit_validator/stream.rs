@@ -309,7 +309,7 @@ impl<'a> Emitter<'a> {
                 let states = discriminator
                     .variants
                     .iter()
-                    .map(|(_, name)| format_ident!("O_{}", name.to_snake_case()));
+                    .map(|(_, name)| ident(Family::ObjectState, &name.to_snake_case()));
                 let methods = quote! {
                     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
                         // Members before the tag are kept as raw text until the tag says
@@ -353,7 +353,11 @@ impl<'a> Emitter<'a> {
                 } else {
                     vec![Lane::Object]
                 };
-                let state = format_ident!("O_{}", seed.to_string().trim_start_matches("S_"));
+                let seed_name = seed.to_string();
+                let state = ident(
+                    Family::ObjectState,
+                    Family::Seed.stem(&seed_name).unwrap_or(&seed_name),
+                );
                 let mut methods = TokenStream::new();
                 let mut extra = TokenStream::new();
                 for lane in lanes {
@@ -693,8 +697,9 @@ pub(super) fn seed_names(tokens: TokenStream, out: &mut std::collections::BTreeS
         match token {
             proc_macro2::TokenTree::Ident(ident) => {
                 let name = ident.to_string();
-                if let Some(rest) = name.strip_prefix("S_").or_else(|| name.strip_prefix("O_")) {
-                    out.insert(format!("S_{rest}"));
+                let stem = Family::Seed.stem(&name);
+                if let Some(stem) = stem.or_else(|| Family::ObjectState.stem(&name)) {
+                    out.insert(Family::Seed.name(stem));
                 }
             }
             proc_macro2::TokenTree::Group(group) => seed_names(group.stream(), out),
