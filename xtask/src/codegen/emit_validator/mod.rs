@@ -14,10 +14,10 @@
 //! * `C_*`, a text collector that finds the errors of invalid text while it streams.
 //!
 //! The modules: this one is the entry point (the `Kind` enum, the nodes and their names),
-//! [`checks`] describes each check of a keyword once ([`checks::Check`]: keyword, schema
-//! location, test, message) and renders it for any path, [`value`] writes the `v_*` and `e_*`
-//! functions, [`stream`] the `S_*` seeds and [`object`] their `O_*` state machines, and
-//! [`collect`] the `C_*` collectors. A node that is only a `$ref` calls the referenced
+//! `checks` describes each check of a keyword once (`checks::Check`: keyword, schema
+//! location, test, message) and renders it for any path, `value` writes the `v_*` and `e_*`
+//! functions, `stream` the `S_*` seeds and `object` their `O_*` state machines, and
+//! `collect` the `C_*` collectors. A node that is only a `$ref` calls the referenced
 //! definition's functions. Patterns are compiled once, in statics. The runtime the generated
 //! code calls is `crate::rt` (and `crate::stream` for the text paths).
 

@@ -2,9 +2,9 @@
 //!
 //! Spec-level rules are checked here, once, so that the emitters (and typify behind
 //! `emit_types`) only ever see input they support. Two lowerers share the readers of
-//! [`read`]: [`schema`] lowers the schema file (with [`consistency`], the checks of a schema's
-//! keywords against each other, and [`discriminators`], which finds tagged `oneOf`s), and
-//! [`operations`] lowers `operations.json` (with [`client_names`], the checks of what the
+//! `read`: `schema` lowers the schema file (with `consistency`, the checks of a schema's
+//! keywords against each other, and `discriminators`, which finds tagged `oneOf`s), and
+//! `operations` lowers `operations.json` (with `client_names`, the checks of what the
 //! client emitter turns into code).
 
 mod client_names;
