@@ -132,7 +132,9 @@ impl<'a> Graph<'a> {
             out.push(file.diagnostic(
                 &keywords::REF.at(&reference.location),
                 format!(
-                    "`$ref` cycle that never reaches a nested value: {}; `$ref`, `allOf`, `anyOf` and `oneOf` apply to the same value, so checking it would never end (recursion must go through `properties`, `additionalProperties` or `items`)",
+                    "`$ref` cycle that never reaches a nested value: {}; `$ref`, `allOf`, `anyOf` \
+                     and `oneOf` apply to the same value, so checking it would never end \
+                     (recursion must go through `properties`, `additionalProperties` or `items`)",
                     names.join(" -> ")
                 ),
             ));
@@ -156,7 +158,8 @@ impl<'a> Graph<'a> {
                     out.push(file.diagnostic(
                         &format!("{}/{i}", keywords::REQUIRED.at(&member.location)),
                         format!(
-                            "\"{name}\" is required, but no property of this value is called that{hint}"
+                            "\"{name}\" is required, but no property of this value is called \
+                             that{hint}"
                         ),
                     ));
                 }
@@ -217,7 +220,8 @@ impl<'a> Graph<'a> {
                             out.push(file.diagnostic(
                                 &property.schema.location,
                                 format!(
-                                    "properties \"{name}\"{first} and \"{}\" would both be the Rust field `{field}`; rename one of them",
+                                    "properties \"{name}\"{first} and \"{}\" would both be the \
+                                     Rust field `{field}`; rename one of them",
                                     property.name
                                 ),
                             ));
@@ -309,8 +313,15 @@ fn expansions(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
             out.push(file.diagnostic(
                 &def.schema.location,
                 format!(
-                    "this definition expands to {} schemas through `allOf` and `$ref`, more than the {MAX_ALL_OF_EXPANSION} the generators allow (each level of `allOf` that joins definitions which join others multiplies the work); join fewer definitions, or nest objects in properties instead",
-                    if count >= BUSY - 1 { "too many".to_owned() } else { count.to_string() }
+                    "this definition expands to {} schemas through `allOf` and `$ref`, more than \
+                     the {MAX_ALL_OF_EXPANSION} the generators allow (each level of `allOf` that \
+                     joins definitions which join others multiplies the work); join fewer \
+                     definitions, or nest objects in properties instead",
+                    if count >= BUSY - 1 {
+                        "too many".to_owned()
+                    } else {
+                        count.to_string()
+                    }
                 ),
             ));
         }
@@ -343,7 +354,8 @@ fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
                 out.push(file.diagnostic(
                     &format!("{}/{j}", keywords::ENUM.at(&schema.location)),
                     format!(
-                        "`enum` values \"{}\" and \"{}\" would be the same Rust variant; typify cannot name them apart",
+                        "`enum` values \"{}\" and \"{}\" would be the same Rust variant; typify \
+                         cannot name them apart",
                         strings[i], strings[j]
                     ),
                 ));

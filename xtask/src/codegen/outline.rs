@@ -217,6 +217,23 @@ pub fn summary(schema: &Schema) -> String {
             parts.push(format!("additionalProperties: {{{}}}", summary(it)))
         }
     }
+    branch_parts(schema, &mut parts);
+    if schema.personal {
+        parts.push("personal".to_owned());
+    }
+    if parts.is_empty() {
+        if schema.object.properties.is_empty() {
+            "any".to_owned()
+        } else {
+            kw::PROPERTIES.name.to_owned()
+        }
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The `allOf`, `anyOf` and `oneOf` of `schema`, each branch summarised.
+fn branch_parts(schema: &Schema, parts: &mut Vec<String>) {
     for (row, branches) in [(kw::ALL_OF, &schema.all_of), (kw::ANY_OF, &schema.any_of)] {
         if !branches.is_empty() {
             parts.push(format!(
@@ -247,18 +264,6 @@ pub fn summary(schema: &Schema) -> String {
                     .join("; ")
             )),
         }
-    }
-    if schema.personal {
-        parts.push("personal".to_owned());
-    }
-    if parts.is_empty() {
-        if schema.object.properties.is_empty() {
-            "any".to_owned()
-        } else {
-            kw::PROPERTIES.name.to_owned()
-        }
-    } else {
-        parts.join(", ")
     }
 }
 

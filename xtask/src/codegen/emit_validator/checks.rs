@@ -66,6 +66,8 @@ pub(super) enum Operand {
     Len(TokenStream),
     /// A `u64` count, in a streaming visitor.
     Count(TokenStream),
+    /// A `bool` `b`, in a streaming visitor.
+    Bool,
     /// The whole `&Value`.
     Value,
 }
@@ -134,10 +136,7 @@ impl Check {
                 let max = Lit::u64_unsuffixed(*max);
                 quote! { #len > #max }
             }
-            Test::Literals(values) => {
-                let test = literal_test(values);
-                quote! { !(#test) }
-            }
+            Test::Literals(values) => literals_failing(values, &self.operand),
         }
     }
 
@@ -146,6 +145,40 @@ impl Check {
         let failing = self.failing();
         let fail = fail(sink, self.keyword, &self.location, self.message.clone());
         quote! { if #failing { #fail } }
+    }
+}
+
+/// An expression that is true when the value held by `operand` is none of `values` (a
+/// streamed scalar is compared with the values of its own JSON type).
+fn literals_failing(values: &[Literal], operand: &Operand) -> TokenStream {
+    match operand {
+        Operand::Str(s) => {
+            let strings = values.iter().filter_map(|it| match it {
+                Literal::String(s) => Some(s),
+                _ => None,
+            });
+            quote! { !matches!(#s, #(#strings)|*) }
+        }
+        Operand::Float => {
+            let numbers = values.iter().filter_map(|it| match it {
+                Literal::Number(text) => {
+                    Some(Lit::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN)))
+                }
+                _ => None,
+            });
+            quote! { !( #( x == #numbers )||* ) }
+        }
+        Operand::Bool => {
+            let flags = values.iter().filter_map(|it| match it {
+                Literal::Bool(b) => Some(*b),
+                _ => None,
+            });
+            quote! { !( #( b == #flags )||* ) }
+        }
+        _ => {
+            let test = literal_test(values);
+            quote! { !(#test) }
+        }
     }
 }
 

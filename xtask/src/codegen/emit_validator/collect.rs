@@ -61,14 +61,7 @@ impl<'a> Emitter<'a> {
         let location = schema.location.as_str();
         let loc = location.trim_start_matches('#').to_owned();
         let doc = format!("Collects the errors of `{location}` while reading it.");
-        let (enter, leave) = if schema.personal {
-            (
-                quote! { cx.enter_personal(); },
-                quote! { cx.leave_personal(); },
-            )
-        } else {
-            (quote! {}, quote! {})
-        };
+        let (enter, leave) = personal_guards(schema.personal);
         let map = self.collect_map(schema, &parts, &loc);
         let seq = self.collect_seq(schema, &parts, &loc);
         let combinators =
@@ -76,7 +69,9 @@ impl<'a> Emitter<'a> {
         let deserialize = if combinators {
             let combine = self.collect_combinators(schema, &parts, &loc);
             quote! {
-                let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(
+                    deserializer,
+                )?;
                 let cx = self.0;
                 if !stream::is_container(raw) {
                     // A scalar is checked whole, branches included.
@@ -96,60 +91,24 @@ impl<'a> Emitter<'a> {
         } else {
             quote! { deserializer.deserialize_any(self) }
         };
+        let seed_impl = seed_impl(&quote!(#c<'_>), deserialize);
+        let scalars = scalar_visits(e);
+        let seq = visit_seq(quote! { let cx = self.0; #enter #seq #leave Ok(()) });
+        let map = visit_map(quote! { let cx = self.0; #enter #map #leave Ok(()) });
         Some(quote! {
             #[doc = #doc]
             #[allow(non_camel_case_types, dead_code)]
             struct #c<'c>(&'c mut Cx);
-            impl<'de> DeserializeSeed<'de> for #c<'_> {
-                type Value = ();
-                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-                    #deserialize
-                }
-            }
+            #seed_impl
             #[allow(unused_variables, unused_mut, unused_assignments)]
             impl<'de> Visitor<'de> for #c<'_> {
                 type Value = ();
                 fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(#location)
                 }
-                fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-                    #e(&Value::Bool(v), self.0);
-                    Ok(())
-                }
-                fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-                    #e(&Value::from(v), self.0);
-                    Ok(())
-                }
-                fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-                    #e(&Value::from(v), self.0);
-                    Ok(())
-                }
-                fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-                    #e(&stream::float_value(v), self.0);
-                    Ok(())
-                }
-                fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-                    #e(&Value::String(v.to_owned()), self.0);
-                    Ok(())
-                }
-                fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-                    #e(&Value::Null, self.0);
-                    Ok(())
-                }
-                fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                    let cx = self.0;
-                    #enter
-                    #seq
-                    #leave
-                    Ok(())
-                }
-                fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                    let cx = self.0;
-                    #enter
-                    #map
-                    #leave
-                    Ok(())
-                }
+                #scalars
+                #seq
+                #map
             }
         })
     }
@@ -364,54 +323,9 @@ impl<'a> Emitter<'a> {
             (Some(items), Some(callee)) => self.reading(items, callee),
             _ => Reading::Skipped,
         };
-        let items_callee = parts.items.clone();
-        let item = |from_raw: bool| -> TokenStream {
-            let Some(callee) = &items_callee else {
-                return TokenStream::new();
-            };
-            let (v, e) = (&callee.v, &callee.e);
-            match (reading, from_raw) {
-                (Reading::Skipped, false) => quote! {
-                    if seq.next_element_seed(stream::Skip)?.is_none() { break; }
-                },
-                (Reading::Skipped, true) => TokenStream::new(),
-                (Reading::Streams, false) => {
-                    let c = collector_ident(callee);
-                    quote! {
-                        cx.push_index(n);
-                        let more = seq.next_element_seed(#c(&mut *cx))?.is_some();
-                        cx.pop();
-                        if !more { break; }
-                    }
-                }
-                (Reading::Streams, true) => {
-                    let c = collector_ident(callee);
-                    quote! {
-                        cx.push_index(n);
-                        stream::lift(stream::collect_raw(#c(&mut *cx), raw))?;
-                        cx.pop();
-                    }
-                }
-                (Reading::Shallow, true) | (Reading::Whole, true) => quote! {
-                    // The item as read for its hash, or read now.
-                    let item = item.unwrap_or_else(|| stream::whole(raw));
-                    if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
-                },
-                (Reading::Shallow, false) => {
-                    quote! {
-                        let Some(item) = seq.next_element_seed(stream::Outline)? else { break; };
-                        item.check(cx, |cx, item| {
-                            if !#v(item) { cx.push_index(n); #e(item, cx); cx.pop(); }
-                        });
-                    }
-                }
-                (Reading::Whole, false) => {
-                    quote! {
-                        let Some(item) = seq.next_element_seed(stream::Strict)? else { break; };
-                        if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
-                    }
-                }
-            }
+        let item = |from_raw: bool| match &parts.items {
+            Some(callee) => read_item(reading, callee, from_raw),
+            None => TokenStream::new(),
         };
         let counts = render(
             &item_count_checks(schema, loc, Operand::Len(quote!(n))),
@@ -646,6 +560,81 @@ impl<'a> Emitter<'a> {
                 quote! { stream::collect_outline(text, cx, #e) }
             }
             Reading::Whole => quote! { stream::collect_whole(text, cx, #e) },
+        }
+    }
+}
+
+/// Reads item `n` for the items' child `callee`, read as `reading` says, and collects its
+/// errors as the `e_*` function of an array does: from the sequence, or (`from_raw`) from
+/// the raw text `raw` captured for `uniqueItems`, with `item` its value when it was built.
+fn read_item(reading: Reading, callee: &Callee, from_raw: bool) -> TokenStream {
+    let (v, e) = (&callee.v, &callee.e);
+    match (reading, from_raw) {
+        (Reading::Skipped, false) => quote! {
+            if seq.next_element_seed(stream::Skip)?.is_none() { break; }
+        },
+        (Reading::Skipped, true) => TokenStream::new(),
+        (Reading::Streams, false) => {
+            let c = collector_ident(callee);
+            quote! {
+                cx.push_index(n);
+                let more = seq.next_element_seed(#c(&mut *cx))?.is_some();
+                cx.pop();
+                if !more { break; }
+            }
+        }
+        (Reading::Streams, true) => {
+            let c = collector_ident(callee);
+            quote! {
+                cx.push_index(n);
+                stream::lift(stream::collect_raw(#c(&mut *cx), raw))?;
+                cx.pop();
+            }
+        }
+        (Reading::Shallow, true) | (Reading::Whole, true) => quote! {
+            // The item as read for its hash, or read now.
+            let item = item.unwrap_or_else(|| stream::whole(raw));
+            if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
+        },
+        (Reading::Shallow, false) => quote! {
+            let Some(item) = seq.next_element_seed(stream::Outline)? else { break; };
+            item.check(cx, |cx, item| {
+                if !#v(item) { cx.push_index(n); #e(item, cx); cx.pop(); }
+            });
+        },
+        (Reading::Whole, false) => quote! {
+            let Some(item) = seq.next_element_seed(stream::Strict)? else { break; };
+            if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
+        },
+    }
+}
+
+/// The `visit_*` methods of a collector for scalars, which check the scalar whole with `e`.
+fn scalar_visits(e: &Ident) -> TokenStream {
+    quote! {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+            #e(&Value::Bool(v), self.0);
+            Ok(())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+            #e(&Value::from(v), self.0);
+            Ok(())
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+            #e(&Value::from(v), self.0);
+            Ok(())
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+            #e(&stream::float_value(v), self.0);
+            Ok(())
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+            #e(&Value::String(v.to_owned()), self.0);
+            Ok(())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+            #e(&Value::Null, self.0);
+            Ok(())
         }
     }
 }

@@ -29,7 +29,7 @@ mod value;
 
 use self::{checks::*, collect::*, stream::*, value::*};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use proc_macro2::{Ident, Literal as Lit, TokenStream};
@@ -89,105 +89,23 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             // A definition that is only a `$ref` gets no functions from `node`; it checks with
             // its target's, under its own names, so that `Kind` and references can name it.
             let streams = emitter.reading(&def.schema, &callee) == Reading::Streams;
-            emitter
-                .items
-                .push(alias(&base, &callee, def.schema.personal, streams));
+            let alias = alias(&base, &callee, def.schema.personal, streams);
+            emitter.items.push(alias);
         }
     }
-    // Every node has a name now, so the streaming seeds can refer to any of them. Only the
-    // seeds reachable from a definition's seed are kept: the children of a node read into a
-    // `Value`, and the object schemas merged into an `allOf`, have no seed of their own.
-    let seeds: Vec<(String, TokenStream)> = (0..emitter.nodes.len())
-        .map(|i| (emitter.nodes[i].1.s.to_string(), emitter.stream(i)))
-        .collect();
-    // The text collectors, which take the verdicts of branches from their seeds.
-    let collectors: Vec<TokenStream> = (0..emitter.nodes.len())
-        .filter_map(|i| emitter.collector(i))
-        .collect();
+    emitter.streaming_items();
     let document_collectors: Vec<TokenStream> = api
         .definitions
         .iter()
         .map(|it| emitter.document_collector(&it.name))
         .collect();
-    let mut reachable: std::collections::BTreeSet<String> = api
-        .definitions
-        .iter()
-        .map(|it| Family::Seed.name(&it.name.to_snake_case()))
-        .collect();
-    for tokens in &collectors {
-        seed_names(tokens.clone(), &mut reachable);
-    }
-    let mut queue: Vec<String> = reachable.iter().cloned().collect();
-    while let Some(name) = queue.pop() {
-        let Some((_, tokens)) = seeds.iter().find(|(it, _)| *it == name) else {
-            continue;
-        };
-        let mut named = std::collections::BTreeSet::new();
-        seed_names(tokens.clone(), &mut named);
-        for other in named {
-            if reachable.insert(other.clone()) {
-                queue.push(other);
-            }
-        }
-    }
-    for (name, tokens) in seeds {
-        if reachable.contains(&name) {
-            emitter.items.push(tokens);
-        }
-    }
-    emitter.items.extend(collectors);
     let Emitter {
         items, patterns, ..
     } = emitter;
-
-    let variants: Vec<Ident> = api
-        .definitions
+    let kind = kind_items(api, &document_collectors);
+    let pattern_statics = patterns
         .iter()
-        .map(|it| format_ident!("{}", it.name))
-        .collect();
-    let names: Vec<&str> = api.definitions.iter().map(|it| it.name.as_str()).collect();
-    let docs: Vec<String> = api
-        .definitions
-        .iter()
-        .map(|it| {
-            it.schema
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("The `{}` schema.", it.name))
-        })
-        .collect();
-    let v_fns: Vec<Ident> = names
-        .iter()
-        .map(|it| ident(Family::Fast, &it.to_snake_case()))
-        .collect();
-    let s_seeds: Vec<Ident> = names
-        .iter()
-        .map(|it| ident(Family::Seed, &it.to_snake_case()))
-        .collect();
-    let e_fns: Vec<Ident> = names
-        .iter()
-        .map(|it| ident(Family::Collect, &it.to_snake_case()))
-        .collect();
-    let count = names.len();
-    let pattern_statics = patterns.iter().map(|(pattern, ident)| {
-        let doc = format!("Matches `{pattern}`.");
-        let body = super::pattern::matcher(pattern).unwrap_or_else(|| {
-            quote! {
-                static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(|| {
-                    ::regex::Regex::new(#pattern).expect("the generator checked this pattern")
-                });
-                PATTERN.is_match(s)
-            }
-        });
-        quote! {
-            #[doc = #doc]
-            #[allow(clippy::manual_is_ascii_check)]
-            fn #ident(s: &str) -> bool {
-                #body
-            }
-        }
-    });
-
+        .map(|(pattern, ident)| pattern_static(pattern, ident));
     let (v_any, e_any) = (ident(Family::Fast, ANY), ident(Family::Collect, ANY));
     let families = families_doc();
     Ok(quote! {
@@ -200,6 +118,92 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         use crate::rt::{self, Cx};
         use crate::stream;
 
+        #kind
+
+        #( #pattern_statics )*
+
+        /// A schema without assertions accepts everything.
+        #[allow(dead_code)]
+        fn #v_any(_: &Value) -> bool {
+            true
+        }
+
+        #[allow(dead_code)]
+        fn #e_any(_: &Value, _: &mut Cx) {}
+
+        #( #items )*
+    })
+}
+
+impl Emitter<'_> {
+    /// Adds the streaming seeds and the text collectors of every node to the items. Every node
+    /// has a name by now, so a seed can refer to any of them. Only the seeds reachable from a
+    /// definition's seed (or named by a collector) are kept: the children of a node read into
+    /// a `Value`, and the object schemas merged into an `allOf`, have no seed of their own.
+    fn streaming_items(&mut self) {
+        let seeds: Vec<(String, TokenStream)> = (0..self.nodes.len())
+            .map(|i| (self.nodes[i].1.s.to_string(), self.stream(i)))
+            .collect();
+        // The text collectors, which take the verdicts of branches from their seeds.
+        let collectors: Vec<TokenStream> = (0..self.nodes.len())
+            .filter_map(|i| self.collector(i))
+            .collect();
+        let mut reachable: BTreeSet<String> = self
+            .api
+            .definitions
+            .iter()
+            .map(|it| Family::Seed.name(&it.name.to_snake_case()))
+            .collect();
+        for tokens in &collectors {
+            seed_names(tokens.clone(), &mut reachable);
+        }
+        let mut queue: Vec<String> = reachable.iter().cloned().collect();
+        while let Some(name) = queue.pop() {
+            let Some((_, tokens)) = seeds.iter().find(|(it, _)| *it == name) else {
+                continue;
+            };
+            let mut named = BTreeSet::new();
+            seed_names(tokens.clone(), &mut named);
+            for other in named {
+                if reachable.insert(other.clone()) {
+                    queue.push(other);
+                }
+            }
+        }
+        let kept = seeds
+            .into_iter()
+            .filter(|(name, _)| reachable.contains(name));
+        self.items.extend(kept.map(|(_, tokens)| tokens));
+        self.items.extend(collectors);
+    }
+}
+
+/// `Kind`, one variant per definition, and its `Schema` impl, which dispatches to each
+/// definition's `v_*`, `e_*`, `S_*` and text collector.
+fn kind_items(api: &Api, document_collectors: &[TokenStream]) -> TokenStream {
+    let variants: Vec<Ident> = api
+        .definitions
+        .iter()
+        .map(|it| format_ident!("{}", it.name))
+        .collect();
+    let names: Vec<&str> = api.definitions.iter().map(|it| it.name.as_str()).collect();
+    let docs = api.definitions.iter().map(|it| {
+        let description = it.schema.description.clone();
+        description.unwrap_or_else(|| format!("The `{}` schema.", it.name))
+    });
+    let family = |family: Family| -> Vec<Ident> {
+        names
+            .iter()
+            .map(|it| ident(family, &it.to_snake_case()))
+            .collect()
+    };
+    let (v_fns, e_fns, s_seeds) = (
+        family(Family::Fast),
+        family(Family::Collect),
+        family(Family::Seed),
+    );
+    let count = names.len();
+    quote! {
         /// One variant per schema of the spec (`$defs` of `spec/order-api.schema.json`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Kind {
@@ -237,27 +241,38 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             }
 
             fn check_slice(self, bytes: &[u8]) -> bool {
-                match self { #( Kind::#variants => stream::check_document(#s_seeds, bytes), )* }
+                match self {
+                    #( Kind::#variants => stream::check_document(#s_seeds, bytes), )*
+                }
             }
 
             fn collect_text(self, text: &str, cx: &mut Cx) {
                 match self { #( Kind::#variants => #document_collectors, )* }
             }
         }
+    }
+}
 
-        #( #pattern_statics )*
-
-        /// A schema without assertions accepts everything.
-        #[allow(dead_code)]
-        fn #v_any(_: &Value) -> bool {
-            true
+/// The matching function of `pattern`: a byte loop from `pattern.rs` when the pattern is
+/// simple, else a `regex` compiled once.
+fn pattern_static(pattern: &str, ident: &Ident) -> TokenStream {
+    let doc = format!("Matches `{pattern}`.");
+    let body = super::pattern::matcher(pattern).unwrap_or_else(|| {
+        quote! {
+            static PATTERN: ::std::sync::LazyLock<::regex::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regex::Regex::new(#pattern).expect("the generator checked this pattern")
+                });
+            PATTERN.is_match(s)
         }
-
-        #[allow(dead_code)]
-        fn #e_any(_: &Value, _: &mut Cx) {}
-
-        #( #items )*
-    })
+    });
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::manual_is_ascii_check)]
+        fn #ident(s: &str) -> bool {
+            #body
+        }
+    }
 }
 
 /// `impl Validate` for the type of every definition, in the module `types` (`runa-order-types`
@@ -287,14 +302,7 @@ pub(super) fn alias(name: &str, target: &Callee, personal: bool, streams: bool) 
         ident(Family::Seed, name),
     );
     let (tv, te, ts) = (&target.v, &target.e, &target.s);
-    let (enter, leave) = if personal {
-        (
-            quote! { cx.enter_personal(); },
-            quote! { cx.leave_personal(); },
-        )
-    } else {
-        (quote! {}, quote! {})
-    };
+    let (enter, leave) = personal_guards(personal);
     let collector = streams.then(|| {
         let (c, tc) = (ident(Family::Collector, name), collector_ident(target));
         let read = if personal {
@@ -308,17 +316,14 @@ pub(super) fn alias(name: &str, target: &Callee, personal: bool, streams: bool) 
         } else {
             quote! { #tc(self.0).deserialize(deserializer) }
         };
+        let seed_impl = seed_impl(&quote!(#c<'_>), read);
         quote! {
             #[allow(non_camel_case_types, dead_code)]
             struct #c<'c>(&'c mut Cx);
-            impl<'de> DeserializeSeed<'de> for #c<'_> {
-                type Value = ();
-                fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-                    #read
-                }
-            }
+            #seed_impl
         }
     });
+    let seed_impl = seed_impl(&quote!(#seed), quote! { #ts.deserialize(deserializer) });
     quote! {
         fn #v(value: &Value) -> bool {
             #tv(value)
@@ -331,13 +336,21 @@ pub(super) fn alias(name: &str, target: &Callee, personal: bool, streams: bool) 
         #[derive(Clone, Copy)]
         #[allow(non_camel_case_types)]
         struct #seed;
-        impl<'de> DeserializeSeed<'de> for #seed {
-            type Value = ();
-            fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-                #ts.deserialize(deserializer)
-            }
-        }
+        #seed_impl
         #collector
+    }
+}
+
+/// The statements around the checks of a value marked `x-personal`, which make messages
+/// describe values inside it instead of printing them; nothing for other values.
+pub(super) fn personal_guards(personal: bool) -> (TokenStream, TokenStream) {
+    if personal {
+        (
+            quote! { cx.enter_personal(); },
+            quote! { cx.leave_personal(); },
+        )
+    } else {
+        (quote! {}, quote! {})
     }
 }
 
@@ -465,14 +478,7 @@ impl<'a> Emitter<'a> {
         let fast = self.body(schema, &parts, Mode::Fast);
         let collect = self.body(schema, &parts, Mode::Collect);
         let doc = format!("Checks `{}`.", schema.location);
-        let (enter, leave) = if schema.personal {
-            (
-                quote! { cx.enter_personal(); },
-                quote! { cx.leave_personal(); },
-            )
-        } else {
-            (quote! {}, quote! {})
-        };
+        let (enter, leave) = personal_guards(schema.personal);
         self.items.push(quote! {
             #[doc = #doc]
             #[allow(unused_variables, clippy::needless_return)]

@@ -236,260 +236,274 @@ impl<'a> Emitter<'a> {
     pub(super) fn stream(&mut self, i: usize) -> TokenStream {
         let (schema, callee, parts) = self.nodes[i].clone();
         let seed = &callee.s;
-        let v = &callee.v;
-        let location = schema.location.as_str();
-        let doc = format!("Checks `{location}` while reading it.");
+        let doc = format!("Checks `{}` while reading it.", schema.location);
         let header = quote! {
             #[doc = #doc]
             #[derive(Clone, Copy)]
             #[allow(non_camel_case_types)]
             struct #seed;
         };
-        let visitor = |methods: TokenStream| {
-            quote! {
-                impl<'de> DeserializeSeed<'de> for #seed {
-                    type Value = ();
-                    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-                        deserializer.deserialize_any(self)
-                    }
-                }
-                #[allow(unused_variables)]
-                impl<'de> Visitor<'de> for #seed {
-                    type Value = ();
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#location)
-                    }
-                    #methods
-                }
+        let body = match self.plan(schema, &parts) {
+            Plan::ByValue => {
+                let v = &callee.v;
+                seed_impl(
+                    &quote!(#seed),
+                    quote! { stream::by_value(deserializer, #v) },
+                )
             }
-        };
-        match self.plan(schema, &parts) {
-            Plan::ByValue => quote! {
-                #header
-                impl<'de> DeserializeSeed<'de> for #seed {
-                    type Value = ();
-                    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-                        stream::by_value(deserializer, #v)
-                    }
-                }
-            },
             Plan::Combine(rule, seeds) => {
                 let verdict = match rule {
                     Rule::All => quote! { matched.iter().all(|it| *it) },
                     Rule::Any => quote! { matched.iter().any(|it| *it) },
                     Rule::One => quote! { matched.iter().filter(|it| **it).count() == 1 },
                 };
-                quote! {
-                    #header
-                    impl<'de> DeserializeSeed<'de> for #seed {
-                        type Value = ();
-                        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-                            let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                            let matched = [ #( stream::run(#seeds, raw).is_ok() ),* ];
-                            if #verdict { Ok(()) } else { Err(stream::invalid()) }
-                        }
-                    }
-                }
+                let body = quote! {
+                    let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(
+                        deserializer,
+                    )?;
+                    let matched = [ #( stream::run(#seeds, raw).is_ok() ),* ];
+                    if #verdict { Ok(()) } else { Err(stream::invalid()) }
+                };
+                seed_impl(&quote!(#seed), body)
             }
             Plan::Delegate(taken) => {
-                let methods: TokenStream = taken
-                    .iter()
-                    .map(|(lane, target)| delegate(*lane, target))
-                    .collect();
-                let body = visitor(methods);
-                quote! { #header #body }
+                let methods = taken.iter().map(|(lane, target)| delegate(*lane, target));
+                visitor(seed, &schema.location, methods.collect())
             }
-            Plan::Tagged => {
-                let discriminator = schema
-                    .discriminator
-                    .as_ref()
-                    .expect("a tagged plan has a discriminator");
-                let property = &discriminator.property;
-                let tags = discriminator.variants.iter().map(|it| &it.0);
-                let states = discriminator
-                    .variants
-                    .iter()
-                    .map(|(_, name)| ident(Family::ObjectState, &name.to_snake_case()));
-                let methods = quote! {
-                    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                        // Members before the tag are kept as raw text until the tag says
-                        // which branch reads them.
-                        let mut pending = stream::Pending::default();
+            Plan::Tagged => visitor(seed, &schema.location, tagged_visit_map(schema)),
+            Plan::Lanes => self.lanes(schema, &callee, &parts),
+        };
+        quote! { #header #body }
+    }
+
+    /// The visitor of a node checked by its own keywords, with one family of `visit_*`
+    /// methods per JSON type it allows, and the items it needs (`O_*`, `number`).
+    fn lanes(&mut self, schema: &'a Schema, callee: &Callee, parts: &Parts) -> TokenStream {
+        let seed = &callee.s;
+        let (object, lanes) = if schema.all_of.is_empty() {
+            (self.object_parts_own(schema, parts), allowed_lanes(schema))
+        } else {
+            (self.object_parts(schema, parts), vec![Lane::Object])
+        };
+        let loc = schema.location.trim_start_matches('#').to_owned();
+        let mut methods = TokenStream::new();
+        let mut extra = TokenStream::new();
+        for lane in lanes {
+            methods.extend(match lane {
+                Lane::Object => {
+                    let seed_name = seed.to_string();
+                    let stem = Family::Seed.stem(&seed_name).unwrap_or(&seed_name);
+                    let state = ident(Family::ObjectState, stem);
+                    extra.extend(self.object_state(&state, object.as_deref().unwrap_or_default()));
+                    visit_map(quote! {
+                        let mut state = #state::default();
                         while let Some(key) = map.next_key::<stream::Key<'de>>()? {
-                            if key.as_str() == #property {
-                                let tag = map.next_value::<stream::Key<'de>>()?;
-                                return match tag.as_str() {
-                                    #( #tags => {
-                                        let mut state = #states::default();
-                                        stream::lift(state.member(key, stream::Checked))?;
-                                        for (key, raw) in pending.into_members() {
-                                            stream::lift(state.member(key, stream::Raw(raw)))?;
-                                        }
-                                        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
-                                            state.member(key, &mut map)?;
-                                        }
-                                        state.finish()
-                                    } )*
-                                    _ => Err(stream::invalid()),
-                                };
-                            }
-                            let raw = map.next_value::<&'de RawValue>()?;
-                            pending.insert(key, raw)?;
+                            state.member(key, &mut map)?;
                         }
-                        Err(stream::invalid())
-                    }
-                };
-                let body = visitor(methods);
-                quote! { #header #body }
-            }
-            Plan::Lanes => {
-                let object = if schema.all_of.is_empty() {
-                    self.object_parts_own(schema, &parts)
-                } else {
-                    self.object_parts(schema, &parts)
-                };
-                let lanes = if schema.all_of.is_empty() {
-                    allowed_lanes(schema)
-                } else {
-                    vec![Lane::Object]
-                };
-                let seed_name = seed.to_string();
-                let state = ident(
-                    Family::ObjectState,
-                    Family::Seed.stem(&seed_name).unwrap_or(&seed_name),
-                );
-                let mut methods = TokenStream::new();
-                let mut extra = TokenStream::new();
-                for lane in lanes {
-                    match lane {
-                        Lane::Object => {
-                            let object = object.as_deref().unwrap_or_default();
-                            extra.extend(self.object_state(&state, object));
-                            methods.extend(quote! {
-                                fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                                    let mut state = #state::default();
-                                    while let Some(key) = map.next_key::<stream::Key<'de>>()? {
-                                        state.member(key, &mut map)?;
-                                    }
-                                    state.finish()
-                                }
-                            });
+                        state.finish()
+                    })
+                }
+                Lane::Array => array_lane(schema, parts, &loc),
+                Lane::String => {
+                    let checks = self.string_checks(schema, &loc, &quote!(s), Subject::Value);
+                    let checks = render(&checks, Sink::Stream);
+                    let allowed = stream_literals(schema, Operand::Str(quote!(s)));
+                    quote! {
+                        fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+                            #checks
+                            #allowed
+                            Ok(())
                         }
-                        Lane::Array => {
-                            let items = parts
-                                .items
-                                .as_ref()
-                                .map_or_else(|| quote!(stream::Skip), seed_of);
-                            let loc = location.trim_start_matches('#');
-                            let counts = item_count_checks(schema, loc, Operand::Count(quote!(n)));
-                            let (min, max) = split_counts(&counts);
-                            methods.extend(if schema.array.unique_items {
-                                // Each item is captured, checked, and hashed for uniqueness.
-                                quote! {
-                                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                                        let mut unique = stream::Unique::default();
-                                        let mut n: u64 = 0;
-                                        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-                                            stream::lift(stream::run(#items, raw))?;
-                                            unique.insert_distinct(raw)?;
-                                            n += 1;
-                                            #max
-                                        }
-                                        #min
-                                        Ok(())
-                                    }
-                                }
-                            } else if max.is_none() && min.is_none() {
-                                quote! {
-                                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                                        while seq.next_element_seed(#items)?.is_some() {}
-                                        Ok(())
-                                    }
-                                }
-                            } else {
-                                quote! {
-                                    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                                        let mut n: u64 = 0;
-                                        while seq.next_element_seed(#items)?.is_some() {
-                                            n += 1;
-                                            #max
-                                        }
-                                        #min
-                                        Ok(())
-                                    }
-                                }
-                            });
-                        }
-                        Lane::String => {
-                            let loc = location.trim_start_matches('#').to_owned();
-                            let checks =
-                                self.string_checks(schema, &loc, &quote!(s), Subject::Value);
-                            let checks = render(&checks, Sink::Stream);
-                            let values = literals(schema);
-                            let strings: Vec<&String> = values
-                                .iter()
-                                .filter_map(|it| match it {
-                                    Literal::String(s) => Some(s),
-                                    _ => None,
-                                })
-                                .collect();
-                            let allowed = (!literals(schema).is_empty()).then(|| quote! {
-                                if !matches!(s, #(#strings)|*) { return Err(stream::invalid()); }
-                            });
-                            methods.extend(quote! {
-                                fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-                                    #checks
-                                    #allowed
-                                    Ok(())
-                                }
-                            });
-                        }
-                        Lane::Number => {
-                            extra.extend(number_method(seed, schema));
-                            methods.extend(quote! {
-                                fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-                                    self.number(stream::float_u(n), true)
-                                }
-                                fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-                                    self.number(stream::float_i(n), true)
-                                }
-                                fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-                                    self.number(n, n.fract() == 0.0)
-                                }
-                            });
-                        }
-                        Lane::Bool => {
-                            let values: Vec<bool> = literals(schema)
-                                .iter()
-                                .filter_map(|it| match it {
-                                    Literal::Bool(b) => Some(*b),
-                                    _ => None,
-                                })
-                                .collect();
-                            let allowed = (!literals(schema).is_empty()).then(|| {
-                                quote! {
-                                    if !( #( b == #values )||* ) { return Err(stream::invalid()); }
-                                }
-                            });
-                            methods.extend(quote! {
-                                fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
-                                    #allowed
-                                    Ok(())
-                                }
-                            });
-                        }
-                        Lane::Null => methods.extend(quote! {
-                            fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-                                Ok(())
-                            }
-                        }),
                     }
                 }
-                let body = visitor(methods);
-                quote! { #header #body #extra }
+                Lane::Number => {
+                    extra.extend(number_method(seed, schema));
+                    quote! {
+                        fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
+                            self.number(stream::float_u(n), true)
+                        }
+                        fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
+                            self.number(stream::float_i(n), true)
+                        }
+                        fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
+                            self.number(n, n.fract() == 0.0)
+                        }
+                    }
+                }
+                Lane::Bool => {
+                    let allowed = stream_literals(schema, Operand::Bool);
+                    quote! {
+                        fn visit_bool<E: de::Error>(self, b: bool) -> Result<(), E> {
+                            #allowed
+                            Ok(())
+                        }
+                    }
+                }
+                Lane::Null => quote! {
+                    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+                        Ok(())
+                    }
+                },
+            });
+        }
+        let body = visitor(seed, &schema.location, methods);
+        quote! { #body #extra }
+    }
+}
+
+/// `impl DeserializeSeed for #ty`, whose `deserialize` runs `body` on `deserializer`.
+pub(super) fn seed_impl(ty: &TokenStream, body: TokenStream) -> TokenStream {
+    quote! {
+        impl<'de> DeserializeSeed<'de> for #ty {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<(), D::Error> {
+                #body
             }
         }
     }
+}
+
+/// A `visit_map` that reads `map` with `body`.
+pub(super) fn visit_map(body: TokenStream) -> TokenStream {
+    quote! {
+        fn visit_map<A: de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<(), A::Error> {
+            #body
+        }
+    }
+}
+
+/// A `visit_seq` that reads `seq` with `body`.
+pub(super) fn visit_seq(body: TokenStream) -> TokenStream {
+    quote! {
+        fn visit_seq<A: de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<(), A::Error> {
+            #body
+        }
+    }
+}
+
+/// The seed `seed`, read with `deserialize_any` by a visitor with `methods`.
+fn visitor(seed: &Ident, location: &str, methods: TokenStream) -> TokenStream {
+    let seed_impl = seed_impl(
+        &quote!(#seed),
+        quote! { deserializer.deserialize_any(self) },
+    );
+    quote! {
+        #seed_impl
+        #[allow(unused_variables)]
+        impl<'de> Visitor<'de> for #seed {
+            type Value = ();
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#location)
+            }
+            #methods
+        }
+    }
+}
+
+/// The `visit_map` of a `oneOf` told apart by a tag: the tag picks the branch's `O_*`.
+fn tagged_visit_map(schema: &Schema) -> TokenStream {
+    let Some(discriminator) = &schema.discriminator else {
+        return TokenStream::new();
+    };
+    let property = &discriminator.property;
+    let tags = discriminator.variants.iter().map(|it| &it.0);
+    let states = discriminator
+        .variants
+        .iter()
+        .map(|(_, name)| ident(Family::ObjectState, &name.to_snake_case()));
+    visit_map(quote! {
+        // Members before the tag are kept as raw text until the tag says
+        // which branch reads them.
+        let mut pending = stream::Pending::default();
+        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+            if key.as_str() == #property {
+                let tag = map.next_value::<stream::Key<'de>>()?;
+                return match tag.as_str() {
+                    #( #tags => {
+                        let mut state = #states::default();
+                        stream::lift(state.member(key, stream::Checked))?;
+                        for (key, raw) in pending.into_members() {
+                            stream::lift(state.member(key, stream::Raw(raw)))?;
+                        }
+                        while let Some(key) = map.next_key::<stream::Key<'de>>()? {
+                            state.member(key, &mut map)?;
+                        }
+                        state.finish()
+                    } )*
+                    _ => Err(stream::invalid()),
+                };
+            }
+            let raw = map.next_value::<&'de RawValue>()?;
+            pending.insert(key, raw)?;
+        }
+        Err(stream::invalid())
+    })
+}
+
+/// The `visit_seq` of an array node: each item through its seed, counted for `minItems`
+/// and `maxItems`, and captured and hashed for `uniqueItems`.
+fn array_lane(schema: &Schema, parts: &Parts, loc: &str) -> TokenStream {
+    let items = parts
+        .items
+        .as_ref()
+        .map_or_else(|| quote!(stream::Skip), seed_of);
+    let counts = item_count_checks(schema, loc, Operand::Count(quote!(n)));
+    let (min, max) = split_counts(&counts);
+    visit_seq(if schema.array.unique_items {
+        // Each item is captured, checked, and hashed for uniqueness.
+        quote! {
+            let mut unique = stream::Unique::default();
+            let mut n: u64 = 0;
+            while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+                stream::lift(stream::run(#items, raw))?;
+                unique.insert_distinct(raw)?;
+                n += 1;
+                #max
+            }
+            #min
+            Ok(())
+        }
+    } else if max.is_none() && min.is_none() {
+        quote! {
+            while seq.next_element_seed(#items)?.is_some() {}
+            Ok(())
+        }
+    } else {
+        quote! {
+            let mut n: u64 = 0;
+            while seq.next_element_seed(#items)?.is_some() {
+                n += 1;
+                #max
+            }
+            #min
+            Ok(())
+        }
+    })
+}
+
+/// The `enum` and `const` check of a streamed scalar held by `operand`, when the node has
+/// either (the values both allow; those of other JSON types than the operand's are another
+/// lane's).
+fn stream_literals(schema: &Schema, operand: Operand) -> Option<TokenStream> {
+    let values = literals(schema);
+    let any = !values.is_empty();
+    let check = Check {
+        keyword: kw::ENUM.name,
+        location: kw::ENUM.at(&schema.location),
+        test: Test::Literals(values),
+        operand,
+        message: TokenStream::new(),
+    };
+    any.then(|| check.render(Sink::Stream))
 }
 
 /// The seed that checks a child, or the one that skips it.
@@ -556,18 +570,7 @@ pub(super) fn number_method(seed: &Ident, schema: &Schema) -> TokenStream {
         &number_checks(schema, loc, Operand::Float),
         Sink::Stream,
     ));
-    let numbers: Vec<Lit> = literals(schema)
-        .iter()
-        .filter_map(|it| match it {
-            Literal::Number(text) => {
-                Some(Lit::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN)))
-            }
-            _ => None,
-        })
-        .collect();
-    if !literals(schema).is_empty() {
-        checks.extend(quote! { if !( #( x == #numbers )||* ) { return Err(stream::invalid()); } });
-    }
+    checks.extend(stream_literals(schema, Operand::Float));
     quote! {
         impl #seed {
             #[allow(unused_variables, clippy::float_cmp)]

@@ -168,83 +168,31 @@ impl<'a> Emitter<'a> {
             TokenStream::new()
         };
         let required = required_names(schema, parts);
-        let bit = |name: &String| {
-            required
-                .iter()
-                .position(|it| *it == name)
-                .map(|i| 1u64 << i)
-        };
         let needs_loop = !parts.properties.is_empty()
             || !required.is_empty()
             || rules.additional.is_some()
             || rules.property_names.is_some();
         if needs_loop {
-            let mut arms = TokenStream::new();
-            let mut listed: Vec<&String> = Vec::new();
-            for (name, callee, _) in &parts.properties {
-                listed.push(name);
-                let mark = bit(name).map(|bit| {
-                    let bit = Lit::u64_unsuffixed(bit);
-                    quote! { seen |= #bit; }
-                });
-                let check = if callee.trivial {
-                    TokenStream::new()
-                } else {
-                    let (v, e) = (&callee.v, &callee.e);
-                    match mode {
-                        Mode::Fast => quote! { if !#v(item) { return false; } },
-                        Mode::Collect if callee.direct => {
-                            quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
-                        }
-                        Mode::Collect => {
-                            quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
-                        }
-                    }
-                };
-                arms.extend(quote! { #name => { #mark #check } });
-            }
-            for name in required.iter().filter(|it| !listed.contains(it)) {
-                let bit = Lit::u64_unsuffixed(bit(name).unwrap_or_default());
-                arms.extend(quote! { #name => { seen |= #bit; } });
-            }
+            let arms = member_arms(parts, &required, mode);
             let other = match (&rules.additional, &parts.additional) {
                 (Some(Additional::Forbidden), _) => match mode {
                     Mode::Fast => quote! { return false; },
                     Mode::Collect => additional_error(loc),
                 },
-                (_, Some(callee)) if !callee.trivial => {
-                    let (v, e) = (&callee.v, &callee.e);
-                    match mode {
-                        Mode::Fast => quote! { if !#v(item) { return false; } },
-                        Mode::Collect if callee.direct => {
-                            quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
-                        }
-                        Mode::Collect => {
-                            quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
-                        }
-                    }
-                }
+                (_, Some(callee)) => member_check(callee, mode),
                 _ => TokenStream::new(),
             };
             let names = match &rules.property_names {
                 Some(names) => self.property_names(names, mode, loc),
                 None => TokenStream::new(),
             };
-            let declare = if required.is_empty() {
-                quote!()
-            } else {
-                quote! { let mut seen: u64 = 0; }
-            };
+            let declare = (!required.is_empty()).then(|| quote! { let mut seen: u64 = 0; });
             let dispatch = if arms.is_empty() {
                 other
             } else {
                 quote! { match key { #arms _ => { #other } } }
             };
-            let stop = if mode == Mode::Collect {
-                quote! { if cx.is_full() { break; } }
-            } else {
-                quote!()
-            };
+            let stop = (mode == Mode::Collect).then(|| quote! { if cx.is_full() { break; } });
             out.extend(quote! {
                 #declare
                 for (key, item) in m {
@@ -459,7 +407,11 @@ pub(super) fn required_checks(required: &[&String], mode: Mode, loc: &str) -> To
             let checks = required.iter().enumerate().map(|(i, name)| {
                 let bit = Lit::u64_unsuffixed(1u64 << i);
                 let message = format!("\"{name}\" is required");
-                quote! { if seen & #bit == 0 { cx.error(#keyword, #schema_loc, #message.to_owned()); } }
+                quote! {
+                    if seen & #bit == 0 {
+                        cx.error(#keyword, #schema_loc, #message.to_owned());
+                    }
+                }
             });
             if required.len() == 1 {
                 quote! { #(#checks)* }
@@ -502,6 +454,45 @@ pub(super) fn literal_test(values: &[Literal]) -> TokenStream {
         return quote!(false);
     }
     quote! { #(#tests)||* }
+}
+
+/// The arms of the `match` on a member's key: each property is checked by its child and
+/// marks its bit in `seen` when it is required, and required names no property declares
+/// mark theirs.
+fn member_arms(parts: &Parts, required: &[&String], mode: Mode) -> TokenStream {
+    let bit = |name: &String| {
+        let i = required.iter().position(|it| *it == name)?;
+        Some(Lit::u64_unsuffixed(1u64 << i))
+    };
+    let mut arms = TokenStream::new();
+    for (name, callee, _) in &parts.properties {
+        let mark = bit(name).map(|bit| quote! { seen |= #bit; });
+        let check = member_check(callee, mode);
+        arms.extend(quote! { #name => { #mark #check } });
+    }
+    let listed = |name: &&String| parts.properties.iter().any(|it| &it.0 == *name);
+    for name in required.iter().filter(|it| !listed(it)) {
+        let bit = bit(name).unwrap_or_else(|| Lit::u64_unsuffixed(0));
+        arms.extend(quote! { #name => { seen |= #bit; } });
+    }
+    arms
+}
+
+/// The check of the member `item` (called `key`) by the child `callee`.
+fn member_check(callee: &Callee, mode: Mode) -> TokenStream {
+    if callee.trivial {
+        return TokenStream::new();
+    }
+    let (v, e) = (&callee.v, &callee.e);
+    match mode {
+        Mode::Fast => quote! { if !#v(item) { return false; } },
+        Mode::Collect if callee.direct => {
+            quote! { cx.push_key(key); #e(item, cx); cx.pop(); }
+        }
+        Mode::Collect => {
+            quote! { if !#v(item) { cx.push_key(key); #e(item, cx); cx.pop(); } }
+        }
+    }
 }
 
 /// The `minProperties` and `maxProperties` checks of the object `m`.

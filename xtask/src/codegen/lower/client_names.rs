@@ -27,7 +27,8 @@ impl OperationsLowerer<'_> {
             self.r.error(
                 at,
                 format!(
-                    "{} is not an HTTP header name: a header name is one or more letters, digits or `!#$%&'*+-.^_`|~` (RFC 9110)",
+                    "{} is not an HTTP header name: a header name is one or more letters, digits \
+                     or `!#$%&'*+-.^_`|~` (RFC 9110)",
                     describe(&Value::String(name.to_owned()))
                 ),
             );
@@ -47,7 +48,8 @@ impl OperationsLowerer<'_> {
             self.r.error(
                 at,
                 format!(
-                    "{what} {} is not a valid HTTP header value: it must be visible ASCII, with spaces only inside",
+                    "{what} {} is not a valid HTTP header value: it must be visible ASCII, with \
+                     spaces only inside",
                     describe(&Value::String(value.to_owned()))
                 ),
             );
@@ -116,7 +118,8 @@ impl OperationsLowerer<'_> {
                         self.r.error(
                             &format!("{at}/responses/{}/body", response.status),
                             format!(
-                                "the {} and {} answers have the same body `{}`; the client's `Success` has one variant per 2xx body",
+                                "the {} and {} answers have the same body `{}`; the client's \
+                                 `Success` has one variant per 2xx body",
                                 first.status, response.status, response.body
                             ),
                         );
@@ -154,7 +157,8 @@ impl OperationsLowerer<'_> {
                             self.r.error(
                                 &parameter.pointer,
                                 format!(
-                                    "the header \"{}\" lists other `enum` values than at {}; the client has one type per header",
+                                    "the header \"{}\" lists other `enum` values than at {}; the \
+                                     client has one type per header",
                                     parameter.name, first.pointer
                                 ),
                             );
@@ -294,7 +298,8 @@ impl Scope {
                 cx.error(
                     at,
                     format!(
-                        "\"{first}\"{place} and \"{name}\" would both be `{rust}` in {}; rename one of them",
+                        "\"{first}\"{place} and \"{name}\" would both be `{rust}` in {}; rename \
+                         one of them",
                         self.what
                     ),
                 );
@@ -332,7 +337,8 @@ fn parse_path(path: &str) -> Result<Vec<PathPart>, String> {
                 let name = &path[i + 1..i + 1 + length];
                 if name.is_empty() || name.contains(['{', '/']) {
                     return Err(format!(
-                        "`{{{name}}}` in `path` is not a placeholder: write `{{name}}` with the name of a path parameter"
+                        "`{{{name}}}` in `path` is not a placeholder: write `{{name}}` with the \
+                         name of a path parameter"
                     ));
                 }
                 if !literal.is_empty() {
@@ -361,7 +367,8 @@ fn parse_path(path: &str) -> Result<Vec<PathPart>, String> {
             _ => {
                 let c = path[i..].chars().next().unwrap_or_default();
                 return Err(format!(
-                    "`path` contains {c:?}, which a URL path cannot hold as it is; percent-encode it"
+                    "`path` contains {c:?}, which a URL path cannot hold as it is; percent-encode \
+                     it"
                 ));
             }
         }

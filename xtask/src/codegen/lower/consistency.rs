@@ -145,7 +145,8 @@ impl SchemaLowerer<'_> {
         if !siblings.is_empty() {
             let siblings = siblings.join(", ");
             let message = format!(
-                "`$ref` next to {siblings}: only annotations may sit beside `$ref`; combine constraints with `allOf`"
+                "`$ref` next to {siblings}: only annotations may sit beside `$ref`; combine \
+                 constraints with `allOf`"
             );
             self.r.error(&kw::REF.at(at), message);
         }

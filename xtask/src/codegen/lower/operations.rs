@@ -129,7 +129,8 @@ impl<'a> OperationsLowerer<'a> {
             {
                 self.r.error(
                     &format!("{at}/url"),
-                    "a server URL must be a host after `https://`, without spaces, control characters or characters a URL cannot hold",
+                    "a server URL must be a host after `https://`, without spaces, control \
+                     characters or characters a URL cannot hold",
                 );
             }
             servers.push(Server {
@@ -394,7 +395,8 @@ impl<'a> OperationsLowerer<'a> {
             .any(|it| it.location == ParameterLocation::Header && it.required && it.name == header)
         {
             let message = format!(
-                "`idempotency_key` names \"{header}\", which is not a required header parameter of this operation"
+                "`idempotency_key` names \"{header}\", which is not a required header parameter \
+                 of this operation"
             );
             self.r.error(&format!("{at}/idempotency_key"), message);
         }
@@ -461,7 +463,8 @@ impl<'a> OperationsLowerer<'a> {
             Some("path") => Some(ParameterLocation::Path),
             Some(other) => {
                 let message = format!(
-                    "unknown parameter location \"{other}\"; expected \"header\", \"query\" or \"path\""
+                    "unknown parameter location \"{other}\"; expected \"header\", \"query\" or \
+                     \"path\""
                 );
                 self.r.error(&format!("{at}/in"), message);
                 None

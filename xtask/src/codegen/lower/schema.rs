@@ -131,7 +131,8 @@ impl<'a> SchemaLowerer<'a> {
             Role::Unimplemented => self.r.error(
                 at,
                 format!(
-                    "unsupported keyword `{key}`: the generator does not implement it, so it would not be checked"
+                    "unsupported keyword `{key}`: the generator does not implement it, so it \
+                     would not be checked"
                 ),
             ),
             Role::Annotation => self.annotation(schema, row, value, at),
@@ -298,7 +299,8 @@ impl<'a> SchemaLowerer<'a> {
                 self.r.error(
                     &here,
                     format!(
-                        "`required` lists more than {MAX_REQUIRED} names, the most the validator tracks for one object schema; split the object with `allOf`"
+                        "`required` lists more than {MAX_REQUIRED} names, the most the validator \
+                         tracks for one object schema; split the object with `allOf`"
                     ),
                 );
             } else {
@@ -314,7 +316,8 @@ impl<'a> SchemaLowerer<'a> {
             kw::ITEMS => match value {
                 Value::Array(_) => self.r.error(
                     at,
-                    "the array form of `items` is draft 2019-09 and earlier; use one schema (2020-12 `prefixItems` is not supported)",
+                    "the array form of `items` is draft 2019-09 and earlier; use one schema \
+                     (2020-12 `prefixItems` is not supported)",
                 ),
                 other => array.items = Some(Box::new(self.schema(other, at))),
             },
@@ -380,7 +383,8 @@ impl<'a> SchemaLowerer<'a> {
         let closest = self.hints.closest(&name, &defined);
         let message = match closest {
             Some(it) => format!(
-                "dangling `$ref` \"{target}\": there is no definition `{name}`; did you mean `{it}`?"
+                "dangling `$ref` \"{target}\": there is no definition `{name}`; did you mean \
+                 `{it}`?"
             ),
             None => format!("dangling `$ref` \"{target}\": there is no definition `{name}`"),
         };
