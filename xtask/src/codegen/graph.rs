@@ -51,12 +51,7 @@ struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     fn new(api: &'a Api) -> Graph<'a> {
-        let index: BTreeMap<&str, usize> = api
-            .definitions
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.name.as_str(), i))
-            .collect();
+        let index: BTreeMap<&str, usize> = api.definition_index();
         let mut graph = Graph {
             api,
             groups: Vec::new(),
@@ -249,12 +244,7 @@ pub const MAX_ALL_OF_EXPANSION: u64 = 10_000;
 /// `allOf` and `$ref`, counted once per definition with the counts of the definitions it
 /// refers to (an iterative post-order walk, so the count is linear in the spec).
 fn expansions(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
-    let index: BTreeMap<&str, usize> = api
-        .definitions
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.name.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = api.definition_index();
     // For each definition: the schemas of its own `allOf` tree, and the definitions that
     // tree refers to (once per reference).
     let local: Vec<(u64, Vec<usize>)> = api

@@ -409,6 +409,24 @@ impl Schema {
         children!(self, iter_mut, as_deref_mut, &mut)
     }
 
+    /// True when `type` allows values of `ty` (every type when there is no `type`).
+    pub fn allows(&self, ty: JsonType) -> bool {
+        self.types.as_ref().is_none_or(|it| it.contains(&ty))
+    }
+
+    /// This schema's place and annotations only (`title`, `description`, `default`,
+    /// `examples`): a schema equal to its annotations asserts nothing.
+    pub fn annotations(&self) -> Schema {
+        Schema {
+            location: self.location.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            default: self.default.clone(),
+            examples: self.examples.clone(),
+            ..Schema::default()
+        }
+    }
+
     /// Calls `f` on this schema and every schema nested in it, parents first.
     pub fn visit(&self, f: &mut dyn FnMut(&Schema)) {
         let mut stack = vec![self];
@@ -428,6 +446,15 @@ impl Schema {
 }
 
 impl Api {
+    /// The position of each definition in [`Api::definitions`], by name.
+    pub fn definition_index(&self) -> std::collections::BTreeMap<&str, usize> {
+        self.definitions
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.name.as_str(), i))
+            .collect()
+    }
+
     /// The definition called `name`.
     pub fn definition(&self, name: &str) -> Option<&Definition> {
         self.definitions.iter().find(|it| it.name == name)

@@ -380,6 +380,26 @@ pub(super) fn literal_checks(schema: &Schema, loc: &str) -> Vec<Check> {
         .collect()
 }
 
+/// The messages of a tagged `oneOf` whose tag is an unknown value (a format string with one
+/// `{}`, the value) and whose tag is missing.
+pub(super) fn tag_messages(discriminator: &Discriminator) -> (String, String) {
+    let property = &discriminator.property;
+    let tags: Vec<Literal> = discriminator
+        .variants
+        .iter()
+        .map(|(tag, _)| Literal::String(tag.clone()))
+        .collect();
+    let expected = listing(&tags);
+    let unknown_tag = format!(
+        "\"{}\" is {{}}, which is not {}",
+        escape_braces(property),
+        escape_braces(&expected)
+    );
+    let missing_tag =
+        format!("\"{property}\" is required to tell the variants apart; expected {expected}");
+    (unknown_tag, missing_tag)
+}
+
 /// `"A"`, `"A" or "B"`, `one of "A", "B" or "C"`.
 pub(super) fn listing(values: &[Literal]) -> String {
     let shown: Vec<String> = values.iter().map(ToString::to_string).collect();

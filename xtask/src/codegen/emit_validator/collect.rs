@@ -62,8 +62,8 @@ impl<'a> Emitter<'a> {
         let loc = location.trim_start_matches('#').to_owned();
         let doc = format!("Collects the errors of `{location}` while reading it.");
         let (enter, leave) = personal_guards(schema.personal);
-        let map = self.collect_map(schema, &parts, &loc);
-        let seq = self.collect_seq(schema, &parts, &loc);
+        let map = self.collect_container(schema, &parts, &loc, true);
+        let seq = self.collect_container(schema, &parts, &loc, false);
         let combinators =
             !schema.all_of.is_empty() || !schema.any_of.is_empty() || !schema.one_of.is_empty();
         let deserialize = if combinators {
@@ -118,38 +118,52 @@ impl<'a> Emitter<'a> {
         type_failure(schema, loc, Sink::Collect)
     }
 
-    /// The body of a collector's `visit_map`: the node's own keywords on an object.
-    pub(super) fn collect_map(
+    /// The body of a collector's `visit_map` (`object`) or `visit_seq`: the node's own
+    /// keywords on the container.
+    pub(super) fn collect_container(
         &mut self,
         schema: &'a Schema,
         parts: &Parts,
         loc: &str,
+        object: bool,
     ) -> TokenStream {
+        let contents = if object {
+            self.collect_members(schema, parts, loc)
+        } else {
+            self.collect_items(schema, parts, loc)
+        };
         let literals = render(&literal_checks(schema, loc), Sink::Collect);
         if literals.is_empty() {
-            return self.collect_members(schema, parts, loc);
+            return contents;
         }
-        // Only a node without keywords about members has `enum` or `const` here (see
-        // `reading_of`), and its literals are scalars, which an object never equals.
-        let members = self.collect_members(schema, parts, loc);
-        quote! {
-            #members
-            let value = &Value::Object(::serde_json::Map::new());
-            #literals
+        // Only a node without keywords about members or items has `enum` or `const` here
+        // (see `reading_of`), and its literals are scalars, which a container never equals.
+        // An array stands in empty, with its number of items for messages.
+        if object {
+            quote! {
+                #contents
+                let value = &Value::Object(::serde_json::Map::new());
+                #literals
+            }
+        } else {
+            quote! {
+                let n = { #contents n };
+                cx.stand_in(Some(n), |cx| {
+                    let value = &Value::Array(Vec::new());
+                    #literals
+                });
+            }
         }
     }
 
-    /// The members part of [`Emitter::collect_map`].
+    /// The members part of [`Emitter::collect_container`].
     pub(super) fn collect_members(
         &mut self,
         schema: &'a Schema,
         parts: &Parts,
         loc: &str,
     ) -> TokenStream {
-        let allowed = schema
-            .types
-            .as_ref()
-            .is_none_or(|it| it.contains(&JsonType::Object));
+        let allowed = schema.allows(JsonType::Object);
         let skip = quote! {
             while map.next_key::<de::IgnoredAny>()?.is_some() {
                 map.next_value_seed(stream::Skip)?;
@@ -259,40 +273,14 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// The body of a collector's `visit_seq`: the node's own keywords on an array.
-    pub(super) fn collect_seq(
-        &mut self,
-        schema: &'a Schema,
-        parts: &Parts,
-        loc: &str,
-    ) -> TokenStream {
-        let literals = render(&literal_checks(schema, loc), Sink::Collect);
-        if literals.is_empty() {
-            return self.collect_items(schema, parts, loc);
-        }
-        // As in `collect_map`: the node has no keyword about items, and its literals are
-        // scalars. The array stands in empty, with its number of items for messages.
-        let items = self.collect_items(schema, parts, loc);
-        quote! {
-            let n = { #items n };
-            cx.stand_in(Some(n), |cx| {
-                let value = &Value::Array(Vec::new());
-                #literals
-            });
-        }
-    }
-
-    /// The items part of [`Emitter::collect_seq`]; it leaves the number of items in `n`.
+    /// The items part of [`Emitter::collect_container`]; it leaves the number of items in `n`.
     pub(super) fn collect_items(
         &mut self,
         schema: &'a Schema,
         parts: &Parts,
         loc: &str,
     ) -> TokenStream {
-        let allowed = schema
-            .types
-            .as_ref()
-            .is_none_or(|it| it.contains(&JsonType::Array));
+        let allowed = schema.allows(JsonType::Array);
         let rules = &schema.array;
         if !allowed {
             let error = Self::container_type_error(schema, loc);
@@ -463,21 +451,7 @@ impl<'a> Emitter<'a> {
         let one_of = kw::ONE_OF.name;
         if let Some(discriminator) = &schema.discriminator {
             let property = &discriminator.property;
-            let tags: Vec<&String> = discriminator.variants.iter().map(|it| &it.0).collect();
-            let expected = listing(
-                &tags
-                    .iter()
-                    .map(|it| Literal::String((*it).clone()))
-                    .collect::<Vec<_>>(),
-            );
-            let unknown_tag = format!(
-                "\"{}\" is {{}}, which is not {}",
-                escape_braces(property),
-                escape_braces(&expected)
-            );
-            let missing_tag = format!(
-                "\"{property}\" is required to tell the variants apart; expected {expected}"
-            );
+            let (unknown_tag, missing_tag) = tag_messages(discriminator);
             let arms = discriminator.variants.iter().map(|(tag, name)| {
                 let callee = self.definition_callee(name);
                 let refused = if callee.trivial {

@@ -37,7 +37,7 @@ use quote::{format_ident, quote};
 
 use super::{
     diagnostic::Diagnostic,
-    ir::{Additional, Api, JsonType, Literal, Schema},
+    ir::{Additional, Api, Discriminator, JsonType, Literal, Schema},
     keywords::{self as kw, FormatValue, Keyword},
     names::Family,
 };
@@ -535,13 +535,5 @@ pub(super) fn label(schema: &Schema) -> String {
 
 /// True for a schema without any assertion (annotations only).
 pub(super) fn is_trivial(schema: &Schema) -> bool {
-    let bare = Schema {
-        location: schema.location.clone(),
-        title: schema.title.clone(),
-        description: schema.description.clone(),
-        default: schema.default.clone(),
-        examples: schema.examples.clone(),
-        ..Schema::default()
-    };
-    *schema == bare
+    *schema == schema.annotations()
 }

@@ -594,7 +594,7 @@ pub(super) fn literals(schema: &Schema) -> Vec<Literal> {
 
 /// The JSON types a schema's own keywords allow.
 pub(super) fn allowed_lanes(schema: &Schema) -> Vec<Lane> {
-    let by_type = |ty: JsonType| schema.types.as_ref().is_none_or(|it| it.contains(&ty));
+    let by_type = |ty: JsonType| schema.allows(ty);
     let restricted = schema.enum_values.is_some() || schema.const_value.is_some();
     let values = literals(schema);
     let listed = |lane: Lane| {
@@ -630,17 +630,12 @@ pub(super) fn allowed_lanes(schema: &Schema) -> Vec<Lane> {
 /// True when the schema asserts something itself, besides its combinators.
 pub(super) fn has_own_assertions(schema: &Schema) -> bool {
     let bare = Schema {
-        location: schema.location.clone(),
-        title: schema.title.clone(),
-        description: schema.description.clone(),
-        default: schema.default.clone(),
-        examples: schema.examples.clone(),
         personal: schema.personal,
         all_of: schema.all_of.clone(),
         any_of: schema.any_of.clone(),
         one_of: schema.one_of.clone(),
         discriminator: schema.discriminator.clone(),
-        ..Schema::default()
+        ..schema.annotations()
     };
     *schema != bare
 }
@@ -658,10 +653,7 @@ pub(super) fn names_are_strings(schema: &Schema) -> bool {
 /// `$ref`, `const` or combinator, an `enum` of strings only), so it can be checked on a `&str`.
 pub(super) fn only_strings(schema: &Schema) -> bool {
     schema.reference.is_none()
-        && schema
-            .types
-            .as_ref()
-            .is_none_or(|it| it.contains(&JsonType::String))
+        && schema.allows(JsonType::String)
         && schema.const_value.is_none()
         && schema.all_of.is_empty()
         && schema.any_of.is_empty()

@@ -35,7 +35,7 @@ impl<'a> Emitter<'a> {
         mode: Mode,
         loc: &str,
     ) -> TokenStream {
-        let allowed = |ty: JsonType| schema.types.as_ref().is_none_or(|it| it.contains(&ty));
+        let allowed = |ty: JsonType| schema.allows(ty);
         let mut arms = TokenStream::new();
         let string = self.string_checks(schema, loc, &quote!(s), Subject::Value);
         let string = render(&string, mode.sink());
@@ -257,20 +257,7 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .map(|(_, name)| self.definition_callee(name))
                 .collect();
-            let expected = listing(
-                &tags
-                    .iter()
-                    .map(|it| Literal::String((*it).clone()))
-                    .collect::<Vec<_>>(),
-            );
-            let unknown_tag = format!(
-                "\"{}\" is {{}}, which is not {}",
-                escape_braces(property),
-                escape_braces(&expected)
-            );
-            let missing_tag = format!(
-                "\"{property}\" is required to tell the variants apart; expected {expected}"
-            );
+            let (unknown_tag, missing_tag) = tag_messages(discriminator);
             return match mode {
                 Mode::Fast => {
                     let v = callees.iter().map(|it| &it.v);
