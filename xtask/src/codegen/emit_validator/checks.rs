@@ -187,6 +187,70 @@ pub(super) fn render(checks: &[Check], sink: Sink) -> TokenStream {
     checks.iter().map(|it| it.render(sink)).collect()
 }
 
+/// The `required` check of an object, after its members were read: each required name has
+/// a bit in the mask of the names seen.
+pub(super) struct RequiredSet {
+    location: String,
+    /// Each required name, with its bit.
+    names: Vec<(String, u64)>,
+    /// The mask of the names seen (`seen` in an `e_*` or `v_*` function, `self.seen` in an
+    /// `O_*` state machine).
+    seen: TokenStream,
+    /// True when `seen` holds only the bits of required names, so comparing it with all of
+    /// them is enough.
+    exact: bool,
+}
+
+impl RequiredSet {
+    pub(super) fn new(
+        loc: &str,
+        names: Vec<(String, u64)>,
+        seen: TokenStream,
+        exact: bool,
+    ) -> RequiredSet {
+        RequiredSet {
+            location: kw::REQUIRED.at(loc),
+            names,
+            seen,
+            exact,
+        }
+    }
+
+    /// The check on the path of `sink`: the collecting paths record one error per missing
+    /// name, the others fail once.
+    pub(super) fn render(&self, sink: Sink) -> TokenStream {
+        if self.names.is_empty() {
+            return TokenStream::new();
+        }
+        let seen = &self.seen;
+        let mask = Lit::u64_unsuffixed(self.names.iter().fold(0, |mask, (_, bit)| mask | bit));
+        let missing = if self.exact {
+            quote! { #seen != #mask }
+        } else {
+            quote! { #seen & #mask != #mask }
+        };
+        let (keyword, location) = (kw::REQUIRED.name, &self.location);
+        if sink != Sink::Collect {
+            let fail = fail(sink, keyword, location, TokenStream::new());
+            return quote! { if #missing { #fail } };
+        }
+        let checks = self.names.iter().map(|(name, bit)| {
+            let bit = Lit::u64_unsuffixed(*bit);
+            let message = format!("\"{name}\" is required");
+            quote! {
+                if #seen & #bit == 0 {
+                    cx.error(#keyword, #location, #message.to_owned());
+                }
+            }
+        });
+        if self.names.len() == 1 {
+            quote! { #(#checks)* }
+        } else {
+            quote! { if #missing { #(#checks)* } }
+        }
+    }
+}
+
 impl<'a> Emitter<'a> {
     /// The checks of a string held by `operand` (a `&str`). `subject` says what the string is,
     /// for messages.

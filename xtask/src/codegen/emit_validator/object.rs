@@ -162,27 +162,23 @@ fn counting(parts: &[Part<'_>]) -> (TokenStream, TokenStream, TokenStream) {
 }
 
 /// The `seen` field of the known names and the check at the end that every required name
-/// was seen (the required set of every part, as a mask of their slots).
+/// was seen (the required set of every part, by the bits of their slots).
 fn required_check(names: &[String], parts: &[Part<'_>]) -> (TokenStream, TokenStream) {
     if names.is_empty() {
         return (quote!(), quote!());
     }
-    let mut mask = 0u64;
+    let mut required: Vec<(String, u64)> = Vec::new();
     for part in parts {
         for name in &part.schema.object.required {
-            mask |= 1u64 << names.iter().position(|it| it == name).unwrap_or(0);
+            let bit = 1u64 << names.iter().position(|it| it == name).unwrap_or(0);
+            if !required.iter().any(|(it, _)| it == name) {
+                required.push((name.clone(), bit));
+            }
         }
     }
-    if mask == 0 {
-        return (quote! { seen: u64, }, quote!());
-    }
-    let mask = Lit::u64_unsuffixed(mask);
-    (
-        quote! { seen: u64, },
-        quote! {
-            if self.seen & #mask != #mask {
-                return Err(stream::invalid());
-            }
-        },
-    )
+    let loc = parts
+        .first()
+        .map_or("", |it| it.schema.location.trim_start_matches('#'));
+    let check = RequiredSet::new(loc, required, quote!(self.seen), false);
+    (quote! { seen: u64, }, check.render(Sink::Stream))
 }

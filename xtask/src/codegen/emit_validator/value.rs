@@ -378,35 +378,11 @@ pub(super) fn required_names<'s>(schema: &'s Schema, parts: &'s Parts) -> Vec<&'
 
 /// The check, after the members were read, that every required name was seen.
 pub(super) fn required_checks(required: &[&String], mode: Mode, loc: &str) -> TokenStream {
-    if required.is_empty() {
-        return TokenStream::new();
-    }
-    let all = Lit::u64_unsuffixed(if required.len() == 64 {
-        u64::MAX
-    } else {
-        (1u64 << required.len()) - 1
-    });
-    let schema_loc = kw::REQUIRED.at(loc);
-    let keyword = kw::REQUIRED.name;
-    match mode {
-        Mode::Fast => quote! { if seen != #all { return false; } },
-        Mode::Collect => {
-            let checks = required.iter().enumerate().map(|(i, name)| {
-                let bit = Lit::u64_unsuffixed(1u64 << i);
-                let message = format!("\"{name}\" is required");
-                quote! {
-                    if seen & #bit == 0 {
-                        cx.error(#keyword, #schema_loc, #message.to_owned());
-                    }
-                }
-            });
-            if required.len() == 1 {
-                quote! { #(#checks)* }
-            } else {
-                quote! { if seen != #all { #(#checks)* } }
-            }
-        }
-    }
+    let names = required
+        .iter()
+        .enumerate()
+        .map(|(i, name)| ((*name).clone(), 1u64 << i));
+    RequiredSet::new(loc, names.collect(), quote!(seen), true).render(mode.sink())
 }
 
 /// An expression that is true when `value` equals one of `values` (all scalars; `lower`
