@@ -129,7 +129,8 @@ pub const UNIQUE_ITEMS: Keyword = row("uniqueItems", Role::Assertion(ARRAY), Gro
 pub const MIN_LENGTH: Keyword = row("minLength", Role::Assertion(STRING), Growth::Narrows);
 pub const MAX_LENGTH: Keyword = row("maxLength", Role::Assertion(STRING), Growth::Widens);
 pub const PATTERN: Keyword = row("pattern", Role::Assertion(STRING), Growth::Changes);
-pub const FORMAT: Keyword = row("format", Role::Assertion(STRING), Growth::Changes);
+/// Applies to the JSON types of its value (each row of [`FORMATS`] says which).
+pub const FORMAT: Keyword = row("format", Role::Assertion(ANY), Growth::Changes);
 pub const MINIMUM: Keyword = row("minimum", Role::Assertion(NUMBER), Growth::Narrows);
 pub const MAXIMUM: Keyword = row("maximum", Role::Assertion(NUMBER), Growth::Widens);
 pub const EXCLUSIVE_MINIMUM: Keyword =
@@ -307,31 +308,38 @@ pub fn schema_keywords() -> Vec<&'static str> {
         .collect()
 }
 
-/// One `format` value the generator asserts.
+/// One `format` value the generator supports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FormatValue {
     /// The value of `format` (`email`).
     pub name: &'static str,
     pub format: Format,
-    /// The function of the validator's runtime (`crate::rt`) that checks a `&str`.
-    pub check: &'static str,
-    /// What a valid string is, for the validator's messages (`an e-mail address`).
+    /// The JSON types whose values the format describes; `lower` refuses it beside a `type`
+    /// that allows none of them.
+    pub applies_to: &'static [JsonType],
+    /// The function of the validator's runtime (`crate::rt`) that checks a `&str` of this
+    /// format, or `None` for a format the validator does not assert (one that only chooses
+    /// the Rust type of a value, for instance).
+    pub check: Option<&'static str>,
+    /// What a valid value is, for the validator's messages (`an e-mail address`).
     pub what: &'static str,
 }
 
-/// The `format` values the generator can assert. A new value is one row here and its
+/// The `format` values the generator supports. A new value is one row here and its
 /// [`Format`] variant; `lower` accepts exactly these, and the emitters read them from here.
 pub const FORMATS: &[FormatValue] = &[
     FormatValue {
         name: "email",
         format: Format::Email,
-        check: "is_email",
+        applies_to: STRING,
+        check: Some("is_email"),
         what: "an e-mail address",
     },
     FormatValue {
         name: "date-time",
         format: Format::DateTime,
-        check: "is_date_time",
+        applies_to: STRING,
+        check: Some("is_date_time"),
         what: "an RFC 3339 date-time",
     },
 ];

@@ -40,7 +40,8 @@ pub(super) enum Test {
     MaxLength(u64),
     /// The matching function of a `pattern`.
     Pattern(Ident),
-    Format(&'static FormatValue),
+    /// A `format` the validator asserts, by the name of its function in `crate::rt`.
+    Format(&'static str),
     /// A property name is one of these strings (`propertyNames` with an `enum`).
     NameIn(Vec<String>),
     /// `minimum`, `maximum`, `exclusiveMinimum` or `exclusiveMaximum`.
@@ -104,8 +105,8 @@ impl Check {
                 quote! { !rt::len_at_most(#s, #max) }
             }
             Test::Pattern(ident) => quote! { !#ident(#s) },
-            Test::Format(format) => {
-                let check = format_ident!("{}", format.check);
+            Test::Format(check) => {
+                let check = format_ident!("{}", check);
                 quote! { !rt::#check(#s) }
             }
             Test::NameIn(strings) => quote! { !matches!(#s, #(#strings)|*) },
@@ -288,10 +289,12 @@ impl<'a> Emitter<'a> {
             let template = format!("{{}} does not match the pattern {}", escape_braces(pattern));
             out.push(check(kw::PATTERN, Test::Pattern(ident), template));
         }
-        if let Some(format) = rules.format {
-            let format = kw::format_value(format);
+        let format = rules.format.map(kw::format_value);
+        if let Some(format) = format
+            && let Some(test) = format.check
+        {
             let template = format!("{{}} is not {}", format.what);
-            out.push(check(kw::FORMAT, Test::Format(format), template));
+            out.push(check(kw::FORMAT, Test::Format(test), template));
         }
         // A name's own type is always string; its `enum` is checked here.
         if let (Subject::PropertyName, Some(values)) = (subject, &schema.enum_values) {

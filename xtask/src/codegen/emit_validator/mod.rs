@@ -38,7 +38,7 @@ use quote::{format_ident, quote};
 use super::{
     diagnostic::Diagnostic,
     ir::{Additional, Api, Discriminator, JsonType, Literal, Schema},
-    keywords::{self as kw, FormatValue, Keyword},
+    keywords::{self as kw, Keyword},
     names::Family,
 };
 

@@ -55,6 +55,16 @@ impl SchemaLowerer<'_> {
                 ),
             );
         }
+        if let Some(format) = schema.string.format {
+            let format = kw::format_value(format);
+            if !types.iter().any(|it| format.applies_to.contains(it)) {
+                let ty = format.applies_to.first().map_or("no", |it| it.name());
+                let message = format!(
+                    "`format` has no effect: it applies to {ty} values and `type` is {declared}"
+                );
+                self.r.error(&kw::FORMAT.at(at), message);
+            }
+        }
         let values = schema.enum_values.iter().flatten().map(|it| (it, kw::ENUM));
         let value = schema.const_value.iter().map(|it| (it, kw::CONST));
         for (value, row) in values.chain(value) {

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{
     super::{
-        ir::{Additional, Api, Definition, JsonType, Literal, Property, Schema},
+        ir::{Additional, Api, Definition, Format, JsonType, Literal, Property, Schema},
         keywords::{self as kw, Keyword, Role},
         load::{SourceFile, escape_token},
         names,
@@ -176,6 +176,7 @@ impl<'a> SchemaLowerer<'a> {
             kw::REF => schema.reference = self.reference(value, at),
             kw::TYPE => schema.types = self.types(value, at),
             kw::ENUM => schema.enum_values = self.enum_values(value, at),
+            kw::FORMAT => schema.string.format = self.format(value, at),
             kw::CONST => {
                 if value.is_array() || value.is_object() {
                     self.r
@@ -332,27 +333,24 @@ impl<'a> SchemaLowerer<'a> {
         match *row {
             kw::MIN_LENGTH => string.min_length = self.r.unsigned(value, at, row.name),
             kw::MAX_LENGTH => string.max_length = self.r.unsigned(value, at, row.name),
-            kw::PATTERN => string.pattern = self.pattern(value, at),
-            _ => {
-                let Some(name) = self.r.string(value, at, "`format`") else {
-                    return;
-                };
-                match kw::FORMATS.iter().find(|it| it.name == name) {
-                    Some(row) => string.format = Some(row.format),
-                    None => {
-                        let asserted: Vec<String> = kw::FORMATS
-                            .iter()
-                            .map(|it| format!("\"{}\"", it.name))
-                            .collect();
-                        let asserted = asserted.join(" and ");
-                        let message = format!(
-                            "unsupported format \"{name}\"; the generator asserts {asserted}"
-                        );
-                        self.r.error(at, message);
-                    }
-                }
-            }
+            _ => string.pattern = self.pattern(value, at),
         }
+    }
+
+    /// The value of `format`, one of the keyword table's `FORMATS`.
+    fn format(&mut self, value: &Value, at: &str) -> Option<Format> {
+        let name = self.r.string(value, at, "`format`")?;
+        if let Some(row) = kw::FORMATS.iter().find(|it| it.name == name) {
+            return Some(row.format);
+        }
+        let supported: Vec<String> = kw::FORMATS
+            .iter()
+            .map(|it| format!("\"{}\"", it.name))
+            .collect();
+        let supported = supported.join(" and ");
+        let message = format!("unsupported format \"{name}\"; the generator asserts {supported}");
+        self.r.error(at, message);
+        None
     }
 
     fn number_keyword(&mut self, schema: &mut Schema, row: &Keyword, value: &Value, at: &str) {
