@@ -7,7 +7,7 @@ impl<'a> Emitter<'a> {
     pub(super) fn body(&mut self, schema: &'a Schema, parts: &Parts, mode: Mode) -> TokenStream {
         let loc = schema.location.trim_start_matches('#').to_owned();
         let mut out = TokenStream::new();
-        out.extend(self.type_dispatch(schema, parts, mode, &loc));
+        out.extend(self.type_dispatch(schema, parts, mode));
         out.extend(render(&literal_checks(schema, &loc), mode.sink()));
         // allOf: every branch applies; errors are reported where each branch finds them.
         for branch in parts.all_of.iter().filter(|it| !it.trivial) {
@@ -33,8 +33,8 @@ impl<'a> Emitter<'a> {
         schema: &'a Schema,
         parts: &Parts,
         mode: Mode,
-        loc: &str,
     ) -> TokenStream {
+        let loc = schema.location.trim_start_matches('#');
         let allowed = |ty: JsonType| schema.allows(ty);
         let mut arms = TokenStream::new();
         let string = self.string_checks(schema, loc, &quote!(s), Subject::Value);
@@ -59,7 +59,7 @@ impl<'a> Emitter<'a> {
                 arms.extend(quote! { Value::Number(n) => { #number } });
             }
         }
-        let array = self.array_checks(schema, parts, mode, loc);
+        let array = Self::array_checks(schema, parts, mode, loc);
         if allowed(JsonType::Array) && !array.is_empty() {
             arms.extend(quote! { Value::Array(a) => { #array } });
         }
@@ -104,8 +104,8 @@ impl<'a> Emitter<'a> {
         quote! { match value { #arms #quiet _ => { #wrong } } }
     }
 
+    /// The checks of an array `a`: its length, its items and their uniqueness.
     pub(super) fn array_checks(
-        &mut self,
         schema: &Schema,
         parts: &Parts,
         mode: Mode,
@@ -153,6 +153,8 @@ impl<'a> Emitter<'a> {
         out
     }
 
+    /// The checks of an object `m`: its members by name, `propertyNames`, `required` and the
+    /// number of members.
     pub(super) fn object_checks(
         &mut self,
         schema: &'a Schema,
