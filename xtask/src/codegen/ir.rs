@@ -496,3 +496,77 @@ impl fmt::Display for Literal {
 fn json_string(it: &str) -> String {
     serde_json::Value::from(it).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(location: &str) -> Schema {
+        Schema {
+            location: location.to_owned(),
+            ..Schema::default()
+        }
+    }
+
+    /// A schema with one child under every keyword that holds schemas.
+    fn parent() -> Schema {
+        let mut schema = leaf("#");
+        schema.object.properties.push(Property {
+            name: "p".to_owned(),
+            schema: leaf("#/p"),
+        });
+        schema.object.additional = Some(Additional::Schema(Box::new(leaf("#/a"))));
+        schema.object.property_names = Some(Box::new(leaf("#/n")));
+        schema.array.items = Some(Box::new(leaf("#/i")));
+        schema.all_of.push(leaf("#/all"));
+        schema.any_of.push(leaf("#/any"));
+        schema.one_of.push(leaf("#/one"));
+        schema
+    }
+
+    #[test]
+    fn children_lists_every_nested_schema_once_with_its_keyword() {
+        let schema = parent();
+        let children: Vec<(Edge, &str)> = schema
+            .children()
+            .into_iter()
+            .map(|(edge, it)| (edge, it.location.as_str()))
+            .collect();
+        assert_eq!(
+            children,
+            [
+                (Edge::Property, "#/p"),
+                (Edge::AdditionalProperties, "#/a"),
+                (Edge::PropertyNames, "#/n"),
+                (Edge::Items, "#/i"),
+                (Edge::AllOf, "#/all"),
+                (Edge::AnyOf, "#/any"),
+                (Edge::OneOf, "#/one"),
+            ]
+        );
+        let same_value: Vec<Edge> = children
+            .iter()
+            .map(|(edge, _)| *edge)
+            .filter(|it| it.same_value())
+            .collect();
+        assert_eq!(same_value, [Edge::AllOf, Edge::AnyOf, Edge::OneOf]);
+    }
+
+    #[test]
+    fn visit_and_visit_mut_reach_every_schema_parents_first() {
+        let mut schema = parent();
+        schema.one_of[0].array.items = Some(Box::new(leaf("#/one/i")));
+        let mut seen = Vec::new();
+        schema.visit(&mut |it| seen.push(it.location.clone()));
+        assert_eq!(
+            seen,
+            [
+                "#", "#/p", "#/a", "#/n", "#/i", "#/all", "#/any", "#/one", "#/one/i"
+            ]
+        );
+        schema.visit_mut(&mut |it| it.personal = true);
+        let mut personal = 0;
+        schema.visit(&mut |it| personal += usize::from(it.personal));
+        assert_eq!(personal, seen.len());
+    }
+}

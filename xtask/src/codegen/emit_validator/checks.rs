@@ -536,3 +536,74 @@ pub(super) fn type_phrase(schema: &Schema) -> String {
         [] => "nothing".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::ir::Bound;
+
+    fn minimum(text: &str) -> Schema {
+        let mut schema = Schema {
+            location: "#/Amount".to_owned(),
+            ..Schema::default()
+        };
+        schema.number.minimum = Some(Bound {
+            text: text.to_owned(),
+            value: text.parse().unwrap(),
+        });
+        schema
+    }
+
+    fn text(tokens: TokenStream) -> String {
+        tokens
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn one_description_renders_on_every_path() {
+        let schema = minimum("0.01");
+        let value = number_checks(&schema, "/Amount", Operand::Number);
+        let fast = text(render(&value, Sink::Fast));
+        assert_eq!(fast, "if ! rt :: at_least (n , 0.01) { return false ; }");
+        let collect = text(render(&value, Sink::Collect));
+        assert!(
+            collect.starts_with("if ! rt :: at_least (n , 0.01) {"),
+            "{collect}"
+        );
+        assert!(
+            collect.contains("cx . error (\"minimum\" , \"/Amount/minimum\" , message)"),
+            "{collect}"
+        );
+        assert!(
+            collect.contains("is less than the minimum of 0.01"),
+            "{collect}"
+        );
+        let streamed = number_checks(&schema, "/Amount", Operand::Float);
+        let stream = text(render(&streamed, Sink::Stream));
+        assert_eq!(
+            stream,
+            "if x < 0.01 { return Err (stream :: invalid ()) ; }"
+        );
+    }
+
+    #[test]
+    fn the_required_set_renders_on_every_path() {
+        let names = vec![("a".to_owned(), 1), ("b".to_owned(), 2)];
+        let value = RequiredSet::new("/X", names.clone(), quote!(seen), true);
+        assert_eq!(
+            text(value.render(Sink::Fast)),
+            "if seen != 3 { return false ; }"
+        );
+        let collect = text(value.render(Sink::Collect));
+        assert!(collect.starts_with("if seen != 3 {"), "{collect}");
+        assert!(collect.contains("\"\\\"b\\\" is required\""), "{collect}");
+        let stream = RequiredSet::new("/X", names, quote!(self.seen), false);
+        assert_eq!(
+            text(stream.render(Sink::Stream)),
+            "if self . seen & 3 != 3 { return Err (stream :: invalid ()) ; }"
+        );
+    }
+}
