@@ -12,6 +12,7 @@ pub mod emit_types;
 pub mod emit_validator;
 pub mod graph;
 pub mod ir;
+pub mod keywords;
 pub mod load;
 pub mod lower;
 pub mod names;
@@ -302,7 +303,10 @@ pub fn format_for(
                 position: None,
                 pointer: Some(def.schema.location.clone()),
                 message: format!(
-                    "the generated code would define `{}` twice, in {}{more}: typify also gives this name to another type it makes for the spec (it names an inline object after its definition and property, so the property `meta` of `Node` is `NodeMeta`); rename the definition, or give the inline schema a `title`",
+                    "the generated code would define `{}` twice, in {}{more}: typify also gives \
+                     this name to another type it makes for the spec (it names an inline object \
+                     after its definition and property, so the property `meta` of `Node` is \
+                     `NodeMeta`); rename the definition, or give the inline schema a `title`",
                     first.name, first.scope
                 ),
             },
@@ -311,7 +315,8 @@ pub fn format_for(
                 position: None,
                 pointer: None,
                 message: format!(
-                    "the generator would define `{}` twice, in {}{more} (a generator bug: please report it with the spec)",
+                    "the generator would define `{}` twice, in {}{more} (a generator bug: please \
+                     report it with the spec)",
                     first.name, first.scope
                 ),
             },

@@ -44,7 +44,8 @@ pub fn find_root(
         current_dir.ok_or_else(|| anyhow::format_err!("the current directory cannot be read"))?;
     workspace_above(dir).ok_or_else(|| {
         anyhow::format_err!(
-            "no Cargo.toml with [workspace] is at or above {}; run `cargo xtask` inside the workspace",
+            "no Cargo.toml with [workspace] is at or above {}; run `cargo xtask` inside the \
+             workspace",
             dir.display()
         )
     })

@@ -22,9 +22,15 @@ pub fn operations_for(schema_file: &str, definitions: &[&str]) -> String {
                 "summary": format!("Sends a `{name}`."),
                 "parameters": [
                     {"name": "thing-id", "in": "path", "type": "string", "required": true},
-                    {"name": "X-Mode", "in": "header", "type": "string", "enum": ["fast", "slow-and-steady"], "default": "fast"},
+                    {
+                        "name": "X-Mode", "in": "header", "type": "string",
+                        "enum": ["fast", "slow-and-steady"], "default": "fast"
+                    },
                     {"name": "X-Trace", "in": "header", "type": "string"},
-                    {"name": "limit", "in": "query", "type": "integer", "minimum": 1, "maximum": 500}
+                    {
+                        "name": "limit", "in": "query", "type": "integer",
+                        "minimum": 1, "maximum": 500
+                    }
                 ],
                 "request_body": name,
                 "responses": {"200": {"body": name}}
@@ -48,7 +54,9 @@ pub fn operations_for(schema_file: &str, definitions: &[&str]) -> String {
         "servers": [{"name": "local", "url": "https://example.invalid/v2"}],
         "auth_header": "X-Api-Key",
         "operations": operations,
-        "error_types": [{"type": "bad_request", "status": 400, "message": "The request is malformed."}]
+        "error_types": [
+            {"type": "bad_request", "status": 400, "message": "The request is malformed."}
+        ]
     });
     pretty(&document)
 }
@@ -82,7 +90,10 @@ pub fn schema(n: usize) -> String {
                     "id": {"$ref": format!("#/$defs/{}", name(group))},
                     "status": {"$ref": format!("#/$defs/{}", name(group + 1))},
                     "amount": {"type": "number", "minimum": 0.01, "maximum": 10000},
-                    "tags": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20, "uniqueItems": true},
+                    "tags": {
+                        "type": "array", "items": {"type": "string", "maxLength": 40},
+                        "maxItems": 20, "uniqueItems": true
+                    },
                     "note": {"type": ["string", "null"], "maxLength": 200}
                 });
                 if i % 10 == 2 {
@@ -118,7 +129,10 @@ pub fn schema(n: usize) -> String {
                 "anyOf": [
                     {"allOf": [
                         {"$ref": format!("#/$defs/{}", name(group + 2))},
-                        {"properties": {"status": {"const": format!("DONE_{}", group + 1)}}, "required": ["status"]}
+                        {
+                            "properties": {"status": {"const": format!("DONE_{}", group + 1)}},
+                            "required": ["status"]
+                        }
                     ]},
                     {"type": "null"}
                 ]

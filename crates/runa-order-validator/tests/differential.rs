@@ -9,6 +9,11 @@
 //! seed, `RUNA_DIFF_SEED=random` picks one. The seed in use is printed, and so is the coverage
 //! of the spec's definitions and keywords (`cargo test -p runa-order-validator --test
 //! differential -- --nocapture`).
+//!
+//! The suite is an independent oracle on purpose: `differential/spec.rs` lists the assertion
+//! keywords, and `generate.rs` and `mutate.rs` read the spec's JSON, without the generator's
+//! keyword table (`xtask/src/codegen/keywords.rs`), IR or emitters. A mistake in those would
+//! otherwise be repeated by the test that should catch it.
 
 // The helpers live in `tests/differential/`, which is not a test target of its own.
 mod differential {

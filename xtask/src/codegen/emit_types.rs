@@ -32,14 +32,14 @@ use std::{
 };
 
 use proc_macro2::{Group, Ident, TokenStream, TokenTree};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 
 use self::docs::Subject;
 use super::{
     diagnostic::Diagnostic,
     ir::{Additional, Api, Format, JsonType, Literal, Schema},
-    names,
+    keywords as kw, names,
 };
 
 /// The name of the hand-written timestamp type, in the view and in the types crate.
@@ -60,11 +60,14 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         })
         .collect();
     if view.uses_timestamp.get() {
-        let timestamp = json!({
-            "type": "string",
-            "format": "date-time",
-            "description": "An RFC 3339 date-time, kept as received.",
-        });
+        let timestamp = Value::Object(Map::from_iter([
+            (kw::TYPE.name.into(), JsonType::String.name().into()),
+            (kw::FORMAT.name.into(), Format::DateTime.name().into()),
+            (
+                kw::DESCRIPTION.name.into(),
+                "An RFC 3339 date-time, kept as received.".into(),
+            ),
+        ]));
         views.push((TIMESTAMP.to_owned(), timestamp));
     }
     let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
@@ -188,9 +191,9 @@ fn referenced(views: &BTreeMap<&str, &Value>, name: &str) -> BTreeSet<String> {
             match value {
                 Value::Object(map) => {
                     if let Some(target) = map
-                        .get("$ref")
+                        .get(kw::REF.name)
                         .and_then(Value::as_str)
-                        .and_then(|it| it.strip_prefix("#/$defs/"))
+                        .and_then(|it| it.strip_prefix(kw::REF_PREFIX))
                         && found.insert(target.to_owned())
                     {
                         queue.push(target.to_owned());
@@ -280,31 +283,31 @@ impl View<'_> {
             let mut view = self.schema(inner, false, subject);
             if let Value::Object(map) = &mut view {
                 if let Some(title) = &schema.title {
-                    map.insert("title".into(), title.clone().into());
+                    map.insert(kw::TITLE.name.into(), title.clone().into());
                 }
                 let description = docs::describe(self.api, schema, subject);
-                map.insert("description".into(), description.into());
+                map.insert(kw::DESCRIPTION.name.into(), description.into());
             }
             return view;
         }
         let mut out = Map::new();
         if let Some(title) = &schema.title {
-            out.insert("title".into(), title.clone().into());
+            out.insert(kw::TITLE.name.into(), title.clone().into());
         }
         // A `$ref` keeps its own docs only where typify writes them: on a property. Elsewhere
         // (branches, items) a description beside a `$ref` would say nothing new.
         if schema.reference.is_none() || matches!(subject, Subject::Property(_)) {
             out.insert(
-                "description".into(),
+                kw::DESCRIPTION.name.into(),
                 docs::describe(self.api, schema, subject).into(),
             );
         }
         if let Some(default) = &schema.default {
-            out.insert("default".into(), literal(default));
+            out.insert(kw::DEFAULT.name.into(), literal(default));
         }
 
         if let Some(name) = &schema.reference {
-            let reference = json!({"$ref": format!("#/$defs/{name}")});
+            let reference = reference_to(name);
             insert_nullable(&mut out, reference, self.is_nullable_definition(name));
             return Value::Object(out);
         }
@@ -316,7 +319,7 @@ impl View<'_> {
                 .all(|it| matches!(it, JsonType::String | JsonType::Null))
         {
             self.uses_timestamp.set(true);
-            let reference = json!({"$ref": format!("#/$defs/{TIMESTAMP}")});
+            let reference = reference_to(TIMESTAMP);
             insert_nullable(&mut out, reference, types.contains(&JsonType::Null));
             return Value::Object(out);
         }
@@ -328,41 +331,41 @@ impl View<'_> {
         match types.as_slice() {
             [] => {}
             [one] => {
-                out.insert("type".into(), one.name().into());
+                out.insert(kw::TYPE.name.into(), one.name().into());
             }
             many => {
                 out.insert(
-                    "type".into(),
+                    kw::TYPE.name.into(),
                     many.iter().map(|it| it.name()).collect::<Vec<_>>().into(),
                 );
             }
         }
         if let Some(values) = &schema.enum_values {
             out.insert(
-                "enum".into(),
+                kw::ENUM.name.into(),
                 values.iter().map(literal).collect::<Vec<_>>().into(),
             );
         }
         if let Some(value) = &schema.const_value {
-            out.insert("const".into(), literal(value));
+            out.insert(kw::CONST.name.into(), literal(value));
         }
 
         let string = &schema.string;
-        insert_some(&mut out, "minLength", string.min_length);
-        insert_some(&mut out, "maxLength", string.max_length);
+        insert_some(&mut out, kw::MIN_LENGTH.name, string.min_length);
+        insert_some(&mut out, kw::MAX_LENGTH.name, string.max_length);
         if let Some(pattern) = &string.pattern {
-            out.insert("pattern".into(), pattern.clone().into());
+            out.insert(kw::PATTERN.name.into(), pattern.clone().into());
         }
         if let Some(format) = string.format {
-            out.insert("format".into(), format.name().into());
+            out.insert(kw::FORMAT.name.into(), format.name().into());
         }
 
         let number = &schema.number;
         for (key, bound) in [
-            ("minimum", &number.minimum),
-            ("maximum", &number.maximum),
-            ("exclusiveMinimum", &number.exclusive_minimum),
-            ("exclusiveMaximum", &number.exclusive_maximum),
+            (kw::MINIMUM.name, &number.minimum),
+            (kw::MAXIMUM.name, &number.maximum),
+            (kw::EXCLUSIVE_MINIMUM.name, &number.exclusive_minimum),
+            (kw::EXCLUSIVE_MAXIMUM.name, &number.exclusive_maximum),
         ] {
             if let Some(bound) = bound {
                 out.insert(key.into(), literal(&Literal::Number(bound.text.clone())));
@@ -372,12 +375,12 @@ impl View<'_> {
         let array = &schema.array;
         if let Some(items) = &array.items {
             let subject = Subject::Item(subject.name());
-            out.insert("items".into(), self.schema(items, false, &subject));
+            out.insert(kw::ITEMS.name.into(), self.schema(items, false, &subject));
         }
-        insert_some(&mut out, "minItems", array.min_items);
-        insert_some(&mut out, "maxItems", array.max_items);
+        insert_some(&mut out, kw::MIN_ITEMS.name, array.min_items);
+        insert_some(&mut out, kw::MAX_ITEMS.name, array.max_items);
         if array.unique_items {
-            out.insert("uniqueItems".into(), true.into());
+            out.insert(kw::UNIQUE_ITEMS.name.into(), true.into());
         }
 
         let object = &schema.object;
@@ -390,33 +393,39 @@ impl View<'_> {
                     (it.name.clone(), self.schema(&it.schema, false, &subject))
                 })
                 .collect();
-            out.insert("properties".into(), properties.into());
+            out.insert(kw::PROPERTIES.name.into(), properties.into());
         }
         if !object.required.is_empty() {
-            out.insert("required".into(), object.required.clone().into());
+            out.insert(kw::REQUIRED.name.into(), object.required.clone().into());
         }
         match &object.additional {
             None => {}
             Some(Additional::Forbidden) => {
-                out.insert("additionalProperties".into(), false.into());
+                out.insert(kw::ADDITIONAL_PROPERTIES.name.into(), false.into());
             }
             Some(Additional::Schema(it)) => {
                 let subject = Subject::Value(subject.name());
                 out.insert(
-                    "additionalProperties".into(),
+                    kw::ADDITIONAL_PROPERTIES.name.into(),
                     self.schema(it, false, &subject),
                 );
             }
         }
         if let Some(names) = &object.property_names {
             let subject = Subject::Key(subject.name());
-            out.insert("propertyNames".into(), self.schema(names, false, &subject));
+            out.insert(
+                kw::PROPERTY_NAMES.name.into(),
+                self.schema(names, false, &subject),
+            );
         }
-        insert_some(&mut out, "minProperties", object.min_properties);
-        insert_some(&mut out, "maxProperties", object.max_properties);
+        insert_some(&mut out, kw::MIN_PROPERTIES.name, object.min_properties);
+        insert_some(&mut out, kw::MAX_PROPERTIES.name, object.max_properties);
 
         let branch = Subject::Branch(subject.name());
-        for (key, branches) in [("allOf", &schema.all_of), ("anyOf", &schema.any_of)] {
+        for (key, branches) in [
+            (kw::ALL_OF.name, &schema.all_of),
+            (kw::ANY_OF.name, &schema.any_of),
+        ] {
             if !branches.is_empty() {
                 out.insert(
                     key.into(),
@@ -443,7 +452,7 @@ impl View<'_> {
                     .map(|it| self.schema(it, false, &branch))
                     .collect(),
             };
-            out.insert("oneOf".into(), branches.into());
+            out.insert(kw::ONE_OF.name.into(), branches.into());
         }
         Value::Object(out)
     }
@@ -491,10 +500,18 @@ fn is_nullable(schema: &Schema) -> bool {
 
 fn insert_nullable(out: &mut Map<String, Value>, reference: Value, nullable: bool) {
     if nullable {
-        out.insert("anyOf".into(), json!([reference, {"type": "null"}]));
+        let null = Map::from_iter([(kw::TYPE.name.into(), JsonType::Null.name().into())]);
+        let branches = Value::Array(vec![reference, Value::Object(null)]);
+        out.insert(kw::ANY_OF.name.into(), branches);
     } else if let Value::Object(reference) = reference {
         out.extend(reference);
     }
+}
+
+/// `{"$ref": "#/$defs/<name>"}`.
+fn reference_to(name: &str) -> Value {
+    let target = format!("{}{name}", kw::REF_PREFIX);
+    Value::Object(Map::from_iter([(kw::REF.name.into(), target.into())]))
 }
 
 fn insert_some(out: &mut Map<String, Value>, key: &str, value: Option<u64>) {

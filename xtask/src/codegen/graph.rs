@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     diagnostic::Diagnostic,
-    ir::{Additional, Api, Literal, Schema},
+    ir::{Api, Literal, Schema},
+    keywords,
     load::SourceFile,
     names,
 };
@@ -50,12 +51,7 @@ struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     fn new(api: &'a Api) -> Graph<'a> {
-        let index: BTreeMap<&str, usize> = api
-            .definitions
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.name.as_str(), i))
-            .collect();
+        let index: BTreeMap<&str, usize> = api.definition_index();
         let mut graph = Graph {
             api,
             groups: Vec::new(),
@@ -75,23 +71,13 @@ impl<'a> Graph<'a> {
                     here.references.push((*target, schema));
                 }
                 // Pushed in reverse, so members are visited in spec order.
-                let same_value = schema
-                    .all_of
-                    .iter()
-                    .chain(&schema.any_of)
-                    .chain(&schema.one_of);
-                let mut nested: Vec<&Schema> = schema
-                    .object
-                    .properties
-                    .iter()
-                    .map(|it| &it.schema)
-                    .collect();
-                if let Some(Additional::Schema(it)) = &schema.object.additional {
-                    nested.push(it);
-                }
-                nested.extend(schema.object.property_names.as_deref());
-                nested.extend(schema.array.items.as_deref());
-                for child in nested.into_iter().rev() {
+                let (same_value, nested): (Vec<_>, Vec<_>) = schema
+                    .children()
+                    .into_iter()
+                    .partition(|(edge, _)| edge.same_value());
+                let nested = nested.into_iter().map(|(_, it)| it);
+                let same_value = same_value.into_iter().map(|(_, it)| it);
+                for child in nested.rev() {
                     let group = graph.groups.len();
                     graph.groups.push(Group::default());
                     stack.push((child, group));
@@ -139,9 +125,11 @@ impl<'a> Graph<'a> {
                 .collect();
             let reference = path[0].1;
             out.push(file.diagnostic(
-                &format!("{}/$ref", reference.location),
+                &keywords::REF.at(&reference.location),
                 format!(
-                    "`$ref` cycle that never reaches a nested value: {}; `$ref`, `allOf`, `anyOf` and `oneOf` apply to the same value, so checking it would never end (recursion must go through `properties`, `additionalProperties` or `items`)",
+                    "`$ref` cycle that never reaches a nested value: {}; `$ref`, `allOf`, `anyOf` \
+                     and `oneOf` apply to the same value, so checking it would never end \
+                     (recursion must go through `properties`, `additionalProperties` or `items`)",
                     names.join(" -> ")
                 ),
             ));
@@ -163,9 +151,10 @@ impl<'a> Graph<'a> {
                         .map(|it| format!("; did you mean \"{it}\"?"))
                         .unwrap_or_default();
                     out.push(file.diagnostic(
-                        &format!("{}/required/{i}", member.location),
+                        &format!("{}/{i}", keywords::REQUIRED.at(&member.location)),
                         format!(
-                            "\"{name}\" is required, but no property of this value is called that{hint}"
+                            "\"{name}\" is required, but no property of this value is called \
+                             that{hint}"
                         ),
                     ));
                 }
@@ -226,7 +215,8 @@ impl<'a> Graph<'a> {
                             out.push(file.diagnostic(
                                 &property.schema.location,
                                 format!(
-                                    "properties \"{name}\"{first} and \"{}\" would both be the Rust field `{field}`; rename one of them",
+                                    "properties \"{name}\"{first} and \"{}\" would both be the \
+                                     Rust field `{field}`; rename one of them",
                                     property.name
                                 ),
                             ));
@@ -254,12 +244,7 @@ pub const MAX_ALL_OF_EXPANSION: u64 = 10_000;
 /// `allOf` and `$ref`, counted once per definition with the counts of the definitions it
 /// refers to (an iterative post-order walk, so the count is linear in the spec).
 fn expansions(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
-    let index: BTreeMap<&str, usize> = api
-        .definitions
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.name.as_str(), i))
-        .collect();
+    let index: BTreeMap<&str, usize> = api.definition_index();
     // For each definition: the schemas of its own `allOf` tree, and the definitions that
     // tree refers to (once per reference).
     let local: Vec<(u64, Vec<usize>)> = api
@@ -318,8 +303,15 @@ fn expansions(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
             out.push(file.diagnostic(
                 &def.schema.location,
                 format!(
-                    "this definition expands to {} schemas through `allOf` and `$ref`, more than the {MAX_ALL_OF_EXPANSION} the generators allow (each level of `allOf` that joins definitions which join others multiplies the work); join fewer definitions, or nest objects in properties instead",
-                    if count >= BUSY - 1 { "too many".to_owned() } else { count.to_string() }
+                    "this definition expands to {} schemas through `allOf` and `$ref`, more than \
+                     the {MAX_ALL_OF_EXPANSION} the generators allow (each level of `allOf` that \
+                     joins definitions which join others multiplies the work); join fewer \
+                     definitions, or nest objects in properties instead",
+                    if count >= BUSY - 1 {
+                        "too many".to_owned()
+                    } else {
+                        count.to_string()
+                    }
                 ),
             ));
         }
@@ -331,7 +323,7 @@ fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
     for def in &api.definitions {
         let mut stack = vec![&def.schema];
         while let Some(schema) = stack.pop() {
-            stack.extend(super::lower::children(schema));
+            stack.extend(schema.children().into_iter().map(|(_, it)| it));
             let Some(values) = &schema.enum_values else {
                 continue;
             };
@@ -350,9 +342,10 @@ fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
             }
             if let Err((i, j)) = names::typify_variants(&strings) {
                 out.push(file.diagnostic(
-                    &format!("{}/enum/{j}", schema.location),
+                    &format!("{}/{j}", keywords::ENUM.at(&schema.location)),
                     format!(
-                        "`enum` values \"{}\" and \"{}\" would be the same Rust variant; typify cannot name them apart",
+                        "`enum` values \"{}\" and \"{}\" would be the same Rust variant; typify \
+                         cannot name them apart",
                         strings[i], strings[j]
                     ),
                 ));

@@ -138,11 +138,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// The value of `format`, from the keyword table.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::Email => "email",
-            Format::DateTime => "date-time",
-        }
+        super::keywords::format_value(self).name
     }
 }
 
@@ -160,7 +158,6 @@ pub struct NumberRules {
     pub maximum: Option<Bound>,
     pub exclusive_minimum: Option<Bound>,
     pub exclusive_maximum: Option<Bound>,
-    pub multiple_of: Option<Bound>,
 }
 
 /// Keywords that apply to arrays.
@@ -362,7 +359,102 @@ pub struct ErrorType {
     pub deprecated: bool,
 }
 
+/// How a schema is nested in its parent: the keyword that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Property,
+    AdditionalProperties,
+    PropertyNames,
+    Items,
+    AllOf,
+    AnyOf,
+    OneOf,
+}
+
+impl Edge {
+    /// True when the child applies to the parent's own value (a combinator's branch), not to
+    /// a value nested in it (a member, an item, a name).
+    pub fn same_value(self) -> bool {
+        matches!(self, Edge::AllOf | Edge::AnyOf | Edge::OneOf)
+    }
+}
+
+/// The one list of the schemas nested in a schema, for shared and for mutable borrows.
+macro_rules! children {
+    ($schema:expr, $iter:ident, $deref:ident, $($borrow:tt)+) => {{
+        let schema = $schema;
+        let mut out = Vec::new();
+        out.extend(schema.object.properties.$iter().map(|it| (Edge::Property, $($borrow)+ it.schema)));
+        if let Some(Additional::Schema(it)) = $($borrow)+ schema.object.additional {
+            out.push((Edge::AdditionalProperties, $($borrow)+ **it));
+        }
+        out.extend(schema.object.property_names.$deref().map(|it| (Edge::PropertyNames, it)));
+        out.extend(schema.array.items.$deref().map(|it| (Edge::Items, it)));
+        out.extend(schema.all_of.$iter().map(|it| (Edge::AllOf, it)));
+        out.extend(schema.any_of.$iter().map(|it| (Edge::AnyOf, it)));
+        out.extend(schema.one_of.$iter().map(|it| (Edge::OneOf, it)));
+        out
+    }};
+}
+
+impl Schema {
+    /// The schemas directly nested in this one, in spec order within each keyword, with the
+    /// keyword that holds each.
+    pub fn children(&self) -> Vec<(Edge, &Schema)> {
+        children!(self, iter, as_deref, &)
+    }
+
+    /// [`Schema::children`], mutably.
+    pub fn children_mut(&mut self) -> Vec<(Edge, &mut Schema)> {
+        children!(self, iter_mut, as_deref_mut, &mut)
+    }
+
+    /// True when `type` allows values of `ty` (every type when there is no `type`).
+    pub fn allows(&self, ty: JsonType) -> bool {
+        self.types.as_ref().is_none_or(|it| it.contains(&ty))
+    }
+
+    /// This schema's place and annotations only (`title`, `description`, `default`,
+    /// `examples`): a schema equal to its annotations asserts nothing.
+    pub fn annotations(&self) -> Schema {
+        Schema {
+            location: self.location.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            default: self.default.clone(),
+            examples: self.examples.clone(),
+            ..Schema::default()
+        }
+    }
+
+    /// Calls `f` on this schema and every schema nested in it, parents first.
+    pub fn visit(&self, f: &mut dyn FnMut(&Schema)) {
+        let mut stack = vec![self];
+        while let Some(schema) = stack.pop() {
+            f(schema);
+            stack.extend(schema.children().into_iter().rev().map(|(_, it)| it));
+        }
+    }
+
+    /// [`Schema::visit`], mutably.
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut Schema)) {
+        f(self);
+        for (_, child) in self.children_mut() {
+            child.visit_mut(f);
+        }
+    }
+}
+
 impl Api {
+    /// The position of each definition in [`Api::definitions`], by name.
+    pub fn definition_index(&self) -> std::collections::BTreeMap<&str, usize> {
+        self.definitions
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.name.as_str(), i))
+            .collect()
+    }
+
     /// The definition called `name`.
     pub fn definition(&self, name: &str) -> Option<&Definition> {
         self.definitions.iter().find(|it| it.name == name)
@@ -403,4 +495,78 @@ impl fmt::Display for Literal {
 
 fn json_string(it: &str) -> String {
     serde_json::Value::from(it).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(location: &str) -> Schema {
+        Schema {
+            location: location.to_owned(),
+            ..Schema::default()
+        }
+    }
+
+    /// A schema with one child under every keyword that holds schemas.
+    fn parent() -> Schema {
+        let mut schema = leaf("#");
+        schema.object.properties.push(Property {
+            name: "p".to_owned(),
+            schema: leaf("#/p"),
+        });
+        schema.object.additional = Some(Additional::Schema(Box::new(leaf("#/a"))));
+        schema.object.property_names = Some(Box::new(leaf("#/n")));
+        schema.array.items = Some(Box::new(leaf("#/i")));
+        schema.all_of.push(leaf("#/all"));
+        schema.any_of.push(leaf("#/any"));
+        schema.one_of.push(leaf("#/one"));
+        schema
+    }
+
+    #[test]
+    fn children_lists_every_nested_schema_once_with_its_keyword() {
+        let schema = parent();
+        let children: Vec<(Edge, &str)> = schema
+            .children()
+            .into_iter()
+            .map(|(edge, it)| (edge, it.location.as_str()))
+            .collect();
+        assert_eq!(
+            children,
+            [
+                (Edge::Property, "#/p"),
+                (Edge::AdditionalProperties, "#/a"),
+                (Edge::PropertyNames, "#/n"),
+                (Edge::Items, "#/i"),
+                (Edge::AllOf, "#/all"),
+                (Edge::AnyOf, "#/any"),
+                (Edge::OneOf, "#/one"),
+            ]
+        );
+        let same_value: Vec<Edge> = children
+            .iter()
+            .map(|(edge, _)| *edge)
+            .filter(|it| it.same_value())
+            .collect();
+        assert_eq!(same_value, [Edge::AllOf, Edge::AnyOf, Edge::OneOf]);
+    }
+
+    #[test]
+    fn visit_and_visit_mut_reach_every_schema_parents_first() {
+        let mut schema = parent();
+        schema.one_of[0].array.items = Some(Box::new(leaf("#/one/i")));
+        let mut seen = Vec::new();
+        schema.visit(&mut |it| seen.push(it.location.clone()));
+        assert_eq!(
+            seen,
+            [
+                "#", "#/p", "#/a", "#/n", "#/i", "#/all", "#/any", "#/one", "#/one/i"
+            ]
+        );
+        schema.visit_mut(&mut |it| it.personal = true);
+        let mut personal = 0;
+        schema.visit(&mut |it| personal += usize::from(it.personal));
+        assert_eq!(personal, seen.len());
+    }
 }

@@ -50,68 +50,6 @@ pub const PRELUDE_NAMES: &[&str] = &[
     "Vec",
 ];
 
-/// Every keyword of JSON Schema 2020-12, so that a keyword the generator does not implement is
-/// told apart from a misspelt one.
-pub const JSON_SCHEMA_KEYWORDS: &[&str] = &[
-    "$anchor",
-    "$comment",
-    "$defs",
-    "$dynamicAnchor",
-    "$dynamicRef",
-    "$id",
-    "$ref",
-    "$schema",
-    "$vocabulary",
-    "additionalProperties",
-    "allOf",
-    "anyOf",
-    "const",
-    "contains",
-    "contentEncoding",
-    "contentMediaType",
-    "contentSchema",
-    "default",
-    "dependentRequired",
-    "dependentSchemas",
-    "deprecated",
-    "description",
-    "else",
-    "enum",
-    "examples",
-    "exclusiveMaximum",
-    "exclusiveMinimum",
-    "format",
-    "if",
-    "items",
-    "maxContains",
-    "maximum",
-    "maxItems",
-    "maxLength",
-    "maxProperties",
-    "minContains",
-    "minimum",
-    "minItems",
-    "minLength",
-    "minProperties",
-    "multipleOf",
-    "not",
-    "oneOf",
-    "pattern",
-    "patternProperties",
-    "prefixItems",
-    "properties",
-    "propertyNames",
-    "readOnly",
-    "required",
-    "then",
-    "title",
-    "type",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "uniqueItems",
-    "writeOnly",
-];
-
 /// Checks that a `$defs` key can be used verbatim as a Rust type name.
 pub fn check_definition_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
@@ -132,6 +70,76 @@ pub fn check_definition_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The five families of items the validator emitter writes per schema node, each named
+/// `<prefix><stem>`, with the stem from [`validator_stem`] for a definition (`v_currency`) and
+/// numbered for a nested node (`v_currency_1`). The generated file explains them at its top
+/// ([`Family::ALL`] and [`Family::explanation`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `v_*(&Value) -> bool`: the fast check of a `serde_json::Value`.
+    Fast,
+    /// `e_*(&Value, &mut Cx)`: collects every error of a `Value`.
+    Collect,
+    /// `S_*`: the streaming seed that checks JSON text while serde_json reads it.
+    Seed,
+    /// `O_*`: the state machine of a seed that reads an object's members.
+    ObjectState,
+    /// `C_*`: the text collector that finds the errors of invalid text as it streams.
+    Collector,
+}
+
+impl Family {
+    pub const ALL: [Family; 5] = [
+        Family::Fast,
+        Family::Collect,
+        Family::Seed,
+        Family::ObjectState,
+        Family::Collector,
+    ];
+
+    /// The prefix of the family's names (`v_`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Fast => "v_",
+            Family::Collect => "e_",
+            Family::Seed => "S_",
+            Family::ObjectState => "O_",
+            Family::Collector => "C_",
+        }
+    }
+
+    /// The name of the family's item for the node `stem`.
+    pub fn name(self, stem: &str) -> String {
+        format!("{}{stem}", self.prefix())
+    }
+
+    /// The stem of `name` when it is a name of this family.
+    pub fn stem(self, name: &str) -> Option<&str> {
+        name.strip_prefix(self.prefix())
+    }
+
+    /// One line for the top of the generated file.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Family::Fast => {
+                "`v_*(&Value) -> bool`: the fast check of a value; it returns at the first failure and never allocates on valid input."
+            }
+            Family::Collect => {
+                "`e_*(&Value, &mut Cx)`: collects every error of a value, up to the limit of `Cx`."
+            }
+            Family::Seed => {
+                "`S_*`: a serde `DeserializeSeed` that checks JSON text while serde_json reads it, without building a `Value`."
+            }
+            Family::ObjectState => {
+                "`O_*`: the state machine of a seed that reads the members of an object, each key once, and checks the object at its end."
+            }
+            Family::Collector => {
+                "`C_*`: a text collector that records the errors `e_*` would, reading invalid text as it streams."
+            }
+        }
+    }
 }
 
 /// The snake-case stem of the validator's functions for a definition (`v_api_error_response`).
@@ -208,63 +216,16 @@ fn typify_ident(name: &str, recase: impl Fn(&str) -> String) -> String {
     }
 }
 
-/// Rust's keywords (strict, reserved and weak ones that cannot name an item), and `_`.
+/// Rust's keywords (strict, reserved and weak ones that cannot name an item), and `_`, as one
+/// text (several are also spellings of JSON Schema keywords, which live in `keywords.rs`).
+const RUST_KEYWORDS: &str = "_ abstract as async await become box break const continue crate do \
+    dyn else enum extern false final fn for gen if impl in let loop macro match mod move mut \
+    override priv pub ref return Self self static struct super trait true try type typeof unsafe \
+    unsized use virtual where while yield";
+
+/// True for a word of [`RUST_KEYWORDS`].
 fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "_" | "abstract"
-            | "as"
-            | "async"
-            | "await"
-            | "become"
-            | "box"
-            | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "do"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "final"
-            | "fn"
-            | "for"
-            | "gen"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "macro"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "override"
-            | "priv"
-            | "pub"
-            | "ref"
-            | "return"
-            | "Self"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "try"
-            | "type"
-            | "typeof"
-            | "unsafe"
-            | "unsized"
-            | "use"
-            | "virtual"
-            | "where"
-            | "while"
-            | "yield"
-    )
+    RUST_KEYWORDS.split_ascii_whitespace().any(|it| it == word)
 }
 
 /// True for `createOrder`-style identifiers.
@@ -375,13 +336,13 @@ mod tests {
     #[test]
     fn suggestions_catch_typos_but_not_unrelated_words() {
         assert_eq!(
-            closest("maxLenght", &["maxLength", "minLength"]),
-            Some("maxLength")
+            closest("maxLenght", &["maxLenth", "minLenth"]),
+            Some("maxLenth")
         );
         assert_eq!(closest("strng", &["string", "number"]), Some("string"));
         assert_eq!(closest("colour", &["string", "number"]), None);
         // A transposition is one edit; ties go to the first name in order.
-        assert_eq!(closest("tpye", &["type", "typo"]), Some("type"));
+        assert_eq!(closest("recieve", &["receive", "relieve"]), Some("receive"));
         assert_eq!(closest("ab", &["ac", "ab"]), Some("ab"));
         assert_eq!(closest("abc", &["abd", "abe"]), Some("abd"));
     }
@@ -397,7 +358,7 @@ mod tests {
             rust_name("getListOfOrders", Case::Snake),
             "get_list_of_orders"
         );
-        assert_eq!(rust_name("type", Case::Snake), "type_");
+        assert_eq!(rust_name("match", Case::Snake), "match_");
         assert_eq!(
             rust_name("idempotency_in_progress", Case::Pascal),
             "IdempotencyInProgress"
@@ -433,7 +394,7 @@ mod tests {
         assert_eq!(typify_field("a_b"), "a_b");
         assert_eq!(typify_field("self"), "self_");
         assert_eq!(typify_field("Self"), "self_");
-        assert_eq!(typify_field("type"), "type_");
+        assert_eq!(typify_field("match"), "match_");
         assert_eq!(typify_field("2x"), "x2x");
         assert_eq!(typify_field(""), "x");
         assert_eq!(typify_field("-1"), "minus1");

@@ -5,7 +5,10 @@
 
 use std::fmt::Write;
 
-use super::ir::{Additional, Api, Literal, Operation, Rule, Schema};
+use super::{
+    ir::{Additional, Api, Literal, Operation, Rule, Schema},
+    keywords as kw,
+};
 
 /// The outline of `api`.
 pub fn outline(api: &Api) -> String {
@@ -173,8 +176,8 @@ pub fn summary(schema: &Schema) -> String {
         parts.push(format!("const {value}"));
     }
     let s = &schema.string;
-    push_some(&mut parts, "minLength", s.min_length);
-    push_some(&mut parts, "maxLength", s.max_length);
+    push_some(&mut parts, kw::MIN_LENGTH, s.min_length);
+    push_some(&mut parts, kw::MAX_LENGTH, s.max_length);
     if let Some(pattern) = &s.pattern {
         parts.push(format!("pattern {pattern}"));
     }
@@ -183,27 +186,27 @@ pub fn summary(schema: &Schema) -> String {
     }
     let n = &schema.number;
     for (name, bound) in [
-        ("minimum", &n.minimum),
-        ("maximum", &n.maximum),
-        ("exclusiveMinimum", &n.exclusive_minimum),
-        ("exclusiveMaximum", &n.exclusive_maximum),
+        (kw::MINIMUM, &n.minimum),
+        (kw::MAXIMUM, &n.maximum),
+        (kw::EXCLUSIVE_MINIMUM, &n.exclusive_minimum),
+        (kw::EXCLUSIVE_MAXIMUM, &n.exclusive_maximum),
     ] {
         if let Some(bound) = bound {
-            parts.push(format!("{name} {}", bound.text));
+            parts.push(format!("{} {}", name.name, bound.text));
         }
     }
     let a = &schema.array;
-    push_some(&mut parts, "minItems", a.min_items);
-    push_some(&mut parts, "maxItems", a.max_items);
+    push_some(&mut parts, kw::MIN_ITEMS, a.min_items);
+    push_some(&mut parts, kw::MAX_ITEMS, a.max_items);
     if a.unique_items {
-        parts.push("uniqueItems".to_owned());
+        parts.push(kw::UNIQUE_ITEMS.name.to_owned());
     }
     if let Some(items) = &a.items {
         parts.push(format!("items: {{{}}}", summary(items)));
     }
     let o = &schema.object;
-    push_some(&mut parts, "minProperties", o.min_properties);
-    push_some(&mut parts, "maxProperties", o.max_properties);
+    push_some(&mut parts, kw::MIN_PROPERTIES, o.min_properties);
+    push_some(&mut parts, kw::MAX_PROPERTIES, o.max_properties);
     if let Some(names) = &o.property_names {
         parts.push(format!("propertyNames: {{{}}}", summary(names)));
     }
@@ -214,10 +217,28 @@ pub fn summary(schema: &Schema) -> String {
             parts.push(format!("additionalProperties: {{{}}}", summary(it)))
         }
     }
-    for (name, branches) in [("allOf", &schema.all_of), ("anyOf", &schema.any_of)] {
+    branch_parts(schema, &mut parts);
+    if schema.personal {
+        parts.push("personal".to_owned());
+    }
+    if parts.is_empty() {
+        if schema.object.properties.is_empty() {
+            "any".to_owned()
+        } else {
+            kw::PROPERTIES.name.to_owned()
+        }
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The `allOf`, `anyOf` and `oneOf` of `schema`, each branch summarised.
+fn branch_parts(schema: &Schema, parts: &mut Vec<String>) {
+    for (row, branches) in [(kw::ALL_OF, &schema.all_of), (kw::ANY_OF, &schema.any_of)] {
         if !branches.is_empty() {
             parts.push(format!(
-                "{name}[{}]",
+                "{}[{}]",
+                row.name,
                 branches.iter().map(summary).collect::<Vec<_>>().join("; ")
             ));
         }
@@ -244,22 +265,10 @@ pub fn summary(schema: &Schema) -> String {
             )),
         }
     }
-    if schema.personal {
-        parts.push("personal".to_owned());
-    }
-    if parts.is_empty() {
-        if schema.object.properties.is_empty() {
-            "any".to_owned()
-        } else {
-            "properties".to_owned()
-        }
-    } else {
-        parts.join(", ")
-    }
 }
 
-fn push_some(parts: &mut Vec<String>, name: &str, value: Option<u64>) {
+fn push_some(parts: &mut Vec<String>, row: kw::Keyword, value: Option<u64>) {
     if let Some(value) = value {
-        parts.push(format!("{name} {value}"));
+        parts.push(format!("{} {value}", row.name));
     }
 }

@@ -23,7 +23,10 @@ use syn::{
     Attribute, Expr, Fields, ImplItem, Item, ItemImpl, ItemMod, Meta, Type, Visibility, parse_quote,
 };
 
-use crate::codegen::ir::{Additional, Api, Format, Literal, Schema};
+use crate::codegen::{
+    ir::{Additional, Api, Format, Literal, Schema},
+    keywords,
+};
 
 /// Escapes `text` from the spec for a doc comment: `<`, `>`, `[` and `]` outside code spans
 /// become literal characters, so that rustdoc reads no HTML tag (`<detail>`) and no intra-doc
@@ -247,7 +250,6 @@ impl Rules {
             (&number.exclusive_minimum, "greater than"),
             (&number.maximum, "at most"),
             (&number.exclusive_maximum, "less than"),
-            (&number.multiple_of, "a multiple of"),
         ] {
             if let Some(bound) = bound {
                 out.contract.push(format!("{words} {}", code(&bound.text)));
@@ -693,7 +695,7 @@ fn document_builders(
                         notes.push(format!("`{}` in JSON", doc.wire));
                     }
                     if required.is_some_and(|it| it.contains(&field)) {
-                        notes.push("required".to_owned());
+                        notes.push(keywords::REQUIRED.name.to_owned());
                     }
                     let head = if notes.is_empty() {
                         format!("Sets `{field}`.")
