@@ -9,7 +9,7 @@ use std::{
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State},
-    http::{HeaderMap, Method, request::Parts},
+    http::{HeaderMap, Method, Uri, request::Parts},
     response::Response,
     routing::{MethodFilter, on},
 };
@@ -283,8 +283,28 @@ fn idempotency_key(app: &App, headers: &HeaderMap, name: &str) -> Result<String,
     Ok(key.to_owned())
 }
 
-async fn unknown_route(State(app): State<Arc<App>>) -> Response {
-    answers::respond(&app, None, Answer::api_error(&ApiErrorType::NotFound, None))
+/// `404 not_found`; outside the API's paths (`/order` instead of `/v2/order`, a base URL
+/// without its path) the message names the prefix, which is the usual mistake.
+async fn unknown_route(State(app): State<Arc<App>>, uri: Uri) -> Response {
+    let message = (!is_under(uri.path(), BASE_PATH)).then(|| {
+        format!(
+            "There is nothing at {}: the API's paths start with {BASE_PATH} (for example \
+             {BASE_PATH}/order). Give clients the base URL that ends in {BASE_PATH}, which \
+             the mock prints as its second line.",
+            uri.path()
+        )
+    });
+    answers::respond(
+        &app,
+        None,
+        Answer::api_error(&ApiErrorType::NotFound, message),
+    )
+}
+
+/// Whether `path` is `prefix` or below it (`/v2`, `/v2/...`, not `/v2x`).
+fn is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 async fn method_not_allowed(State(app): State<Arc<App>>, method: Method) -> Response {

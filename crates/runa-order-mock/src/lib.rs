@@ -18,8 +18,10 @@
 //! ```
 //!
 //! Or run it: `cargo run -p runa-order-mock -- --listen 127.0.0.1:0` prints
-//! `listening on http://127.0.0.1:PORT` as its first line and serves `/v2/order`,
-//! `/v2/order/{id}` and `/v2/order/estimate`.
+//! `listening on http://127.0.0.1:PORT` as its first line and `API base URL:
+//! http://127.0.0.1:PORT/v2` (the URL to give a client) as its second, and serves `/v2/order`,
+//! `/v2/order/{id}` and `/v2/order/estimate`. A request outside `/v2` is `404 not_found`
+//! with a message that names the prefix.
 //!
 //! # Behaviour
 //!

@@ -1,4 +1,4 @@
-//! The mock server as a program: `runa-order-mock --listen 127.0.0.1:0` prints its URL and serves until stopped.
+//! The mock server as a program: `runa-order-mock --listen 127.0.0.1:0` prints its URL and the API base URL, and serves until stopped.
 
 use std::{io::Write as _, net::SocketAddr, process::ExitCode, time::Duration};
 
@@ -94,7 +94,10 @@ async fn main() -> ExitCode {
         }
     };
     let mut stdout = std::io::stdout();
+    // The first line's form is kept for scripts that read it; the second is the URL to give
+    // a client.
     if writeln!(stdout, "listening on {}", server.url())
+        .and_then(|()| writeln!(stdout, "API base URL: {}", server.base_url()))
         .and_then(|()| stdout.flush())
         .is_err()
     {

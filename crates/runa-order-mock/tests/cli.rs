@@ -1,4 +1,4 @@
-//! The mock as a program: the first line of its output names the URL it serves on.
+//! The mock as a program: its first lines name the URL it serves on and the API base URL; its limits are flags.
 
 use std::{
     io::{BufRead, BufReader},
@@ -7,36 +7,61 @@ use std::{
 };
 
 #[tokio::test]
-async fn the_binary_prints_its_url_first_and_serves_the_api() {
+async fn the_binary_prints_its_url_then_the_api_base_url_and_serves_the_api() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_runa-order-mock"))
         .args(["--listen", "127.0.0.1:0", "--async-delay-ms", "10"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let line = tokio::task::spawn_blocking(move || {
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut reader = BufReader::new(stdout);
+        let (mut first, mut second) = (String::new(), String::new());
+        reader.read_line(&mut first)?;
+        reader.read_line(&mut second)?;
+        std::io::Result::Ok((first, second))
     });
-    let line = tokio::time::timeout(Duration::from_secs(60), line)
+    let (first, second) = tokio::time::timeout(Duration::from_secs(60), lines)
         .await
-        .expect("the first line comes in time")
+        .expect("the first two lines come in time")
         .unwrap()
         .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on http://127.0.0.1:")
-        .map(|port| format!("http://127.0.0.1:{port}"));
     let outcome = async {
-        let url = url.unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        let response = reqwest::Client::new()
-            .get(format!("{url}/v2/order"))
-            .header("X-Api-Key", "XXtest.key")
-            .timeout(Duration::from_secs(30))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+        // Scripts read the first line; its form is unchanged.
+        let port = first
+            .trim_end()
+            .strip_prefix("listening on http://127.0.0.1:")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
+        let origin = format!("http://127.0.0.1:{port}");
+        assert_eq!(second.trim_end(), format!("API base URL: {origin}/v2"));
+        let base_url = second.trim_end().trim_start_matches("API base URL: ");
+        let get = |url: String| {
+            reqwest::Client::new()
+                .get(url)
+                .header("X-Api-Key", "XXtest.key")
+                .timeout(Duration::from_secs(30))
+                .send()
+        };
+        // The printed base URL is the one a client needs.
+        assert_eq!(
+            get(format!("{base_url}/order")).await.unwrap().status(),
+            200
+        );
+        // The origin alone is the usual mistake: the answer names the prefix.
+        let response = get(format!("{origin}/order")).await.unwrap();
+        assert_eq!(response.status(), 404);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["type"], "not_found");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("/order") && message.contains("start with /v2"),
+            "{message}"
+        );
+        // Under the prefix, an unknown path keeps the documented message.
+        let response = get(format!("{base_url}/nothing")).await.unwrap();
+        assert_eq!(response.status(), 404);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(!body["message"].as_str().unwrap().contains("start with"));
     }
     .await;
     child.kill().unwrap();

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../../.."
 
 runs=${RUNS:-1}
 table=crates/runa-order-validator/benches/table.py
-cargo bench -p runa-order-validator --bench compare --no-run
+cargo bench -p validator-peers --bench compare --no-run
 commit=$(git rev-parse --short HEAD)
 if [ -n "$(git status --porcelain --untracked-files=no -- . ":!crates/runa-order-validator/BENCHMARKS.md")" ]; then commit="$commit with uncommitted changes"; fi
 rm -f "${CARGO_TARGET_DIR:-target}/criterion/runs.jsonl"
@@ -23,7 +23,7 @@ loads=()
 start=$(date +%s)
 for run in $(seq "$runs"); do
     before=$(cut -d' ' -f1-3 /proc/loadavg)
-    cargo bench -p runa-order-validator --bench compare -- "$@"
+    cargo bench -p validator-peers --bench compare -- "$@"
     loads+=("run $run: $before before, $(cut -d' ' -f1-3 /proc/loadavg) after")
     python3 "$table" --record
 done
@@ -31,4 +31,4 @@ seconds=$(($(date +%s) - start))
 
 load=$(IFS=';'; echo "${loads[*]}" | sed 's/;/; /g')
 python3 "$table" --write --best-of-runs --note \
-    "Measured on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, on $(nproc) cores shared with other builds, in $runs run(s) of \`cargo bench -p runa-order-validator --bench compare\` that took ${seconds} s in all; load average (1, 5, 15 min) $load."
+    "Measured on $(date -u '+%Y-%m-%d %H:%M') UTC at commit $commit, on $(nproc) cores shared with other builds, in $runs run(s) of \`cargo bench -p validator-peers --bench compare\` that took ${seconds} s in all; load average (1, 5, 15 min) $load."

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the results of `cargo bench -p runa-order-validator` into the tables of BENCHMARKS.md.
+"""Turns the results of `cargo bench -p validator-peers` into the tables of BENCHMARKS.md.
 
 Reads target/criterion/**/new/{benchmark,estimates}.json (criterion's output for the last
 run), and prints Markdown: the medians of every benchmark, and the ratios against the
@@ -180,7 +180,7 @@ def main():
     directory = criterion_dir(args.criterion)
     medians = load(directory)
     if not medians:
-        sys.exit(f"error: no results in {directory}; run `cargo bench -p runa-order-validator` first")
+        sys.exit(f"error: no results in {directory}; run `cargo bench -p validator-peers` first")
     if args.record:
         record(directory, medians)
         return

@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the generated validator against `jsonschema` 0.61, `jsonschema` 0.60.2 (runtime and macro) and `boon` 0.6.
 //!
-//! Run with `cargo bench -p runa-order-validator`, then turn the results into the table of
+//! Run with `cargo bench -p validator-peers`, then turn the results into the table of
 //! `BENCHMARKS.md` with `python3 crates/runa-order-validator/benches/table.py`.
 //!
 //! Benchmark ids are `<measure>/<input>/<variant>/<validator>`:
@@ -215,7 +215,7 @@ fn compare(c: &mut Criterion) {
 }
 
 /// Three seconds of measurement after one of warm-up, 30 samples: about six minutes for the
-/// whole run on two shared cores. `cargo bench -p runa-order-validator -- --measurement-time 5`
+/// whole run on two shared cores. `cargo bench -p validator-peers -- --measurement-time 5`
 /// and the other criterion options override it.
 fn config() -> Criterion {
     Criterion::default()
