@@ -36,6 +36,7 @@ const DEFAULT: &str = "default";
 const MINIMUM: &str = "minimum";
 const MAXIMUM: &str = "maximum";
 const MIN_LENGTH: &str = "minLength";
+const PATTERN: &str = "pattern";
 const DESCRIPTION: &str = "description";
 const TITLE: &str = "title";
 const EXAMPLES: &str = "examples";
@@ -62,6 +63,8 @@ const DEFS_PREFIX: &str = "#/$defs/";
 pub const COMPONENTS_PREFIX: &str = "#/components/schemas/";
 /// The media type of every body of the API.
 const JSON_MEDIA_TYPE: &str = "application/json";
+/// Printable ASCII, without a space at either end: what a header value carries unchanged.
+const HEADER_TEXT_PATTERN: &str = "^[!-~]([ -~]*[!-~])?$";
 /// The name of the API-key security scheme.
 const API_KEY_SCHEME: &str = "ApiKey";
 
@@ -380,10 +383,12 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
                     Json::Array(parameter.enum_values.iter().map(|it| text(it)).collect()),
                 );
             }
-            // An idempotency key is a non-empty string: the client refuses an empty one
-            // before sending and the API cannot tell requests apart by it.
+            // An idempotency key is a non-empty string (the client refuses an empty one
+            // before sending) of printable ASCII that does not start or end with a space:
+            // the text a header carries unchanged, and that a server reads as text.
             if operation.idempotency_key.as_deref() == Some(parameter.name.as_str()) {
                 schema.set(MIN_LENGTH, Json::Number(1.into()));
+                schema.set(PATTERN, text(HEADER_TEXT_PATTERN));
             }
             if let Some(it) = parameter.minimum {
                 schema.set(MINIMUM, Json::Number(it.into()));
