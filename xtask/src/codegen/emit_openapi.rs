@@ -20,7 +20,8 @@ use super::{
     GeneratedFile,
     diagnostic::Diagnostic,
     ir::{
-        Api, Literal, Method, Operation, ParameterLocation, ParameterType, PathPart, Rule, Schema,
+        Api, JsonType, Literal, Method, Operation, ParameterLocation, ParameterType, PathPart,
+        Rule, Schema,
     },
     load::{SourceFile, Sources, escape_token},
 };
@@ -372,10 +373,13 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
             let mut schema = Obj::new();
             schema.set(
                 TYPE,
-                text(match parameter.ty {
-                    ParameterType::String => "string",
-                    ParameterType::Integer => "integer",
-                }),
+                text(
+                    match parameter.ty {
+                        ParameterType::String => JsonType::String,
+                        ParameterType::Integer => JsonType::Integer,
+                    }
+                    .name(),
+                ),
             );
             if !parameter.enum_values.is_empty() {
                 schema.set(
@@ -431,7 +435,7 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
         it.set(DESCRIPTION, text(&description));
         if response.status == 429 {
             let mut schema = Obj::new();
-            schema.set(TYPE, text("integer"));
+            schema.set(TYPE, text(JsonType::Integer.name()));
             schema.set(MINIMUM, Json::Number(0.into()));
             let mut header = Obj::new();
             header.set(
@@ -687,15 +691,18 @@ mod tests {
     #[test]
     fn a_reference_the_document_cannot_hold_is_a_located_diagnostic() {
         let (api, mut sources) = real();
-        sources.schema.value["$defs"]["Currency"] = json!({"$ref": "other.json#/Currency"});
+        let mut outside = serde_json::Map::new();
+        outside.insert(REF.to_owned(), json!("other.json#/Currency"));
+        sources.schema.value[DEFS]["Currency"] = Value::Object(outside);
         let problems = emit(&api, &sources).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
         let problem = &problems[0];
         assert_eq!(problem.file, "spec/order-api.schema.json");
-        assert_eq!(problem.pointer.as_deref(), Some("#/$defs/Currency/$ref"));
+        let pointer = format!("{DEFS_PREFIX}Currency/{REF}");
+        assert_eq!(problem.pointer.as_deref(), Some(pointer.as_str()));
         assert!(problem.position.is_some());
         assert!(
-            problem.message.contains("#/$defs/<Name>"),
+            problem.message.contains(&format!("{DEFS_PREFIX}<Name>")),
             "{}",
             problem.message
         );
@@ -723,12 +730,12 @@ mod tests {
     #[test]
     fn null_examples_are_dropped() {
         let (api, mut sources) = real();
-        sources.schema.value["$defs"]["OrderDescription"]["examples"] = json!([null, "Gift"]);
-        sources.schema.value["$defs"]["OrderId"]["examples"] = json!([null]);
+        sources.schema.value[DEFS]["OrderDescription"][EXAMPLES] = json!([null, "Gift"]);
+        sources.schema.value[DEFS]["OrderId"][EXAMPLES] = json!([null]);
         let document: Value =
             serde_json::from_str(&emit(&api, &sources).unwrap().contents).unwrap();
         let schemas = &document["components"]["schemas"];
-        assert_eq!(schemas["OrderDescription"]["examples"], json!(["Gift"]));
-        assert!(schemas["OrderId"].get("examples").is_none());
+        assert_eq!(schemas["OrderDescription"][EXAMPLES], json!(["Gift"]));
+        assert!(schemas["OrderId"].get(EXAMPLES).is_none());
     }
 }
