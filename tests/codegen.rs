@@ -172,7 +172,7 @@ fn a_changed_bound_is_caught_by_check_and_fixed_by_codegen() {
     let report = codegen::run(root, Mode::Write).unwrap();
     assert_eq!(
         report,
-        "updated crates/runa-order-types/src/generated.rs\nupdated crates/runa-order-validator/src/generated.rs\n"
+        "updated crates/runa-order-types/src/generated.rs\nupdated crates/runa-order-validator/src/generated.rs\nupdated openapi/runa-order-api.json\n"
     );
     codegen::run(root, Mode::Check).expect("up to date after regenerating");
     assert!(
@@ -259,12 +259,13 @@ fn a_file_that_cannot_be_written_leaves_every_file_as_it_was() {
         "crates/runa-order-types/src/generated.rs",
         "crates/runa-order-validator/src/generated.rs",
         "crates/runa-order-client/src/generated.rs",
+        "openapi/runa-order-api.json",
     ];
     let before: Vec<Vec<u8>> = generated
         .iter()
         .map(|it| fs::read(root.join(it)).unwrap())
         .collect();
-    // A change that regenerates the types and the validator.
+    // A change that regenerates the types, the validator and the OpenAPI document.
     edit(
         &root.join("spec/order-api.schema.json"),
         "\"maxLength\": 128",
@@ -286,19 +287,21 @@ fn a_file_that_cannot_be_written_leaves_every_file_as_it_was() {
     for (path, old) in generated.iter().zip(&before) {
         assert!(fs::read(root.join(path)).unwrap() == *old, "{path} changed");
     }
-    let leftovers: Vec<_> = fs::read_dir(root.join("crates/runa-order-types/src"))
-        .unwrap()
-        .map(|it| it.unwrap().file_name())
-        .filter(|it| it.to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    for dir in ["crates/runa-order-types/src", "openapi"] {
+        let leftovers: Vec<_> = fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|it| it.unwrap().file_name())
+            .filter(|it| it.to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{dir}: {leftovers:?}");
+    }
 
-    // Once the way is clear, both files are written.
+    // Once the way is clear, the three files are written.
     fs::remove_dir(&blocker).unwrap();
     let report = codegen::run(root, Mode::Write).unwrap();
     assert_eq!(
         report,
-        "updated crates/runa-order-types/src/generated.rs\nupdated crates/runa-order-validator/src/generated.rs\n"
+        "updated crates/runa-order-types/src/generated.rs\nupdated crates/runa-order-validator/src/generated.rs\nupdated openapi/runa-order-api.json\n"
     );
 }
 

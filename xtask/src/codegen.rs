@@ -8,6 +8,7 @@
 pub mod diagnostic;
 pub mod duplicates;
 pub mod emit_client;
+pub mod emit_openapi;
 pub mod emit_types;
 pub mod emit_validator;
 pub mod graph;
@@ -102,7 +103,19 @@ fn generate_sources(sources: &load::Sources) -> Result<Vec<GeneratedFile>, Diagn
     if !diagnostics.is_empty() {
         return Err(Diagnostics(diagnostics).sorted());
     }
-    emit_all(&api).map_err(|it| locate(it, &sources.schema))
+    let code = emit_all(&api);
+    let openapi = emit_openapi::emit(&api, sources);
+    match (code, openapi) {
+        (Ok(mut files), Ok(document)) => {
+            files.push(document);
+            Ok(files)
+        }
+        (code, openapi) => {
+            let mut problems = code.err().map(|it| it.0).unwrap_or_default();
+            problems.extend(openapi.err().unwrap_or_default());
+            Err(locate(Diagnostics(problems), &sources.schema))
+        }
+    }
 }
 
 fn parse_texts(
@@ -192,7 +205,8 @@ pub fn lower_texts(
     }
 }
 
-/// Emits and formats every generated file of the workspace.
+/// Emits and formats the generated Rust of the workspace (the OpenAPI document, which also
+/// needs the loaded schema file, is added by [`generate`]).
 pub fn emit_all(api: &Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let schema = api.schema_file.as_str();
     let operations = api

@@ -91,7 +91,7 @@ fn without_cargo_the_current_directory_names_the_checkout() {
     assert_eq!(
         err,
         format!(
-            "root: {}\n3 generated files are up to date\n",
+            "root: {}\n4 generated files are up to date\n",
             scratch.path().display()
         )
     );

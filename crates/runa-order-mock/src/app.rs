@@ -11,7 +11,7 @@ use axum::{
     extract::{DefaultBodyLimit, FromRequestParts, Path, Request, State},
     http::{HeaderMap, Method, Uri, request::Parts},
     response::Response,
-    routing::{MethodFilter, on},
+    routing::{MethodFilter, get, on},
 };
 use bytes::Bytes;
 use runa_order_client::{
@@ -26,6 +26,7 @@ use crate::{
     faults::{FaultState, Injected, RateLimiter},
     ids::Counter,
     money::ExactCatalogue,
+    openapi::{self, OPENAPI_PATH},
     state::{RecordedRequest, Store},
     work::Work,
 };
@@ -99,6 +100,8 @@ pub(crate) fn router(app: Arc<App>) -> Result<Router, String> {
     let router = route::<List>(router)?;
     let router = route::<Estimate>(router)?;
     Ok(router
+        // The OpenAPI document is not an operation of the API: no preamble, no API key.
+        .route(OPENAPI_PATH, get(openapi::document))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         // The server reads bodies within its own limits (`Limits`) before routing.

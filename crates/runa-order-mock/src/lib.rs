@@ -133,6 +133,7 @@ mod faults;
 mod ids;
 mod limits;
 mod money;
+mod openapi;
 mod pricing;
 mod server;
 mod state;
@@ -150,6 +151,7 @@ pub use config::{
 };
 pub use endpoints::TRIGGER_ERROR_HEADER;
 pub use money::MAX_AMOUNT;
+pub use openapi::{OPENAPI_DOCUMENT, OPENAPI_PATH};
 pub use state::{OrderRecord, RecordedRequest, StateSize};
 
 use app::App;

@@ -378,3 +378,35 @@ async fn concurrent_creates_are_neither_lost_nor_duplicated() {
     }
     assert_eq!(mock.order_count(), 100);
 }
+
+/// Found by schemathesis (issue 12): a request that reused the key of a placed order with an
+/// execution mode outside the enum got the recorded `202` back. The mode is checked before the
+/// idempotency layer now, so it is refused, and the key's record is left as it was.
+#[tokio::test]
+async fn a_bad_execution_mode_is_refused_even_for_a_known_key() {
+    let mock = start().await;
+    let body = text(&order(1));
+    let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "known")];
+    let (status, first) = post(&mock, &headers, body.clone()).await;
+    assert_eq!(status.as_u16(), 202, "{first}");
+    let (status, answer) = post(
+        &mock,
+        &[
+            ("X-Api-Key", KEY),
+            ("X-Idempotency-Key", "known"),
+            ("X-Execution-Mode", "AAA"),
+        ],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (400, Some("invalid_execution_mode"))
+    );
+    // The key still replays the order it placed, and no second order exists.
+    let (status, replay) = post(&mock, &headers, body).await;
+    assert_eq!(status.as_u16(), 202);
+    assert_eq!(replay["id"], first["id"]);
+    assert_eq!(mock.order_count(), 1);
+    assert_answers_follow_the_spec(&mock);
+}

@@ -3,7 +3,8 @@
 //! Each run makes valid payloads for every definition of `spec/order-api.schema.json` and
 //! mutations of them that break one keyword at a time (or several at once), checks each with
 //! both validators, and requires the same verdict and the same set of failing instance
-//! pointers from `Kind::is_valid`, `Kind::validate`, `Kind::validate_slice` and the reference.
+//! pointers from `Kind::is_valid`, `Kind::validate`, `Kind::validate_slice` and the reference,
+//! and from the reference built from the OpenAPI document (`openapi/runa-order-api.json`).
 //!
 //! The seed is fixed unless `RUNA_DIFF_SEED` says otherwise: `RUNA_DIFF_SEED=<u64>` replays a
 //! seed, `RUNA_DIFF_SEED=random` picks one. The seed in use is printed, and so is the coverage
@@ -121,12 +122,19 @@ impl Run<'_> {
         must_be_valid: bool,
     ) -> bool {
         self.checked += 1;
-        let verdict = compare(
+        let mut verdict = compare(
             kind,
             self.reference.validator(kind),
             value,
             self.checked.is_multiple_of(2),
         );
+        // The OpenAPI document's copy of the schemas must say the same (issue 12).
+        if let Some(problem) = self
+            .reference
+            .document_disagreement(kind, value, &verdict.reference)
+        {
+            verdict.problems.push(problem);
+        }
         if !verdict.problems.is_empty() {
             self.disagreement_count += 1;
             if self.disagreements.len() < SHOWN {
@@ -361,6 +369,27 @@ fn the_comparison_notices_a_disagreement() {
         true,
     );
     assert!(same.problems.is_empty(), "{:?}", same.problems);
+}
+
+/// The check of the OpenAPI document's schemas can fail too: a document whose currency
+/// pattern is lower-case disagrees with the spec, and the real document agrees.
+#[test]
+fn the_document_check_notices_a_changed_schema() {
+    let spec = Spec::load();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/runa-order-api.json");
+    let openapi: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut changed = openapi.clone();
+    changed["components"]["schemas"]["Currency"]["pattern"] = json!("^[a-z]{3}$");
+    let changed = compare::document_reference_for(&changed, "Currency");
+    let real = compare::document_reference_for(&openapi, "Currency");
+    let reference = compare::reference_for(&spec.doc, "Currency");
+    for value in [json!("usd"), json!("USD"), json!(1)] {
+        let report = compare(Kind::Currency, &reference, &value, false).reference;
+        assert!(compare::document_disagreement(&real, &value, &report).is_none());
+        let found = compare::document_disagreement(&changed, &value, &report);
+        assert_eq!(found.is_some(), value != json!(1), "{value}: {found:?}");
+    }
 }
 
 /// The one input class the generator leaves out (see `generate::has_unchecked_a_label`):

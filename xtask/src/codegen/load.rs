@@ -199,6 +199,16 @@ impl SourceFile {
         }
     }
 
+    /// The byte offset of the member or value at `pointer` (a URI fragment such as
+    /// `#/$defs/Currency`): of its key for an object member. `None` when it does not exist.
+    /// Comparing offsets puts the members of an object in the order of the file.
+    pub fn offset(&self, pointer: &str) -> Option<usize> {
+        let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+        self.spans
+            .get(pointer)
+            .map(|span| span.key.unwrap_or(span.value))
+    }
+
     /// A diagnostic about the value at `pointer`.
     pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

@@ -46,6 +46,16 @@ impl Endpoint for Create {
         let Some(key) = call.idempotency_key.clone() else {
             return Answer::internal("The operation has no idempotency key.".to_owned());
         };
+        // A header value outside its enum is refused before the idempotency layer, as a bad
+        // version is: such a request is not an order, so it neither replays a recorded answer
+        // for its key nor records one (schemathesis found a replayed `202` for `AAA`).
+        let mode = match call.header(headers::EXECUTION_MODE) {
+            None => ExecutionMode::default(),
+            Some(value) => match ExecutionMode::from_wire(value) {
+                Some(mode) => mode,
+                None => return Answer::api_error(&ApiErrorType::InvalidExecutionMode, None),
+            },
+        };
         // The checks of the body and its fingerprint run on the blocking pool.
         let max_details = app.limits.max_validation_details;
         let job = {
@@ -78,7 +88,7 @@ impl Endpoint for Create {
         };
         app.delay().await;
 
-        let (answer, placed) = match place_order(app, &call, checked, &key) {
+        let (answer, placed) = match place_order(app, &call, mode, checked, &key) {
             Ok(accepted) => (accepted.answer, Some(accepted.placed)),
             Err(refused) => (refused, None),
         };
@@ -122,20 +132,16 @@ struct Accepted {
     placed: Placed,
 }
 
-/// Processes a new order: the body's checks (done before), the operation's rules, the
+/// Processes a new order in `mode` (read before the idempotency layer): the body's checks (done before), the operation's rules, the
 /// playground's triggers and the catalogue. Gives the answer and the order to store, or the
 /// error answer. Amounts are exact (see `money`).
 fn place_order(
     app: &App,
     call: &Call,
+    mode: ExecutionMode,
     checked: Result<Checked<NewOrderDetails>, Answer>,
     key: &str,
 ) -> Result<Accepted, Answer> {
-    let mode = match call.header(headers::EXECUTION_MODE) {
-        None => ExecutionMode::default(),
-        Some(value) => ExecutionMode::from_wire(value)
-            .ok_or_else(|| Answer::api_error(&ApiErrorType::InvalidExecutionMode, None))?,
-    };
     let Checked {
         value: order,
         face_values,

@@ -1,17 +1,21 @@
-//! The two validators side by side: the reference (`jsonschema` 0.61, draft 2020-12, formats asserted) per definition, and the comparison of verdicts and failing instance pointers.
+//! The two validators side by side: the reference (`jsonschema` 0.61, draft 2020-12, formats asserted) per definition, and the comparison of verdicts and failing instance pointers; the same reference built from the OpenAPI document must agree too.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::{fs, path::PathBuf};
 
 use runa_order_validator::{Errors, Kind, Options, ValidationError};
 use serde_json::{Value, json};
 
 use super::spec::Spec;
 
-/// One reference validator per definition: the whole spec with `"$ref": "#/$defs/<Name>"`.
+/// One reference validator per definition: the whole spec with `"$ref": "#/$defs/<Name>"`;
+/// and one per body type of the OpenAPI document (`openapi/runa-order-api.json`), the whole
+/// document with `"$ref": "#/components/schemas/<Name>"`.
 #[derive(Debug)]
 pub struct Reference {
     validators: HashMap<Kind, jsonschema061::Validator>,
+    document: HashMap<Kind, jsonschema061::Validator>,
 }
 
 impl Reference {
@@ -26,12 +30,68 @@ impl Reference {
             .iter()
             .map(|kind| (*kind, reference_for(&spec.doc, kind.name())))
             .collect();
-        Reference { validators }
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/runa-order-api.json");
+        let text =
+            fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let openapi: Value =
+            serde_json::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let document = Kind::ALL
+            .iter()
+            .map(|kind| (*kind, document_reference_for(&openapi, kind.name())))
+            .collect();
+        Reference {
+            validators,
+            document,
+        }
     }
 
     pub fn validator(&self, kind: Kind) -> &jsonschema061::Validator {
         &self.validators[&kind]
     }
+
+    /// How the validator built from the OpenAPI document disagrees with the reference's
+    /// `report` on `value` (verdict, or the set of failing instance pointers), if it does.
+    pub fn document_disagreement(
+        &self,
+        kind: Kind,
+        value: &Value,
+        report: &ReferenceReport,
+    ) -> Option<String> {
+        document_disagreement(&self.document[&kind], value, report)
+    }
+}
+
+/// How `validator` (built from the OpenAPI document) disagrees with the reference's `report` on
+/// `value`, if it does.
+pub fn document_disagreement(
+    validator: &jsonschema061::Validator,
+    value: &Value,
+    report: &ReferenceReport,
+) -> Option<String> {
+    let valid = validator.is_valid(value);
+    let failing: BTreeSet<String> = validator
+        .iter_errors(value)
+        .map(|it| it.instance_path().as_str().to_owned())
+        .collect();
+    let expected: BTreeSet<String> = report.errors.iter().map(|it| it.0.clone()).collect();
+    (valid != report.valid || failing != expected).then(|| {
+        format!(
+            "the OpenAPI document's schema says {} at {failing:?}, the spec's {} at {expected:?}",
+            verdict(valid),
+            verdict(report.valid)
+        )
+    })
+}
+
+/// The validator of the body type `name` built from the OpenAPI document `openapi`.
+pub fn document_reference_for(openapi: &Value, name: &str) -> jsonschema061::Validator {
+    let mut root = openapi.clone();
+    root["$ref"] = json!(format!("#/components/schemas/{name}"));
+    jsonschema061::draft202012::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|err| panic!("the OpenAPI document's {name} does not build: {err}"))
 }
 
 /// The reference validator of the definition `name` of the schema document `doc`.
