@@ -23,33 +23,36 @@ use super::{
         Api, JsonType, Literal, Method, Operation, ParameterLocation, ParameterType, PathPart,
         Rule, Schema,
     },
+    keywords,
     load::{SourceFile, Sources, escape_token},
 };
 
-// JSON Schema keyword spellings this emitter needs, in one place (the lead re-points them to
-// the workspace's keyword table at merge). Some are also OpenAPI field names with the same
-// spelling (`description`, `title`, `required`), which use the same constants.
-const REF: &str = "$ref";
-const DEFS: &str = "$defs";
-const TYPE: &str = "type";
-const ENUM: &str = "enum";
-const DEFAULT: &str = "default";
-const MINIMUM: &str = "minimum";
-const MAXIMUM: &str = "maximum";
-const MIN_LENGTH: &str = "minLength";
-const PATTERN: &str = "pattern";
-const DESCRIPTION: &str = "description";
-const TITLE: &str = "title";
-const EXAMPLES: &str = "examples";
-const REQUIRED: &str = "required";
-const DEPRECATED: &str = "deprecated";
-const PROPERTIES: &str = "properties";
-const ITEMS: &str = "items";
-const ADDITIONAL_PROPERTIES: &str = "additionalProperties";
-const PROPERTY_NAMES: &str = "propertyNames";
-const ALL_OF: &str = "allOf";
-const ANY_OF: &str = "anyOf";
-const ONE_OF: &str = "oneOf";
+// The JSON Schema keywords this emitter writes, from the keyword table. Some are also
+// OpenAPI field names with the same spelling (`description`, `title`, `required`), which
+// use the same constants.
+const REF: &str = keywords::REF.name;
+const DEFS: &str = keywords::DEFS.name;
+const TYPE: &str = keywords::TYPE.name;
+const ENUM: &str = keywords::ENUM.name;
+const DEFAULT: &str = keywords::DEFAULT.name;
+const MINIMUM: &str = keywords::MINIMUM.name;
+const MAXIMUM: &str = keywords::MAXIMUM.name;
+const MIN_LENGTH: &str = keywords::MIN_LENGTH.name;
+const PATTERN: &str = keywords::PATTERN.name;
+const DESCRIPTION: &str = keywords::DESCRIPTION.name;
+const TITLE: &str = keywords::TITLE.name;
+const EXAMPLES: &str = keywords::EXAMPLES.name;
+const REQUIRED: &str = keywords::REQUIRED.name;
+const DEPRECATED: &str = keywords::DEPRECATED.name;
+const PROPERTIES: &str = keywords::PROPERTIES.name;
+const ITEMS: &str = keywords::ITEMS.name;
+const ADDITIONAL_PROPERTIES: &str = keywords::ADDITIONAL_PROPERTIES.name;
+const PROPERTY_NAMES: &str = keywords::PROPERTY_NAMES.name;
+const ALL_OF: &str = keywords::ALL_OF.name;
+const ANY_OF: &str = keywords::ANY_OF.name;
+const ONE_OF: &str = keywords::ONE_OF.name;
+// OpenAPI's operation summary; the table knows the spelling as a keyword refused in schemas.
+const SUMMARY: &str = keywords::SUMMARY.name;
 
 /// Where the document is written, relative to the workspace root: a top-level folder where a
 /// team that does not read Rust finds it.
@@ -59,7 +62,7 @@ pub const PATH: &str = "openapi/runa-order-api.json";
 pub const OPENAPI_VERSION: &str = "3.1.0";
 
 /// The prefix of a reference to a definition in the spec.
-const DEFS_PREFIX: &str = "#/$defs/";
+const DEFS_PREFIX: &str = keywords::REF_PREFIX;
 /// The prefix of the same reference in the document.
 pub const COMPONENTS_PREFIX: &str = "#/components/schemas/";
 /// The media type of every body of the API.
@@ -344,7 +347,7 @@ fn paths(api: &Api, operations_file: &SourceFile, problems: &mut Vec<Diagnostic>
 fn operation_object(api: &Api, operation: &Operation) -> Json {
     let mut out = Obj::new();
     out.set("operationId", text(&operation.id));
-    out.set("summary", text(&operation.summary));
+    out.set(SUMMARY, text(&operation.summary));
     let mut description = operation.description.clone().unwrap_or_default();
     for rule in &operation.rules {
         let Rule::MaxItemsWhenHeader {
