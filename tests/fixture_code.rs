@@ -2,7 +2,7 @@
 //!
 //! `build.rs` writes one module per fixture (`types`, `validator`, `client`). The generated
 //! code names its runtime from the crate root, so the root provides it here: the hand-written
-//! `Timestamp` of the types crate, the validator's `rt`, `stream`, `Schema` and `Validate`,
+//! `Timestamp`, `Decimal`, `amount` and `union` of the types crate, the validator's `rt`, `stream`, `Schema` and `Validate`,
 //! and the client's `transport`, `decode`, `query`, `operation`, `Error`, `QueryError`,
 //! `RuleViolation` and `ApiErrorType`. If the generator wrote code that does not compile for
 //! some fixture, this test does not build.
@@ -22,7 +22,7 @@ pub use runa_order_client::{
     ApiErrorType, Error, QueryError, RuleViolation, decode, operations as operation, query,
     transport,
 };
-pub use runa_order_types::Timestamp;
+pub use runa_order_types::{Decimal, Timestamp, amount, union};
 pub use runa_order_validator::{Schema, Validate, rt, stream};
 
 include!(concat!(env!("OUT_DIR"), "/fixture_code.rs"));

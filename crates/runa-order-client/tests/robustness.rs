@@ -20,8 +20,8 @@ async fn requests_the_api_would_refuse_are_not_sent() {
         let two = order_of(
             "USD",
             vec![
-                item("AMZ-US", 5.0, "a@example.com"),
-                item("AMZ-US", 6.0, "b@example.com"),
+                item("AMZ-US", 5, "a@example.com"),
+                item("AMZ-US", 6, "b@example.com"),
             ],
         );
         let err = client
@@ -73,7 +73,7 @@ async fn requests_the_api_would_refuse_are_not_sent() {
         );
 
         // A body the spec refuses (a face value below 0.01) is refused before sending.
-        let bad = order_of("USD", vec![item("AMZ-US", 0.0, "maria@example.com")]);
+        let bad = order_of("USD", vec![item("AMZ-US", 0, "maria@example.com")]);
         let err = client
             .create_order(&bad, CreateOptions::default())
             .await

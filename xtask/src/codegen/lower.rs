@@ -105,8 +105,12 @@ pub const MAX_REQUIRED: usize = 64;
 /// take time proportional to their product; past this many, errors come without a hint.
 const DEFINITION_HINTS: usize = 100;
 
-/// The `format` values the generator can assert.
-const FORMATS: &[(&str, Format)] = &[("email", Format::Email), ("date-time", Format::DateTime)];
+/// The `format` values the generator supports (`decimal` is an annotation, see `ir::Format`).
+const FORMATS: &[(&str, Format)] = &[
+    ("email", Format::Email),
+    ("date-time", Format::DateTime),
+    ("decimal", Format::Decimal),
+];
 
 /// Lowers both spec files.
 pub fn lower(sources: &Sources) -> (Api, Vec<Diagnostic>) {
@@ -464,7 +468,7 @@ impl<'a> Lowerer<'a> {
                     None => self.error(
                         at,
                         format!(
-                            "unsupported format \"{name}\"; the generator asserts {}",
+                            "unsupported format \"{name}\"; the generator supports {}",
                             FORMATS.iter().map(|(it, _)| format!("\"{it}\"")).collect::<Vec<_>>().join(" and ")
                         ),
                     ),
@@ -651,7 +655,13 @@ impl<'a> Lowerer<'a> {
                 if applies {
                     continue;
                 }
-                for keyword in keywords.iter().filter(|it| map.contains_key(**it)) {
+                // `format: decimal` marks money amounts that are numbers too (spec/README.md).
+                let decimal_number =
+                    numeric && map.get("format").and_then(Value::as_str) == Some("decimal");
+                for keyword in keywords
+                    .iter()
+                    .filter(|it| map.contains_key(**it) && !(**it == "format" && decimal_number))
+                {
                     self.error(
                         &format!("{at}/{keyword}"),
                         format!(

@@ -1,0 +1,210 @@
+//! The runtime of the generated `Deserialize` of the unions without a tag (`GetSingleOrderResponse`, `OrderListItem`, `OrderCompletionWebhook`): pick the variant from what tells them apart, then report its error with a path, line and column (hand-written).
+//!
+//! serde's `#[serde(untagged)]` buffers the value, tries every variant and then says only
+//! "data did not match any variant". The generated impls call [`deserialize`] instead, which:
+//!
+//! 1. captures the value as its JSON text (`serde_json::value::RawValue`), so that every
+//!    variant is read by serde_json itself, from the text (amounts stay exact);
+//! 2. ranks the variants by what the spec says tells them apart: a property whose value the
+//!    variant limits to some strings (`status: FAILED`) and which the value has with another
+//!    string rules the variant out first; then the variant missing the fewest of its required
+//!    properties comes first; then spec order;
+//! 3. reads the variants in that order and returns the first that fits (so a value that some
+//!    variant accepts is always accepted);
+//! 4. when none fits, reports the error of the best-ranked variant (ties go to the one whose
+//!    error is furthest into the text), with the path inside the union, the message, and the
+//!    line and column in the union's own text, through `serde_path_to_error`.
+//!
+//! Line and column are counted in the union's own JSON text, from its first character. For a
+//! body that *is* a union (`GET /order/{id}`, the webhook), that is the body itself when it
+//! starts with its value (no leading whitespace), so the position is the body's. For a union
+//! inside another value (an `OrderListItem` in `OrderList.items`), serde_json then appends the
+//! position where that value ends in the whole text, after the union's message.
+//!
+//! Each union reads its text once per variant it tries (at most the number of variants), and
+//! unions nested in unions are refused past [`MAX_DEPTH`] levels, so that the work stays linear
+//! in the text and the stack bounded.
+
+use std::{cell::Cell, collections::BTreeMap, fmt};
+
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+use serde_json::value::RawValue;
+
+/// How deep unions may nest in unions (each level reads its text again). Fixed.
+pub const MAX_DEPTH: usize = 16;
+
+thread_local! {
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// What tells one variant of a union apart, from the spec.
+#[derive(Debug)]
+pub struct Variant {
+    /// The variant's name (its `$defs` key), for messages.
+    pub name: &'static str,
+    /// The properties the variant requires.
+    pub required: &'static [&'static str],
+    /// Properties whose value the variant limits to these strings (an `enum` or `const`).
+    pub tags: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// A variant that did not fit: where and why.
+#[derive(Debug)]
+pub struct Failure {
+    /// serde's path inside the union (`items[0].face_value`), `.` for the union itself.
+    pub path: String,
+    /// serde's message, without its position.
+    pub message: String,
+    /// Line and column in the union's own text (1-based); 0 when unknown.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path != "." {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        if self.line > 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a `T` from `text` with serde_json, keeping the path and position of an error.
+pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let failure = |err: serde_path_to_error::Error<serde_json::Error>| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        failure(path, &inner)
+    };
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(failure)?;
+    deserializer
+        .end()
+        .map_err(|err| self::failure(".".to_owned(), &err))?;
+    Ok(value)
+}
+
+fn failure(path: String, err: &serde_json::Error) -> Failure {
+    let (line, column) = (err.line(), err.column());
+    let mut message = err.to_string();
+    if line > 0 {
+        let suffix = format!(" at line {line} column {column}");
+        if let Some(it) = message.strip_suffix(&suffix) {
+            message.truncate(it.len());
+        }
+    }
+    Failure {
+        path,
+        message,
+        line,
+        column,
+    }
+}
+
+/// The top-level members of an object's text that rank the variants.
+struct Shape<'a> {
+    members: BTreeMap<String, &'a RawValue>,
+}
+
+impl<'a> Shape<'a> {
+    fn of(text: &'a str) -> Shape<'a> {
+        Shape {
+            members: serde_json::from_str(text).unwrap_or_default(),
+        }
+    }
+
+    /// (tags the value contradicts, required properties it lacks).
+    fn rank(&self, variant: &Variant) -> (usize, usize) {
+        let contradicted = variant
+            .tags
+            .iter()
+            .filter(|(name, allowed)| {
+                self.members.get(*name).is_some_and(|raw| {
+                    serde_json::from_str::<String>(raw.get())
+                        .map_or(true, |it| !allowed.contains(&it.as_str()))
+                })
+            })
+            .count();
+        let missing = variant
+            .required
+            .iter()
+            .filter(|name| !self.members.contains_key(**name))
+            .count();
+        (contradicted, missing)
+    }
+}
+
+/// Decrements the nesting depth when a union's read ends, however it ends.
+struct Level;
+
+impl Level {
+    fn enter() -> Option<Level> {
+        DEPTH.with(|depth| {
+            if depth.get() >= MAX_DEPTH {
+                None
+            } else {
+                depth.set(depth.get() + 1);
+                Some(Level)
+            }
+        })
+    }
+}
+
+impl Drop for Level {
+    fn drop(&mut self) {
+        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
+
+/// Reads the union `name` whose variants are `variants` (in spec order); `read(i, text)` reads
+/// variant `i` from the text. See the module docs for how the variant is chosen.
+pub fn deserialize<'de, D, T>(
+    deserializer: D,
+    name: &str,
+    variants: &[Variant],
+    read: impl Fn(usize, &str) -> Result<T, Failure>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    use serde::de::Error;
+
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    let text = raw.get();
+    let Some(_level) = Level::enter() else {
+        return Err(D::Error::custom(format_args!(
+            "`{name}`: unions nested more than {MAX_DEPTH} deep"
+        )));
+    };
+    let shape = Shape::of(text);
+    let mut order: Vec<(usize, (usize, usize))> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (i, shape.rank(it)))
+        .collect();
+    order.sort_by_key(|(i, rank)| (*rank, *i));
+    let mut failures: Vec<((usize, usize), usize, Failure)> = Vec::with_capacity(order.len());
+    for (i, rank) in order {
+        match read(i, text) {
+            Ok(value) => return Ok(value),
+            Err(failure) => failures.push((rank, i, failure)),
+        }
+    }
+    // The best-ranked variant; among equals, the one that read furthest.
+    let best = failures
+        .into_iter()
+        .min_by_key(|(rank, i, failure)| {
+            (*rank, std::cmp::Reverse((failure.line, failure.column)), *i)
+        })
+        .map(|(_, i, failure)| (variants.get(i).map_or("?", |it| it.name), failure));
+    Err(match best {
+        Some((variant, failure)) => D::Error::custom(format_args!(
+            "{failure} (read as `{variant}`, one of the variants of `{name}`)"
+        )),
+        None => D::Error::custom(format_args!("`{name}` has no variants")),
+    })
+}
