@@ -14,6 +14,7 @@
     dead_code,
     clippy::large_enum_variant,
     clippy::derivable_impls,
+    clippy::unnecessary_fallible_conversions,
     clippy::collapsible_match,
     clippy::single_match
 )]
