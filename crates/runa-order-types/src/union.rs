@@ -9,8 +9,9 @@
 //!    variant limits to some strings (`status: FAILED`) and which the value has with another
 //!    string rules the variant out first; then the variant missing the fewest of its required
 //!    properties comes first; then spec order;
-//! 3. reads the variants in that order and returns the first that fits (so a value that some
-//!    variant accepts is always accepted);
+//! 3. reads the variants in that order, leaving out those whose tag the value contradicts, and
+//!    returns the first that fits (so a value that some variant accepts is accepted; a union
+//!    inside another union's variant reads only its best-ranked variant, see below);
 //! 4. when none fits, reports the error of the best-ranked variant (ties go to the one whose
 //!    error is furthest into the text), with the path inside the union, the message, and the
 //!    line and column in the union's own text, through `serde_path_to_error`.
@@ -21,9 +22,13 @@
 //! inside another value (an `OrderListItem` in `OrderList.items`), serde_json then appends the
 //! position where that value ends in the whole text, after the union's message.
 //!
-//! Each union reads its text once per variant it tries (at most the number of variants), and
-//! unions nested in unions are refused past [`MAX_DEPTH`] levels, so that the work stays linear
-//! in the text and the stack bounded.
+//! Each union reads its text once per variant it tries (at most the number of variants). A
+//! union read inside another union's variant tries only its best-ranked variant, since trying
+//! them all at every level would cost a number of reads exponential in the depth; and unions
+//! nested in unions are refused past [`MAX_DEPTH`] levels. Each level reads its own text again
+//! (once to capture it, once per variant tried), so the work is at most about
+//! `MAX_DEPTH + number of variants` times the text, and the stack stays bounded. The unions of
+//! the Runa spec are not nested in one another.
 
 use std::{cell::Cell, collections::BTreeMap, fmt};
 
@@ -175,6 +180,7 @@ where
 
     let raw = Box::<RawValue>::deserialize(deserializer)?;
     let text = raw.get();
+    let nested = DEPTH.with(Cell::get) > 0;
     let Some(_level) = Level::enter() else {
         return Err(D::Error::custom(format_args!(
             "`{name}`: unions nested more than {MAX_DEPTH} deep"
@@ -187,6 +193,19 @@ where
         .map(|(i, it)| (i, shape.rank(it)))
         .collect();
     order.sort_by_key(|(i, rank)| (*rank, *i));
+    // A variant whose tag the value contradicts cannot fit; keep at least one to report.
+    if order
+        .iter()
+        .any(|(_, (contradicted, _))| *contradicted == 0)
+    {
+        order.retain(|(_, (contradicted, _))| *contradicted == 0);
+    }
+    // Inside another union's variant, only the best-ranked variant is read: trying every
+    // variant at every level would read a deep value a number of times exponential in its
+    // depth.
+    if nested {
+        order.truncate(1);
+    }
     let mut failures: Vec<((usize, usize), usize, Failure)> = Vec::with_capacity(order.len());
     for (i, rank) in order {
         match read(i, text) {

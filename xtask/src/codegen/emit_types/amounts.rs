@@ -315,7 +315,22 @@ fn attribute_field(field: &mut Field) {
             format!("::std::option::Option<{STRING_MARKER}>"),
         ),
     };
+    // typify makes a required nullable field required with
+    // `deserialize_with = "Option::deserialize"`; the adapter takes its place (and reads
+    // `null` as `None`). Any other optional field must say `default`: serde reads a missing
+    // `Option` field as `None` only without an adapter.
+    let before = field.attrs.len();
+    field.attrs.retain(|attr| {
+        !(attr.path().is_ident("serde") && quote!(#attr).to_string().contains("deserialize_with"))
+    });
+    let required = field.attrs.len() != before;
+    let default = if optional && !required {
+        quote!(#[serde(default)])
+    } else {
+        TokenStream::new()
+    };
     let attrs: TokenStream = quote! {
+        #default
         #[serde(with = #adapter)]
         #[schemars(with = #schema)]
     };
