@@ -25,14 +25,19 @@
 //! Each union reads its text once per variant it tries (at most the number of variants). A
 //! union read inside another union's variant tries only its best-ranked variant, since trying
 //! them all at every level would cost a number of reads exponential in the depth; and unions
-//! nested in unions are refused past [`MAX_DEPTH`] levels. Each level reads its own text again
-//! (once to capture it, once per variant tried), so the work is at most about
-//! `MAX_DEPTH + number of variants` times the text, and the stack stays bounded. The unions of
+//! nested in unions are refused past [`MAX_DEPTH`] levels. The outermost union reads its text
+//! once to capture it and its members, once per variant tried, and, for a variant that does
+//! not fit, once more with the path; a nested union reads its own text about twice. So the work
+//! is at most about `2 × (MAX_DEPTH + number of variants)` times the text, and the stack stays
+//! bounded. The unions of
 //! the Runa spec are not nested in one another.
 
-use std::{cell::Cell, collections::BTreeMap, fmt};
+use std::{borrow::Cow, cell::Cell, fmt};
 
-use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+use serde::{
+    Deserialize, Deserializer,
+    de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor},
+};
 use serde_json::value::RawValue;
 
 /// How deep unions may nest in unions (each level reads its text again). Fixed.
@@ -79,7 +84,17 @@ impl fmt::Display for Failure {
 }
 
 /// Reads a `T` from `text` with serde_json, keeping the path and position of an error.
+///
+/// For the outermost union, a value is first read without tracking its path (the common case,
+/// a value that fits, costs one plain read), and read again with `serde_path_to_error` only
+/// when it does not fit. A union nested in another reads with the path at once, so that a
+/// deep value is not read twice per level.
 pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    if DEPTH.with(Cell::get) <= 1
+        && let Ok(value) = serde_json::from_str(text)
+    {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let failure = |err: serde_path_to_error::Error<serde_json::Error>| {
         let path = err.path().to_string();
@@ -110,16 +125,27 @@ fn failure(path: String, err: &serde_json::Error) -> Failure {
     }
 }
 
-/// The top-level members of an object's text that rank the variants.
+/// The top-level members of an object's text that rank the variants: which of the names the
+/// variants mention are present, and the text of those that are tags. Other members are
+/// skipped without being kept, and keys are borrowed from the text when they have no escape.
 struct Shape<'a> {
-    members: BTreeMap<String, &'a RawValue>,
+    members: Vec<(&'static str, &'a RawValue)>,
 }
 
 impl<'a> Shape<'a> {
-    fn of(text: &'a str) -> Shape<'a> {
-        Shape {
-            members: serde_json::from_str(text).unwrap_or_default(),
-        }
+    fn of(text: &'a str, variants: &[Variant]) -> Shape<'a> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let members = ShapeSeed { variants }
+            .deserialize(&mut de)
+            .unwrap_or_default();
+        Shape { members }
+    }
+
+    fn get(&self, name: &str) -> Option<&'a RawValue> {
+        self.members
+            .iter()
+            .find(|(it, _)| *it == name)
+            .map(|(_, raw)| *raw)
     }
 
     /// (tags the value contradicts, required properties it lacks).
@@ -128,18 +154,88 @@ impl<'a> Shape<'a> {
             .tags
             .iter()
             .filter(|(name, allowed)| {
-                self.members.get(*name).is_some_and(|raw| {
-                    serde_json::from_str::<String>(raw.get())
-                        .map_or(true, |it| !allowed.contains(&it.as_str()))
+                self.get(name).is_some_and(|raw| {
+                    serde_json::from_str::<Cow<'_, str>>(raw.get())
+                        .map_or(true, |it| !allowed.contains(&it.as_ref()))
                 })
             })
             .count();
         let missing = variant
             .required
             .iter()
-            .filter(|name| !self.members.contains_key(**name))
+            .filter(|name| self.get(name).is_none())
             .count();
         (contradicted, missing)
+    }
+}
+
+/// Reads an object's members, keeping those the variants name (see [`Shape`]).
+struct ShapeSeed<'v> {
+    variants: &'v [Variant],
+}
+
+impl ShapeSeed<'_> {
+    /// The variants' own spelling of `key`, when some variant names it.
+    fn known(&self, key: &str) -> Option<&'static str> {
+        self.variants.iter().find_map(|variant| {
+            variant
+                .required
+                .iter()
+                .copied()
+                .chain(variant.tags.iter().map(|(name, _)| *name))
+                .find(|it| *it == key)
+        })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ShapeSeed<'_> {
+    type Value = Vec<(&'static str, &'de RawValue)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ShapeSeed<'_> {
+    type Value = Vec<(&'static str, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match self.known(&key) {
+                Some(name) => out.push((name, map.next_value::<&'de RawValue>()?)),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An object key, borrowed from the text when it has no escape.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
     }
 }
 
@@ -186,7 +282,7 @@ where
             "`{name}`: unions nested more than {MAX_DEPTH} deep"
         )));
     };
-    let shape = Shape::of(text);
+    let shape = Shape::of(text, variants);
     let mut order: Vec<(usize, (usize, usize))> = variants
         .iter()
         .enumerate()
