@@ -210,7 +210,7 @@ fn a_broken_spec_reports_everything_and_writes_nothing() {
         .to_string();
     let expected = [
         "error: spec/operations.json:162:7: #/operations/3/request_body: there is no schema `OrderPriceRequests` in `$defs` of order-api.schema.json; did you mean `OrderPriceRequest`?",
-        "#/$defs/RecipientDistribution/properties/recipient_reference/maxLenght: unknown keyword `maxLenght`; did you mean `maxLength`?",
+        "#/$defs/RecipientReference/maxLenght: unknown keyword `maxLenght`; did you mean `maxLength`?",
         "#/$defs/PayoutDetails/properties/status/$ref: dangling `$ref` \"#/$defs/PayoutState\": there is no definition `PayoutState`; did you mean `PayoutStatus`?",
         "#/$defs/Page/properties/limit/type: unknown type \"integr\"; did you mean \"integer\"?",
         "4 errors in the spec; no generated file was written",

@@ -2,7 +2,7 @@
 //!
 //! `build.rs` writes one module per fixture (`types`, `validator`, `client`). The generated
 //! code names its runtime from the crate root, so the root provides it here: the hand-written
-//! `Timestamp` of the types crate, the validator's `rt`, `stream`, `Schema` and `Validate`,
+//! `Timestamp`, `Decimal`, `amount` and `union` of the types crate, the validator's `rt`, `stream`, `Schema` and `Validate`,
 //! and the client's `transport`, `decode`, `query`, `operation`, `Error`, `QueryError`,
 //! `RuleViolation` and `ApiErrorType`. If the generator wrote code that does not compile for
 //! some fixture, this test does not build.
@@ -14,6 +14,7 @@
     dead_code,
     clippy::large_enum_variant,
     clippy::derivable_impls,
+    clippy::unnecessary_fallible_conversions,
     clippy::collapsible_match,
     clippy::single_match
 )]
@@ -22,7 +23,7 @@ pub use runa_order_client::{
     ApiErrorType, Error, QueryError, RuleViolation, decode, operations as operation, query,
     transport,
 };
-pub use runa_order_types::Timestamp;
+pub use runa_order_types::{Decimal, Timestamp, amount, union};
 pub use runa_order_validator::{Schema, Validate, rt, stream};
 
 include!(concat!(env!("OUT_DIR"), "/fixture_code.rs"));
@@ -328,4 +329,80 @@ fn any_of_null_definitions_are_optional_where_they_are_used() {
     assert!(!Kind::DoneOrNull.check(&json!({"id": "1", "status": "OPEN"})));
     assert!(Kind::CodeOrNull.check(&json!("AB")));
     assert!(!Kind::CodeOrNull.check(&json!("abc")));
+}
+
+#[test]
+fn amounts_of_every_shape_are_exact_decimals() {
+    use money::types::Charge;
+    let charge: Charge = serde_json::from_str(
+        r#"{"amount": 0.1, "shown": "10.10", "maybe_shown": null, "tip": 1e-2, "note": "0.50", "maybe_amount": 12345678901234567}"#,
+    )
+    .unwrap();
+    let exact = |text: &str| text.parse::<Decimal>().unwrap();
+    assert_eq!(charge.amount, exact("0.1"));
+    assert_eq!(charge.shown.to_string(), "10.10");
+    assert_eq!(charge.maybe_shown, None);
+    assert_eq!(charge.tip, Some(exact("0.01")));
+    assert_eq!(
+        charge.note.map(|it| it.to_string()).as_deref(),
+        Some("0.50")
+    );
+    assert_eq!(charge.maybe_amount, Some(exact("12345678901234567")));
+    assert_eq!(
+        serde_json::to_string(&charge).unwrap(),
+        r#"{"amount":0.1,"maybe_amount":12345678901234567,"maybe_shown":null,"note":"0.50","shown":"10.10","tip":0.01}"#
+    );
+    // Optional amounts may be absent; a required nullable one may not.
+    let bare: Charge =
+        serde_json::from_str(r#"{"amount": 1, "shown": "1", "maybe_shown": "2.5"}"#).unwrap();
+    assert_eq!((bare.tip, bare.note, bare.maybe_amount), (None, None, None));
+    assert_eq!(bare.maybe_shown, Some(exact("2.5")));
+    let err = serde_json::from_str::<Charge>(r#"{"amount": 1, "shown": "1"}"#).unwrap_err();
+    assert!(
+        err.to_string().starts_with("missing field `maybe_shown`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_union_that_contains_itself_is_read_with_bounded_work() {
+    use money::types::Node;
+    let nest = |depth: usize, leaf: &str| {
+        format!(
+            "{}{{\"amount\": {leaf}}}{}",
+            "{\"child\": ".repeat(depth),
+            "}".repeat(depth)
+        )
+    };
+    // Within the nesting limit, the leaf's amount is exact at any depth.
+    let mut node: Node = serde_json::from_str(&nest(10, "0.30000000000000004")).unwrap();
+    let mut depth = 0;
+    let leaf = loop {
+        match node {
+            Node::Branch(branch) => {
+                node = branch.child;
+                depth += 1;
+            }
+            Node::Leaf(leaf) => break leaf,
+        }
+    };
+    assert_eq!(depth, 10);
+    assert_eq!(leaf.amount.to_string(), "0.30000000000000004");
+    // A bad leaf is reported with its path, one union level at a time.
+    let err = serde_json::from_str::<Node>(&nest(3, "\"1\"")).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("child: child: child: amount: invalid type: string \"1\""),
+        "{err}"
+    );
+    // Past the limit, a refusal, not a stack overflow or an exponential number of reads:
+    // 100,000 levels are refused at once (serde_json's own limit of 128 also applies).
+    for depth in [40, 100_000] {
+        let err = serde_json::from_str::<Node>(&nest(depth, "1")).unwrap_err();
+        assert!(
+            err.to_string().contains("nested more than 16 deep")
+                || err.to_string().contains("recursion limit exceeded"),
+            "{depth}: {err}"
+        );
+    }
 }

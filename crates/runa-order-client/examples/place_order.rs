@@ -9,7 +9,7 @@ use futures::StreamExt as _;
 use runa_order_client::{
     ApiErrorType, Client, CreateError, CreateOptions, Error, ListOrdersParams, servers,
     types::{
-        AccountPaymentType, DistributionMethod, NewAccountPayment, NewOrderDetails,
+        AccountPaymentType, Decimal, DistributionMethod, NewAccountPayment, NewOrderDetails,
         NewOrderItemDetails, NewOrderItemProducts, OrderStatus,
     },
 };
@@ -32,7 +32,7 @@ impl Outbox {
 }
 
 /// A one-item order of `amount` USD of an Amazon.com gift card, e-mailed to `email`.
-fn reward(email: &str, amount: f64) -> Result<NewOrderDetails, Box<dyn StdError>> {
+fn reward(email: &str, amount: Decimal) -> Result<NewOrderDetails, Box<dyn StdError>> {
     let item: NewOrderItemDetails = NewOrderItemDetails::builder()
         .face_value(amount)
         .distribution_method(DistributionMethod::Email {
@@ -121,7 +121,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
         .deadline(Duration::from_secs(60))
         .build()?;
     let mut outbox = Outbox::default();
-    let order = reward("maria@example.com", 25.0)?;
+    let order = reward("maria@example.com", Decimal::from(25))?;
 
     // 1. Make the key first and store it, so that a crash cannot lose it.
     let key = client.new_idempotency_key();
@@ -175,7 +175,7 @@ async fn main() -> Result<(), Box<dyn StdError>> {
     // 5. A body the spec refuses: a face value of 0 (the minimum is 0.01). The client checks
     //    request bodies before sending (`validate_requests`, on by default), so nothing goes
     //    out: the error is `Error::Refused`, typed `validation_error`, not the API's 422.
-    let bad = reward("maria@example.com", 0.0)?;
+    let bad = reward("maria@example.com", Decimal::ZERO)?;
     match client.create_order(&bad, CreateOptions::default()).await {
         Ok(it) => println!("unexpectedly placed {}", it.created.id()),
         Err(err) => println!("not sent: {}", explain(&err)),

@@ -52,7 +52,7 @@ async fn an_async_order_is_accepted_then_completes() {
         let completed = completed.expect("the order completes after the async delay");
         assert_eq!(completed.status, OrderStatus::Completed);
         assert_eq!(completed.items.len(), 1);
-        assert_eq!(completed.total_price, "25.00");
+        assert_eq!(completed.total_price.to_string(), "25.00");
         assert!(mock.spec_violations().is_empty(), "{:?}", mock.spec_violations());
     })
     .await;
@@ -87,9 +87,9 @@ async fn a_sync_order_is_completed_at_once_and_priced_from_the_catalogue() {
         let Created::Completed(order) = placed.created else {
             panic!("sync gives 200")
         };
-        assert_eq!(order.total_price, "24.00");
-        assert_eq!(order.total_discount, "1.00");
-        assert_eq!(order.items[0].face_value, "25.00");
+        assert_eq!(order.total_price.to_string(), "24.00");
+        assert_eq!(order.total_discount.to_string(), "1.00");
+        assert_eq!(order.items[0].face_value.to_string(), "25.00");
         let GetSingleOrderResponse::CompletedOrderWithFullDetails(read) =
             client.get_order(&order.id).await.unwrap()
         else {
@@ -127,13 +127,13 @@ async fn an_estimate_uses_the_catalogue() {
         let request = OrderPriceRequest {
             items: vec![
                 OrderItemPriceRequest {
-                    face_value: 100.0,
+                    face_value: 100.into(),
                     products: EstimateProducts::Single {
                         value: "AIRBNB-US".parse().unwrap(),
                     },
                 },
                 OrderItemPriceRequest {
-                    face_value: 20.0,
+                    face_value: 20.into(),
                     products: EstimateProducts::Single {
                         value: "AMZ-US".parse().unwrap(),
                     },
@@ -145,8 +145,8 @@ async fn an_estimate_uses_the_catalogue() {
             },
         };
         let estimate = client(&mock).estimate_order(&request).await.unwrap();
-        assert_eq!(estimate.total_price, 110.0);
-        assert_eq!(estimate.total_discount, 10.0);
+        assert_eq!(estimate.total_price, 110.into());
+        assert_eq!(estimate.total_discount, 10.into());
         assert_eq!(*estimate.items[0].discount_multiplier, "0.10");
         assert_eq!(*estimate.items[1].discount_multiplier, "0.00");
         assert_eq!(mock.order_count(), 0, "an estimate places nothing");
@@ -239,7 +239,7 @@ async fn a_bad_body_is_refused_before_sending_unless_request_validation_is_off()
     bounded(async {
         let mock = mock().await;
         let client = client(&mock);
-        let bad = order_of("USD", vec![item("AMZ-US", 0.0, "maria@example.com")]);
+        let bad = order_of("USD", vec![item("AMZ-US", 0, "maria@example.com")]);
 
         let err = client
             .create_order(&bad, CreateOptions::default())
@@ -403,7 +403,7 @@ async fn every_documented_error_type_reaches_the_caller_typed() {
             .validate_requests(false)
             .build()
             .unwrap();
-        let bad = order_of("USD", vec![item("AMZ-US", 0.0, "maria@example.com")]);
+        let bad = order_of("USD", vec![item("AMZ-US", 0, "maria@example.com")]);
         let err = unchecked
             .create_order(&bad, CreateOptions::default())
             .await
@@ -421,7 +421,7 @@ async fn every_documented_error_type_reaches_the_caller_typed() {
 
         let err = client
             .create_order(
-                &order_of("USD", vec![item("lower-case", 5.0, "a@example.com")]),
+                &order_of("USD", vec![item("lower-case", 5, "a@example.com")]),
                 CreateOptions::default(),
             )
             .await
@@ -435,7 +435,7 @@ async fn every_documented_error_type_reaches_the_caller_typed() {
 
         let err = client
             .create_order(
-                &order_of("USD", vec![item("EUR-ONLY", 5.0, "a@example.com")]),
+                &order_of("USD", vec![item("EUR-ONLY", 5, "a@example.com")]),
                 CreateOptions::default(),
             )
             .await
@@ -446,7 +446,7 @@ async fn every_documented_error_type_reaches_the_caller_typed() {
             .create_order(&order(), CreateOptions::default())
             .await
             .unwrap();
-        let other = order_of("USD", vec![item("AMZ-US", 30.0, "maria@example.com")]);
+        let other = order_of("USD", vec![item("AMZ-US", 30, "maria@example.com")]);
         let err = client
             .create_order(
                 &other,

@@ -31,10 +31,7 @@ async fn every_call_stores_exactly_one_order_and_retries_carry_the_original_key(
         let calls = (0..200).map(|n| {
             let client = client.clone();
             // Each call has its own body, so a mix-up between calls would show.
-            let body = order_of(
-                "USD",
-                vec![item("AMZ-US", 10.0 + f64::from(n), "maria@example.com")],
-            );
+            let body = order_of("USD", vec![item("AMZ-US", 10 + n, "maria@example.com")]);
             async move { client.create_order(&body, CreateOptions::default()).await }
         });
         let results = futures::future::join_all(calls).await;
@@ -108,7 +105,7 @@ async fn a_repeat_while_the_first_is_in_progress_waits_for_the_replay() {
                 .unwrap()
         };
         let (first, second) = (real(&mock), real(&mock));
-        let body = order_of("USD", vec![item("AMZ-US", 10.0, "maria@example.com")]);
+        let body = order_of("USD", vec![item("AMZ-US", 10, "maria@example.com")]);
         let options = CreateOptions::default().idempotency_key("same-key");
         let (a, b) = tokio::join!(first.create_order(&body, options.clone()), async {
             tokio::time::sleep(Duration::from_millis(200)).await;

@@ -390,7 +390,7 @@ fn estimate() -> OrderPriceRequest {
         )
         .items(vec![
             OrderItemPriceRequest::builder()
-                .face_value(25.0)
+                .face_value(25)
                 .products(EstimateProducts::Single {
                     value: "AMZ-US".parse().unwrap(),
                 })

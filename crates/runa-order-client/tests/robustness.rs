@@ -20,8 +20,8 @@ async fn requests_the_api_would_refuse_are_not_sent() {
         let two = order_of(
             "USD",
             vec![
-                item("AMZ-US", 5.0, "a@example.com"),
-                item("AMZ-US", 6.0, "b@example.com"),
+                item("AMZ-US", 5, "a@example.com"),
+                item("AMZ-US", 6, "b@example.com"),
             ],
         );
         let err = client
@@ -73,7 +73,7 @@ async fn requests_the_api_would_refuse_are_not_sent() {
         );
 
         // A body the spec refuses (a face value below 0.01) is refused before sending.
-        let bad = order_of("USD", vec![item("AMZ-US", 0.0, "maria@example.com")]);
+        let bad = order_of("USD", vec![item("AMZ-US", 0, "maria@example.com")]);
         let err = client
             .create_order(&bad, CreateOptions::default())
             .await
@@ -714,6 +714,70 @@ async fn polling_decides_by_status_not_by_shape() {
         assert_eq!(
             (order.status(), order.is_final()),
             (OrderStatus::Processing, false)
+        );
+    })
+    .await;
+}
+
+/// A completed order whose first item has a wrong field: `get_order` names the field and its
+/// line, whether the validator checks the answer (the default) or only the types read it.
+#[tokio::test]
+async fn a_bad_order_from_get_order_names_the_field_and_its_line() {
+    bounded(async {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/payloads/valid/GetSingleOrderResponse/completed-with-template.json"
+        ))
+        .unwrap();
+        let at = text.find("\"items\"").unwrap();
+        let body = format!(
+            "{}{}",
+            &text[..at],
+            text[at..].replacen("\"face_value\": \"20\"", "\"face_value\": 20", 1)
+        );
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let address = canned(answer.into_bytes()).await;
+        let client = |validate: bool| {
+            Client::builder()
+                .base_url(format!("http://{address}/v2"))
+                .api_key("XXtest.key")
+                .retry(RetryPolicy::never())
+                .validate_responses(validate)
+                .build()
+                .unwrap()
+        };
+
+        // The types alone: the union's chosen variant reports the path and the position.
+        let err = client(false)
+            .get_order("O-01HZX4T1N5F6G7H8J9K0M1P2Q3")
+            .await
+            .unwrap_err();
+        let Error::UnexpectedResponse(it) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!((it.status, it.expected), (200, Some("GetSingleOrderResponse")));
+        assert!(
+            it.message.starts_with(
+                "items[0].face_value: invalid type: integer `20`, expected a decimal string (an exact decimal amount) at line 19 column 22"
+            ),
+            "{it:?}"
+        );
+        assert!(!it.message.contains("did not match any variant"), "{it:?}");
+
+        // With the validator (the default), the problem is named by its JSON pointer.
+        let err = client(true)
+            .get_order("O-01HZX4T1N5F6G7H8J9K0M1P2Q3")
+            .await
+            .unwrap_err();
+        let Error::SpecMismatch(it) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            it.problems.iter().any(|it| it.contains("/items/0/face_value")),
+            "{it:?}"
         );
     })
     .await;

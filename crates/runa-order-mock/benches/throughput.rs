@@ -27,7 +27,7 @@ const ROUNDS: usize = 3;
 
 fn order() -> NewOrderDetails {
     let item: NewOrderItemDetails = NewOrderItemDetails::builder()
-        .face_value(25.0)
+        .face_value(25)
         .distribution_method(DistributionMethod::Email {
             email_address: "maria@example.com".to_owned(),
             template_id: None,

@@ -183,7 +183,7 @@ mod tests {
         let app = App::new(Config::default()).unwrap();
         let operation = Some(&create_order::OPERATION);
         let accepted = AsyncAcceptedOrder {
-            id: OrderId("O-1".to_owned()),
+            id: OrderId::from("O-1".to_owned()),
             status: OrderStatus::Processing,
         };
         let sent = respond(&app, operation, Answer::new(202, &accepted));

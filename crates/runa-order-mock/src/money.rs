@@ -137,9 +137,15 @@ pub(crate) fn parse_cents(text: &str) -> Result<Decimal, AmountError> {
 
 /// An amount as a money string: two decimals (`"10.00"`).
 pub(crate) fn money_text(amount: Decimal) -> String {
+    cents(amount).to_string()
+}
+
+/// `amount` rounded to cents, half away from zero, with two decimals (`10.00`): the amounts
+/// of the mock's answers (the types write a decimal-string amount with its scale).
+pub(crate) fn cents(amount: Decimal) -> Decimal {
     let mut it = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     it.rescale(2);
-    it.to_string()
+    it
 }
 
 /// An amount written as a JSON number with two decimals (`10.00`), exactly.

@@ -1,7 +1,7 @@
 //! Prices an item from the catalogue: the products it selects, their currency, the face values they allow, and the discount; exact amounts throughout (see `money`).
 
 use runa_order_client::ApiErrorType;
-use runa_order_types::{Currency, EstimateProducts, NewOrderItemProducts};
+use runa_order_types::{Currency, EstimateProducts, NewOrderItemProducts, ProductCode};
 use rust_decimal::Decimal;
 
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Selection<'a> {
     Single(&'a str),
-    Multiple(&'a [String]),
+    Multiple(&'a [ProductCode]),
     Template(&'a str),
 }
 

@@ -24,8 +24,8 @@ pub(crate) fn sync_view(full: &CompletedOrderWithFullDetails) -> SyncCompletedOr
         metadata: full.metadata.clone(),
         payment_method: full.payment_method.clone(),
         status: SyncCompletedOrderStatus::Completed,
-        total_discount: full.total_discount.clone(),
-        total_price: full.total_price.clone(),
+        total_discount: full.total_discount,
+        total_price: full.total_price,
         transaction_detail: full.transaction_detail.clone(),
     }
 }
@@ -53,7 +53,7 @@ pub(crate) fn list_view(order: &StoredOrder, now: Instant) -> OrderListItem {
         id: full.id.clone(),
         payment_method: full.payment_method.clone(),
         status: full.status,
-        total_discount: full.total_discount.clone(),
-        total_price: full.total_price.clone(),
+        total_discount: full.total_discount,
+        total_price: full.total_price,
     })
 }

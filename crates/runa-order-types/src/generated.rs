@@ -129,8 +129,12 @@ pub struct CompletedOrderItem {
     pub distribution_method: DistributionMethod,
     /// Face value of the payout link, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"10.00"`
-    pub face_value: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub face_value: crate::Decimal,
     /// Identifier of the order item.
     ///
     /// **Example:** `"E-NWPEKW4VL"`
@@ -139,8 +143,12 @@ pub struct CompletedOrderItem {
     pub payout: PayoutDetails,
     /// Price paid for the payout link, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"9.50"`
-    pub price: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub price: crate::Decimal,
     /// The products of an item of a placed order, told apart by `type`.
     pub products: CompletedOrderItemProducts,
 }
@@ -164,7 +172,7 @@ pub enum CompletedOrderItemProducts {
         /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least 2 items; no two items are equal.
         ///
         /// **Example:** `["AMZ-US","AIRBNB-US"]`
-        values: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<ProductCode>,
     },
     /// Single
     ///
@@ -174,12 +182,12 @@ pub enum CompletedOrderItemProducts {
         /// Spend controls for prepaid Visa cards; ignored for other products.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         usage_config: ::std::option::Option<UsageConfig>,
-        /// Product code.
+        /// Code of a product in the Runa catalogue.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
         ///
         /// **Example:** `"AMZ-US"`
-        value: CompletedOrderItemProductsValue,
+        value: ProductCode,
     },
     /// Template
     ///
@@ -194,79 +202,11 @@ pub enum CompletedOrderItemProducts {
         ///
         /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least 2 items; no two items are equal.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        values: ::std::option::Option<::std::vec::Vec<ProductCode>>,
     },
     /// `"UNKNOWN"` in JSON.
     #[serde(rename = "UNKNOWN")]
     Unknown,
-}
-/// Product code.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
-///
-/// **Example:** `"AMZ-US"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct CompletedOrderItemProductsValue(::std::string::String);
-impl ::std::ops::Deref for CompletedOrderItemProductsValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<CompletedOrderItemProductsValue> for ::std::string::String {
-    fn from(value: CompletedOrderItemProductsValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for CompletedOrderItemProductsValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for CompletedOrderItemProductsValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CompletedOrderItemProductsValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompletedOrderItemProductsValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 /// Body of the `order.completion` webhook for a completed order: the order without its items.
 #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -305,12 +245,20 @@ pub struct CompletedOrderWebhook {
     pub status: CompletedOrderWebhookStatus,
     /// Total discount of the order, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"0.00"`
-    pub total_discount: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_discount: crate::Decimal,
     /// Total price of the order, fees included, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"10.00"`
-    pub total_price: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_price: crate::Decimal,
 }
 impl CompletedOrderWebhook {
     /// A builder of [`CompletedOrderWebhook`]; see [`builder::CompletedOrderWebhook`] for how to use it.
@@ -410,12 +358,20 @@ pub struct CompletedOrderWithBasicDetails {
     pub status: OrderStatus,
     /// Total discount of the order, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"0.00"`
-    pub total_discount: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_discount: crate::Decimal,
     /// Total price of the order, fees included, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"10.00"`
-    pub total_price: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_price: crate::Decimal,
 }
 impl CompletedOrderWithBasicDetails {
     /// A builder of [`CompletedOrderWithBasicDetails`]; see [`builder::CompletedOrderWithBasicDetails`] for how to use it.
@@ -469,12 +425,20 @@ pub struct CompletedOrderWithFullDetails {
     pub status: OrderStatus,
     /// Total discount of the order, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"0.00"`
-    pub total_discount: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_discount: crate::Decimal,
     /// Total price of the order, fees included, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"10.00"`
-    pub total_price: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_price: crate::Decimal,
     /// Subtotals of an order, keyed by payout currency code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_detail: ::std::option::Option<TransactionDetail>,
@@ -598,93 +562,18 @@ pub enum DistributionMethod {
         ///
         /// **Example:** `"fred@example.com"`
         email_address: ::std::string::String,
-        /// Your reference for the recipient.
+        /// Your own reference for a recipient; reusing it makes a repeat payout to the same recipient.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at most 255 characters; matches the pattern `^[A-Za-z0-9-_@.]+$`.
         ///
         /// **Example:** `"abc123"`
-        recipient_reference: DistributionMethodRecipientReference,
+        recipient_reference: RecipientReference,
         /// Identifier of a user redemption template (prefix `DT-`). Templates change only the branding of the payout page; at most 10 distinct templates may be used in one order.
         ///
         /// **Example:** `"DT-01HPSF51G0ZWHJ3JTNWRH0WDYK"`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         template_id: ::std::option::Option<RedemptionTemplateId>,
     },
-}
-/// Your reference for the recipient.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at most 255 characters; matches the pattern `^[A-Za-z0-9-_@.]+$`.
-///
-/// **Example:** `"abc123"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct DistributionMethodRecipientReference(::std::string::String);
-impl ::std::ops::Deref for DistributionMethodRecipientReference {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<DistributionMethodRecipientReference>
-for ::std::string::String {
-    fn from(value: DistributionMethodRecipientReference) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for DistributionMethodRecipientReference {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Za-z0-9-_@.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DistributionMethodRecipientReference {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for DistributionMethodRecipientReference {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DistributionMethodRecipientReference {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 /// Runa e-mails the payout link to the recipient.
 #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -781,88 +670,20 @@ pub enum EstimateProducts {
         /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least 2 items; no two items are equal.
         ///
         /// **Example:** `["AMZ-US","AIRBNB-US"]`
-        values: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<ProductCode>,
     },
     /// Single
     ///
     /// One product, chosen by its product code.
     #[serde(rename = "SINGLE")]
     Single {
-        /// Product code.
+        /// Code of a product in the Runa catalogue.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
         ///
         /// **Example:** `"AMZ-US"`
-        value: EstimateProductsValue,
+        value: ProductCode,
     },
-}
-/// Product code.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
-///
-/// **Example:** `"AMZ-US"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct EstimateProductsValue(::std::string::String);
-impl ::std::ops::Deref for EstimateProductsValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<EstimateProductsValue> for ::std::string::String {
-    fn from(value: EstimateProductsValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for EstimateProductsValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for EstimateProductsValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for EstimateProductsValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EstimateProductsValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
 }
 /// Body of the `order.completion` webhook for a failed order.
 #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -938,7 +759,7 @@ impl ::std::convert::TryFrom<::std::string::String> for FailedOrderWebhookStatus
     }
 }
 /// Body of the `200` answer to `GET /order/{id}`: the full order once it is `COMPLETED` or `FAILED`, a short incomplete order while it is `PROCESSING`.
-#[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum GetSingleOrderResponse {
     /// A [`CompletedOrderWithFullDetails`].
@@ -1064,7 +885,7 @@ pub struct MultipleProduct {
     /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least 2 items; no two items are equal.
     ///
     /// **Example:** `["AMZ-US","AIRBNB-US"]`
-    pub values: ::std::vec::Vec<::std::string::String>,
+    pub values: ::std::vec::Vec<ProductCode>,
 }
 impl MultipleProduct {
     /// A builder of [`MultipleProduct`]; see [`builder::MultipleProduct`] for how to use it.
@@ -1185,10 +1006,14 @@ pub struct NewOrderItemDetails {
     pub distribution_method: DistributionMethod,
     /// Value of the payout, in the currency of the products. For `SINGLE` products it must be a value the product allows; for `MULTIPLE` and `TEMPLATE` it must be a whole number of at least the products' minimum face value.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least `0.01`.
     ///
     /// **Example:** `10`
-    pub face_value: f64,
+    #[serde(with = "crate::amount::number")]
+    #[schemars(with = "crate::amount::NumberAmount")]
+    pub face_value: crate::Decimal,
     /// The products a new order item pays out, told apart by `type`.
     pub products: NewOrderItemProducts,
 }
@@ -1210,12 +1035,12 @@ pub enum NewOrderItemProducts {
         /// Spend controls for prepaid Visa cards; ignored for other products.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         usage_config: ::std::option::Option<UsageConfig>,
-        /// Product code.
+        /// Code of a product in the Runa catalogue.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
         ///
         /// **Example:** `"AMZ-US"`
-        value: NewOrderItemProductsValue,
+        value: ProductCode,
     },
     /// Multiple
     ///
@@ -1227,7 +1052,7 @@ pub enum NewOrderItemProducts {
         /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least 2 items; no two items are equal.
         ///
         /// **Example:** `["AMZ-US","AIRBNB-US"]`
-        values: ::std::vec::Vec<::std::string::String>,
+        values: ::std::vec::Vec<ProductCode>,
     },
     /// Template
     ///
@@ -1240,76 +1065,8 @@ pub enum NewOrderItemProducts {
         template_id: PayoutSelectionTemplateId,
     },
 }
-/// Product code.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
-///
-/// **Example:** `"AMZ-US"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct NewOrderItemProductsValue(::std::string::String);
-impl ::std::ops::Deref for NewOrderItemProductsValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<NewOrderItemProductsValue> for ::std::string::String {
-    fn from(value: NewOrderItemProductsValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for NewOrderItemProductsValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for NewOrderItemProductsValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for NewOrderItemProductsValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NewOrderItemProductsValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /// Body of the `order.completion` webhook, sent when an async order completes or fails.
-#[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum OrderCompletionWebhook {
     /// A [`CompletedOrderWebhook`].
@@ -1411,7 +1168,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDescription {
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct OrderId(pub ::std::string::String);
+pub struct OrderId(::std::string::String);
 impl ::std::ops::Deref for OrderId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1455,9 +1212,17 @@ pub struct OrderItemDiscount {
     /// **Example:** `"0.05"`
     pub discount_multiplier: ProductDiscountMultiplier,
     /// Face value of the payout link.
-    pub face_value: f64,
+    ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    #[serde(with = "crate::amount::number")]
+    #[schemars(with = "crate::amount::NumberAmount")]
+    pub face_value: crate::Decimal,
     /// Price of the item.
-    pub price: f64,
+    ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    #[serde(with = "crate::amount::number")]
+    #[schemars(with = "crate::amount::NumberAmount")]
+    pub price: crate::Decimal,
     /// The products of an item to price, told apart by `type`. Templates cannot be priced.
     pub products: EstimateProducts,
 }
@@ -1472,8 +1237,12 @@ impl OrderItemDiscount {
 pub struct OrderItemPriceRequest {
     /// Face value of the payout link to price.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `10`
-    pub face_value: f64,
+    #[serde(with = "crate::amount::number")]
+    #[schemars(with = "crate::amount::NumberAmount")]
+    pub face_value: crate::Decimal,
     /// The products of an item to price, told apart by `type`. Templates cannot be priced.
     pub products: EstimateProducts,
 }
@@ -1498,7 +1267,7 @@ impl OrderList {
     }
 }
 /// One order in a page of `GET /order`.
-#[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::schemars::JsonSchema, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
 pub enum OrderListItem {
     /// A [`CompletedOrderWithBasicDetails`].
@@ -1711,9 +1480,17 @@ pub struct OrderPriceResponse {
     /// The account balance that paid for an order, as returned in responses. `currency` may be missing.
     pub payment_method: AccountPayment,
     /// Total discount of the order.
-    pub total_discount: f64,
+    ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    #[serde(with = "crate::amount::number")]
+    #[schemars(with = "crate::amount::NumberAmount")]
+    pub total_discount: crate::Decimal,
     /// Total price of the order, fees included.
-    pub total_price: f64,
+    ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    #[serde(with = "crate::amount::number")]
+    #[schemars(with = "crate::amount::NumberAmount")]
+    pub total_price: crate::Decimal,
     /// Subtotals of an order, keyed by payout currency code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_detail: ::std::option::Option<TransactionDetail>,
@@ -1908,7 +1685,7 @@ pub struct PayoutSelectionTemplateDetailed {
     ///
     /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least 2 items; no two items are equal.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<ProductCode>>,
 }
 impl PayoutSelectionTemplateDetailed {
     /// A builder of [`PayoutSelectionTemplateDetailed`]; see [`builder::PayoutSelectionTemplateDetailed`] for how to use it.
@@ -1988,7 +1765,7 @@ for PayoutSelectionTemplateDetailedType {
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct PayoutSelectionTemplateId(pub ::std::string::String);
+pub struct PayoutSelectionTemplateId(::std::string::String);
 impl ::std::ops::Deref for PayoutSelectionTemplateId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2141,6 +1918,74 @@ impl ::std::convert::TryFrom<::std::string::String> for PayoutStatus {
         value.parse()
     }
 }
+/// Code of a product in the Runa catalogue.
+///
+/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
+///
+/// **Example:** `"AMZ-US"`
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct ProductCode(::std::string::String);
+impl ::std::ops::Deref for ProductCode {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<ProductCode> for ::std::string::String {
+    fn from(value: ProductCode) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for ProductCode {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for ProductCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ProductCode {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProductCode {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 /// Discount of a product as a decimal string: `0` means no discount and `0.1` a 10% discount.
 ///
 /// **Bounds** (the Rust type refuses other values, when built and when deserialized): matches the pattern `^[0-9]+(\.[0-9]+)?$`.
@@ -2234,12 +2079,12 @@ pub struct RecipientDistribution {
     ///
     /// **Example:** `"fred@example.com"`
     pub email_address: ::std::string::String,
-    /// Your reference for the recipient.
+    /// Your own reference for a recipient; reusing it makes a repeat payout to the same recipient.
     ///
     /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at most 255 characters; matches the pattern `^[A-Za-z0-9-_@.]+$`.
     ///
     /// **Example:** `"abc123"`
-    pub recipient_reference: RecipientDistributionRecipientReference,
+    pub recipient_reference: RecipientReference,
     /// Identifier of a user redemption template (prefix `DT-`). Templates change only the branding of the payout page; at most 10 distinct templates may be used in one order.
     ///
     /// **Example:** `"DT-01HPSF51G0ZWHJ3JTNWRH0WDYK"`
@@ -2255,81 +2100,6 @@ impl RecipientDistribution {
     /// A builder of [`RecipientDistribution`]; see [`builder::RecipientDistribution`] for how to use it.
     pub fn builder() -> builder::RecipientDistribution {
         Default::default()
-    }
-}
-/// Your reference for the recipient.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at most 255 characters; matches the pattern `^[A-Za-z0-9-_@.]+$`.
-///
-/// **Example:** `"abc123"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct RecipientDistributionRecipientReference(::std::string::String);
-impl ::std::ops::Deref for RecipientDistributionRecipientReference {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<RecipientDistributionRecipientReference>
-for ::std::string::String {
-    fn from(value: RecipientDistributionRecipientReference) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for RecipientDistributionRecipientReference {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() > 255usize {
-            return Err("longer than 255 characters".into());
-        }
-        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
-        { ::regex::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
-        if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^[A-Za-z0-9-_@.]+$\"".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RecipientDistributionRecipientReference {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for RecipientDistributionRecipientReference {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecipientDistributionRecipientReference {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
     }
 }
 /// The `type` property.
@@ -2387,6 +2157,79 @@ impl ::std::convert::TryFrom<::std::string::String> for RecipientDistributionTyp
         value.parse()
     }
 }
+/// Your own reference for a recipient; reusing it makes a repeat payout to the same recipient.
+///
+/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at most 255 characters; matches the pattern `^[A-Za-z0-9-_@.]+$`.
+///
+/// **Example:** `"abc123"`
+#[derive(
+    ::schemars::JsonSchema,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+#[serde(transparent)]
+pub struct RecipientReference(::std::string::String);
+impl ::std::ops::Deref for RecipientReference {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<RecipientReference> for ::std::string::String {
+    fn from(value: RecipientReference) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for RecipientReference {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 255usize {
+            return Err("longer than 255 characters".into());
+        }
+        static PATTERN: ::std::sync::LazyLock<::regex::Regex> = ::std::sync::LazyLock::new(||
+        { ::regex::Regex::new("^[A-Za-z0-9-_@.]+$").unwrap() });
+        if PATTERN.find(value).is_none() {
+            return Err("doesn't match pattern \"^[A-Za-z0-9-_@.]+$\"".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for RecipientReference {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for RecipientReference {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RecipientReference {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 /// Identifier of a user redemption template (prefix `DT-`). Templates change only the branding of the payout page; at most 10 distinct templates may be used in one order.
 ///
 /// **Example:** `"DT-01HPSF51G0ZWHJ3JTNWRH0WDYK"`
@@ -2403,7 +2246,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RecipientDistributionTyp
     PartialOrd
 )]
 #[serde(transparent)]
-pub struct RedemptionTemplateId(pub ::std::string::String);
+pub struct RedemptionTemplateId(::std::string::String);
 impl ::std::ops::Deref for RedemptionTemplateId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2439,12 +2282,12 @@ pub struct SingleProduct {
     /// **Value:** always `"SINGLE"`.
     #[serde(rename = "type")]
     pub type_: SingleProductType,
-    /// Product code.
+    /// Code of a product in the Runa catalogue.
     ///
     /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
     ///
     /// **Example:** `"AMZ-US"`
-    pub value: SingleProductValue,
+    pub value: ProductCode,
 }
 impl SingleProduct {
     /// A builder of [`SingleProduct`]; see [`builder::SingleProduct`] for how to use it.
@@ -2507,74 +2350,6 @@ impl ::std::convert::TryFrom<::std::string::String> for SingleProductType {
         value.parse()
     }
 }
-/// Product code.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
-///
-/// **Example:** `"AMZ-US"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct SingleProductValue(::std::string::String);
-impl ::std::ops::Deref for SingleProductValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SingleProductValue> for ::std::string::String {
-    fn from(value: SingleProductValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SingleProductValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SingleProductValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SingleProductValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SingleProductValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /// One product, chosen by its product code, with optional spend controls.
 #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SingleProductWithUsageConfig {
@@ -2586,12 +2361,12 @@ pub struct SingleProductWithUsageConfig {
     /// Spend controls for prepaid Visa cards; ignored for other products.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_config: ::std::option::Option<UsageConfig>,
-    /// Product code.
+    /// Code of a product in the Runa catalogue.
     ///
     /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
     ///
     /// **Example:** `"AMZ-US"`
-    pub value: SingleProductWithUsageConfigValue,
+    pub value: ProductCode,
 }
 impl SingleProductWithUsageConfig {
     /// A builder of [`SingleProductWithUsageConfig`]; see [`builder::SingleProductWithUsageConfig`] for how to use it.
@@ -2655,75 +2430,6 @@ for SingleProductWithUsageConfigType {
         value.parse()
     }
 }
-/// Product code.
-///
-/// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
-///
-/// **Example:** `"AMZ-US"`
-#[derive(
-    ::schemars::JsonSchema,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct SingleProductWithUsageConfigValue(::std::string::String);
-impl ::std::ops::Deref for SingleProductWithUsageConfigValue {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<SingleProductWithUsageConfigValue> for ::std::string::String {
-    fn from(value: SingleProductWithUsageConfigValue) -> Self {
-        value.0
-    }
-}
-impl ::std::str::FromStr for SingleProductWithUsageConfigValue {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        if value.chars().count() < 1usize {
-            return Err("shorter than 1 characters".into());
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-impl ::std::convert::TryFrom<&str> for SingleProductWithUsageConfigValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for SingleProductWithUsageConfigValue {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SingleProductWithUsageConfigValue {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
 /// Body of the `200` answer to `POST /order` in sync mode: the completed order.
 #[derive(::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SyncCompletedOrder {
@@ -2770,12 +2476,20 @@ pub struct SyncCompletedOrder {
     pub status: SyncCompletedOrderStatus,
     /// Total discount of the order, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"0.00"`
-    pub total_discount: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_discount: crate::Decimal,
     /// Total price of the order, fees included, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"10.00"`
-    pub total_price: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub total_price: crate::Decimal,
     /// Subtotals of an order, keyed by payout currency code.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transaction_detail: ::std::option::Option<TransactionDetail>,
@@ -2884,8 +2598,12 @@ pub struct TransactionDetailEntry {
     pub fx: ::std::option::Option<TransactionDetailFXDetails>,
     /// Total value bought in this payout currency, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"10.00"`
-    pub value: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub value: crate::Decimal,
 }
 impl TransactionDetailEntry {
     /// A builder of [`TransactionDetailEntry`]; see [`builder::TransactionDetailEntry`] for how to use it.
@@ -2900,8 +2618,12 @@ pub struct TransactionDetailFXDetails {
     pub fee: TransactionDetailFxDetailsFee,
     /// Exchange rate applied, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"1.2"`
-    pub rate: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub rate: crate::Decimal,
     /// The currency pair of the rate.
     ///
     /// **Example:** `"GBPUSD"`
@@ -2922,8 +2644,12 @@ pub struct TransactionDetailFxDetailsFee {
     pub currency: ::std::string::String,
     /// Fee amount, as a decimal string.
     ///
+    /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+    ///
     /// **Example:** `"0.16"`
-    pub value: ::std::string::String,
+    #[serde(with = "crate::amount::string")]
+    #[schemars(with = "crate::amount::StringAmount")]
+    pub value: crate::Decimal,
 }
 impl TransactionDetailFxDetailsFee {
     /// A builder of [`TransactionDetailFxDetailsFee`]; see [`builder::TransactionDetailFxDetailsFee`] for how to use it.
@@ -3384,10 +3110,10 @@ pub mod builder {
             super::DistributionMethod,
             ::std::string::String,
         >,
-        face_value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        face_value: ::std::result::Result<crate::Decimal, ::std::string::String>,
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
         payout: ::std::result::Result<super::PayoutDetails, ::std::string::String>,
-        price: ::std::result::Result<::std::string::String, ::std::string::String>,
+        price: ::std::result::Result<crate::Decimal, ::std::string::String>,
         products: ::std::result::Result<
             super::CompletedOrderItemProducts,
             ::std::string::String,
@@ -3449,11 +3175,12 @@ pub mod builder {
         ///
         /// Face value of the payout link, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"10.00"`
         pub fn face_value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.face_value = value
                 .try_into()
@@ -3494,11 +3221,12 @@ pub mod builder {
         ///
         /// Price paid for the payout link, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"9.50"`
         pub fn price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.price = value
                 .try_into()
@@ -3572,11 +3300,8 @@ pub mod builder {
             super::CompletedOrderWebhookStatus,
             ::std::string::String,
         >,
-        total_discount: ::std::result::Result<
-            ::std::string::String,
-            ::std::string::String,
-        >,
-        total_price: ::std::result::Result<::std::string::String, ::std::string::String>,
+        total_discount: ::std::result::Result<crate::Decimal, ::std::string::String>,
+        total_price: ::std::result::Result<crate::Decimal, ::std::string::String>,
     }
     impl ::std::default::Default for CompletedOrderWebhook {
         fn default() -> Self {
@@ -3715,11 +3440,12 @@ pub mod builder {
         ///
         /// Total discount of the order, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"0.00"`
         pub fn total_discount<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_discount = value
                 .try_into()
@@ -3732,11 +3458,12 @@ pub mod builder {
         ///
         /// Total price of the order, fees included, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"10.00"`
         pub fn total_price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_price = value
                 .try_into()
@@ -3799,11 +3526,8 @@ pub mod builder {
             ::std::string::String,
         >,
         status: ::std::result::Result<super::OrderStatus, ::std::string::String>,
-        total_discount: ::std::result::Result<
-            ::std::string::String,
-            ::std::string::String,
-        >,
-        total_price: ::std::result::Result<::std::string::String, ::std::string::String>,
+        total_discount: ::std::result::Result<crate::Decimal, ::std::string::String>,
+        total_price: ::std::result::Result<crate::Decimal, ::std::string::String>,
     }
     impl ::std::default::Default for CompletedOrderWithBasicDetails {
         fn default() -> Self {
@@ -3942,11 +3666,12 @@ pub mod builder {
         ///
         /// Total discount of the order, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"0.00"`
         pub fn total_discount<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_discount = value
                 .try_into()
@@ -3959,11 +3684,12 @@ pub mod builder {
         ///
         /// Total price of the order, fees included, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"10.00"`
         pub fn total_price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_price = value
                 .try_into()
@@ -4035,11 +3761,8 @@ pub mod builder {
             ::std::string::String,
         >,
         status: ::std::result::Result<super::OrderStatus, ::std::string::String>,
-        total_discount: ::std::result::Result<
-            ::std::string::String,
-            ::std::string::String,
-        >,
-        total_price: ::std::result::Result<::std::string::String, ::std::string::String>,
+        total_discount: ::std::result::Result<crate::Decimal, ::std::string::String>,
+        total_price: ::std::result::Result<crate::Decimal, ::std::string::String>,
         transaction_detail: ::std::result::Result<
             ::std::option::Option<super::TransactionDetail>,
             ::std::string::String,
@@ -4217,11 +3940,12 @@ pub mod builder {
         ///
         /// Total discount of the order, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"0.00"`
         pub fn total_discount<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_discount = value
                 .try_into()
@@ -4234,11 +3958,12 @@ pub mod builder {
         ///
         /// Total price of the order, fees included, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"10.00"`
         pub fn total_price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_price = value
                 .try_into()
@@ -4636,7 +4361,7 @@ pub mod builder {
     pub struct MultipleProduct {
         type_: ::std::result::Result<super::MultipleProductType, ::std::string::String>,
         values: ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::vec::Vec<super::ProductCode>,
             ::std::string::String,
         >,
     }
@@ -4673,7 +4398,7 @@ pub mod builder {
         /// **Example:** `["AMZ-US","AIRBNB-US"]`
         pub fn values<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::vec::Vec<super::ProductCode>>,
             T::Error: ::std::fmt::Display,
         {
             self.values = value
@@ -4900,7 +4625,7 @@ pub mod builder {
             super::DistributionMethod,
             ::std::string::String,
         >,
-        face_value: ::std::result::Result<f64, ::std::string::String>,
+        face_value: ::std::result::Result<crate::Decimal, ::std::string::String>,
         products: ::std::result::Result<
             super::NewOrderItemProducts,
             ::std::string::String,
@@ -4939,13 +4664,14 @@ pub mod builder {
         ///
         /// Value of the payout, in the currency of the products. For `SINGLE` products it must be a value the product allows; for `MULTIPLE` and `TEMPLATE` it must be a whole number of at least the products' minimum face value.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Bounds** (checked by `runa-order-validator`; the Rust type may accept values outside them): at least `0.01`.
         ///
         /// **Example:** `10`
         pub fn face_value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.face_value = value
                 .try_into()
@@ -4999,8 +4725,8 @@ pub mod builder {
             super::ProductDiscountMultiplier,
             ::std::string::String,
         >,
-        face_value: ::std::result::Result<f64, ::std::string::String>,
-        price: ::std::result::Result<f64, ::std::string::String>,
+        face_value: ::std::result::Result<crate::Decimal, ::std::string::String>,
+        price: ::std::result::Result<crate::Decimal, ::std::string::String>,
         products: ::std::result::Result<super::EstimateProducts, ::std::string::String>,
     }
     impl ::std::default::Default for OrderItemDiscount {
@@ -5060,10 +4786,11 @@ pub mod builder {
         /// Sets `face_value` (required).
         ///
         /// Face value of the payout link.
+        ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
         pub fn face_value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.face_value = value
                 .try_into()
@@ -5075,10 +4802,11 @@ pub mod builder {
         /// Sets `price` (required).
         ///
         /// Price of the item.
+        ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
         pub fn price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.price = value
                 .try_into()
@@ -5129,7 +4857,7 @@ pub mod builder {
     /// A builder of [`OrderItemPriceRequest`](super::OrderItemPriceRequest): set fields with the methods named after them, then convert with `try_into()`. Required: `face_value`, `products`; converting fails while one is unset.
     #[derive(Clone, Debug)]
     pub struct OrderItemPriceRequest {
-        face_value: ::std::result::Result<f64, ::std::string::String>,
+        face_value: ::std::result::Result<crate::Decimal, ::std::string::String>,
         products: ::std::result::Result<super::EstimateProducts, ::std::string::String>,
     }
     impl ::std::default::Default for OrderItemPriceRequest {
@@ -5145,11 +4873,12 @@ pub mod builder {
         ///
         /// Face value of the payout link to price.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `10`
         pub fn face_value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.face_value = value
                 .try_into()
@@ -5343,8 +5072,8 @@ pub mod builder {
             super::AccountPayment,
             ::std::string::String,
         >,
-        total_discount: ::std::result::Result<f64, ::std::string::String>,
-        total_price: ::std::result::Result<f64, ::std::string::String>,
+        total_discount: ::std::result::Result<crate::Decimal, ::std::string::String>,
+        total_price: ::std::result::Result<crate::Decimal, ::std::string::String>,
         transaction_detail: ::std::result::Result<
             ::std::option::Option<super::TransactionDetail>,
             ::std::string::String,
@@ -5413,10 +5142,11 @@ pub mod builder {
         /// Sets `total_discount` (required).
         ///
         /// Total discount of the order.
+        ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
         pub fn total_discount<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_discount = value
                 .try_into()
@@ -5428,10 +5158,11 @@ pub mod builder {
         /// Sets `total_price` (required).
         ///
         /// Total price of the order, fees included.
+        ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
         pub fn total_price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<f64>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_price = value
                 .try_into()
@@ -5857,7 +5588,7 @@ pub mod builder {
             ::std::string::String,
         >,
         values: ::std::result::Result<
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<::std::vec::Vec<super::ProductCode>>,
             ::std::string::String,
         >,
     }
@@ -5911,7 +5642,7 @@ pub mod builder {
         pub fn values<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::option::Option<::std::vec::Vec<super::ProductCode>>,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -5994,7 +5725,7 @@ pub mod builder {
             ::std::string::String,
         >,
         recipient_reference: ::std::result::Result<
-            super::RecipientDistributionRecipientReference,
+            super::RecipientReference,
             ::std::string::String,
         >,
         template_id: ::std::result::Result<
@@ -6040,14 +5771,14 @@ pub mod builder {
         }
         /// Sets `recipient_reference` (required).
         ///
-        /// Your reference for the recipient.
+        /// Your own reference for a recipient; reusing it makes a repeat payout to the same recipient.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at most 255 characters; matches the pattern `^[A-Za-z0-9-_@.]+$`.
         ///
         /// **Example:** `"abc123"`
         pub fn recipient_reference<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::RecipientDistributionRecipientReference>,
+            T: ::std::convert::TryInto<super::RecipientReference>,
             T::Error: ::std::fmt::Display,
         {
             self.recipient_reference = value
@@ -6122,7 +5853,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct SingleProduct {
         type_: ::std::result::Result<super::SingleProductType, ::std::string::String>,
-        value: ::std::result::Result<super::SingleProductValue, ::std::string::String>,
+        value: ::std::result::Result<super::ProductCode, ::std::string::String>,
     }
     impl ::std::default::Default for SingleProduct {
         fn default() -> Self {
@@ -6150,14 +5881,14 @@ pub mod builder {
         }
         /// Sets `value` (required).
         ///
-        /// Product code.
+        /// Code of a product in the Runa catalogue.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
         ///
         /// **Example:** `"AMZ-US"`
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::SingleProductValue>,
+            T: ::std::convert::TryInto<super::ProductCode>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
@@ -6196,10 +5927,7 @@ pub mod builder {
             ::std::option::Option<super::UsageConfig>,
             ::std::string::String,
         >,
-        value: ::std::result::Result<
-            super::SingleProductWithUsageConfigValue,
-            ::std::string::String,
-        >,
+        value: ::std::result::Result<super::ProductCode, ::std::string::String>,
     }
     impl ::std::default::Default for SingleProductWithUsageConfig {
         fn default() -> Self {
@@ -6243,14 +5971,14 @@ pub mod builder {
         }
         /// Sets `value` (required).
         ///
-        /// Product code.
+        /// Code of a product in the Runa catalogue.
         ///
         /// **Bounds** (the Rust type refuses other values, when built and when deserialized): at least 1 character.
         ///
         /// **Example:** `"AMZ-US"`
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<super::SingleProductWithUsageConfigValue>,
+            T: ::std::convert::TryInto<super::ProductCode>,
             T::Error: ::std::fmt::Display,
         {
             self.value = value
@@ -6312,11 +6040,8 @@ pub mod builder {
             super::SyncCompletedOrderStatus,
             ::std::string::String,
         >,
-        total_discount: ::std::result::Result<
-            ::std::string::String,
-            ::std::string::String,
-        >,
-        total_price: ::std::result::Result<::std::string::String, ::std::string::String>,
+        total_discount: ::std::result::Result<crate::Decimal, ::std::string::String>,
+        total_price: ::std::result::Result<crate::Decimal, ::std::string::String>,
         transaction_detail: ::std::result::Result<
             ::std::option::Option<super::TransactionDetail>,
             ::std::string::String,
@@ -6494,11 +6219,12 @@ pub mod builder {
         ///
         /// Total discount of the order, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"0.00"`
         pub fn total_discount<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_discount = value
                 .try_into()
@@ -6511,11 +6237,12 @@ pub mod builder {
         ///
         /// Total price of the order, fees included, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"10.00"`
         pub fn total_price<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.total_price = value
                 .try_into()
@@ -6588,7 +6315,7 @@ pub mod builder {
             ::std::option::Option<super::TransactionDetailFXDetails>,
             ::std::string::String,
         >,
-        value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        value: ::std::result::Result<crate::Decimal, ::std::string::String>,
     }
     impl ::std::default::Default for TransactionDetailEntry {
         fn default() -> Self {
@@ -6618,11 +6345,12 @@ pub mod builder {
         ///
         /// Total value bought in this payout currency, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"10.00"`
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.value = value
                 .try_into()
@@ -6657,7 +6385,7 @@ pub mod builder {
             super::TransactionDetailFxDetailsFee,
             ::std::string::String,
         >,
-        rate: ::std::result::Result<::std::string::String, ::std::string::String>,
+        rate: ::std::result::Result<crate::Decimal, ::std::string::String>,
         rate_symbol: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
     impl ::std::default::Default for TransactionDetailFXDetails {
@@ -6685,11 +6413,12 @@ pub mod builder {
         ///
         /// Exchange rate applied, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"1.2"`
         pub fn rate<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.rate = value
                 .try_into()
@@ -6741,7 +6470,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct TransactionDetailFxDetailsFee {
         currency: ::std::result::Result<::std::string::String, ::std::string::String>,
-        value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        value: ::std::result::Result<crate::Decimal, ::std::string::String>,
     }
     impl ::std::default::Default for TransactionDetailFxDetailsFee {
         fn default() -> Self {
@@ -6773,11 +6502,12 @@ pub mod builder {
         ///
         /// Fee amount, as a decimal string.
         ///
+        /// **Bounds** (the Rust type refuses other values, when built and when deserialized): an exact decimal amount (`rust_decimal::Decimal`).
+        ///
         /// **Example:** `"0.16"`
         pub fn value<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::string::String>,
-            T::Error: ::std::fmt::Display,
+            T: ::std::convert::Into<crate::Decimal>,
         {
             self.value = value
                 .try_into()
@@ -7136,5 +6866,138 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetSingleOrderResponse {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        const VARIANTS: &[crate::union::Variant] = &[
+            crate::union::Variant {
+                name: "CompletedOrderWithFullDetails",
+                required: &[
+                    "created_at",
+                    "currency",
+                    "id",
+                    "items",
+                    "payment_method",
+                    "status",
+                    "total_discount",
+                    "total_price",
+                ],
+                tags: &[("status", &["COMPLETED", "FAILED", "PROCESSING"])],
+            },
+            crate::union::Variant {
+                name: "IncompleteOrder",
+                required: &["id", "message", "status"],
+                tags: &[("status", &["COMPLETED", "FAILED", "PROCESSING"])],
+            },
+        ];
+        crate::union::deserialize(
+            deserializer,
+            "GetSingleOrderResponse",
+            VARIANTS,
+            |index, text| {
+                match index {
+                    0 => {
+                        crate::union::read::<CompletedOrderWithFullDetails>(text)
+                            .map(Self::CompletedOrderWithFullDetails)
+                    }
+                    _ => {
+                        crate::union::read::<IncompleteOrder>(text)
+                            .map(Self::IncompleteOrder)
+                    }
+                }
+            },
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderCompletionWebhook {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        const VARIANTS: &[crate::union::Variant] = &[
+            crate::union::Variant {
+                name: "CompletedOrderWebhook",
+                required: &[
+                    "created_at",
+                    "currency",
+                    "id",
+                    "payment_method",
+                    "status",
+                    "total_discount",
+                    "total_price",
+                ],
+                tags: &[("status", &["COMPLETED"])],
+            },
+            crate::union::Variant {
+                name: "FailedOrderWebhook",
+                required: &["id", "status"],
+                tags: &[("status", &["FAILED"])],
+            },
+        ];
+        crate::union::deserialize(
+            deserializer,
+            "OrderCompletionWebhook",
+            VARIANTS,
+            |index, text| {
+                match index {
+                    0 => {
+                        crate::union::read::<CompletedOrderWebhook>(text)
+                            .map(Self::CompletedOrderWebhook)
+                    }
+                    _ => {
+                        crate::union::read::<FailedOrderWebhook>(text)
+                            .map(Self::FailedOrderWebhook)
+                    }
+                }
+            },
+        )
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderListItem {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        const VARIANTS: &[crate::union::Variant] = &[
+            crate::union::Variant {
+                name: "CompletedOrderWithBasicDetails",
+                required: &[
+                    "created_at",
+                    "currency",
+                    "id",
+                    "payment_method",
+                    "status",
+                    "total_discount",
+                    "total_price",
+                ],
+                tags: &[("status", &["COMPLETED", "FAILED", "PROCESSING"])],
+            },
+            crate::union::Variant {
+                name: "IncompleteOrder",
+                required: &["id", "message", "status"],
+                tags: &[("status", &["COMPLETED", "FAILED", "PROCESSING"])],
+            },
+        ];
+        crate::union::deserialize(
+            deserializer,
+            "OrderListItem",
+            VARIANTS,
+            |index, text| {
+                match index {
+                    0 => {
+                        crate::union::read::<CompletedOrderWithBasicDetails>(text)
+                            .map(Self::CompletedOrderWithBasicDetails)
+                    }
+                    _ => {
+                        crate::union::read::<IncompleteOrder>(text)
+                            .map(Self::IncompleteOrder)
+                    }
+                }
+            },
+        )
     }
 }

@@ -166,7 +166,7 @@ fn invalid_requests_are_refused_with_the_path() {
     refused::<O>(
         with(order.clone(), "/items/0/face_value", Some(json!("25"))),
         "items[0].face_value",
-        "invalid type: string \"25\", expected f64",
+        "invalid type: string \"25\", expected a JSON number (an exact decimal amount)",
     );
     refused::<O>(
         with(
@@ -269,7 +269,7 @@ fn invalid_responses_are_refused_with_the_path() {
     refused::<S>(
         with(order.clone(), "/total_price", Some(json!(24.25))),
         "total_price",
-        "invalid type: floating point `24.25`, expected a string",
+        "invalid type: floating point `24.25`, expected a decimal string (an exact decimal amount)",
     );
     refused::<S>(
         with(order, "/transaction_detail/USD/value", None),

@@ -44,6 +44,10 @@ pub enum Kind {
     RecipientDistribution,
     ///How the payout link reaches the recipient, told apart by `type`.
     DistributionMethod,
+    ///Code of a product in the Runa catalogue.
+    ProductCode,
+    ///Your own reference for a recipient; reusing it makes a repeat payout to the same recipient.
+    RecipientReference,
     ///Spend controls for prepaid Visa cards; ignored for other products.
     UsageConfig,
     ///One product, chosen by its product code, with optional spend controls.
@@ -145,6 +149,8 @@ impl Kind {
         Kind::LinkDistribution,
         Kind::RecipientDistribution,
         Kind::DistributionMethod,
+        Kind::ProductCode,
+        Kind::RecipientReference,
         Kind::UsageConfig,
         Kind::SingleProductWithUsageConfig,
         Kind::SingleProduct,
@@ -189,7 +195,7 @@ impl Kind {
         Kind::OrderCompletionWebhook,
     ];
     /// The number of kinds.
-    pub const COUNT: usize = 55usize;
+    pub const COUNT: usize = 57usize;
     /// The schema's name in `$defs`, which is also the Rust type's name.
     pub fn name(self) -> &'static str {
         match self {
@@ -206,6 +212,8 @@ impl Kind {
             Kind::LinkDistribution => "LinkDistribution",
             Kind::RecipientDistribution => "RecipientDistribution",
             Kind::DistributionMethod => "DistributionMethod",
+            Kind::ProductCode => "ProductCode",
+            Kind::RecipientReference => "RecipientReference",
             Kind::UsageConfig => "UsageConfig",
             Kind::SingleProductWithUsageConfig => "SingleProductWithUsageConfig",
             Kind::SingleProduct => "SingleProduct",
@@ -266,6 +274,8 @@ impl Kind {
             "LinkDistribution" => Some(Kind::LinkDistribution),
             "RecipientDistribution" => Some(Kind::RecipientDistribution),
             "DistributionMethod" => Some(Kind::DistributionMethod),
+            "ProductCode" => Some(Kind::ProductCode),
+            "RecipientReference" => Some(Kind::RecipientReference),
             "UsageConfig" => Some(Kind::UsageConfig),
             "SingleProductWithUsageConfig" => Some(Kind::SingleProductWithUsageConfig),
             "SingleProduct" => Some(Kind::SingleProduct),
@@ -335,6 +345,8 @@ impl crate::Schema for Kind {
             Kind::LinkDistribution => v_link_distribution(value),
             Kind::RecipientDistribution => v_recipient_distribution(value),
             Kind::DistributionMethod => v_distribution_method(value),
+            Kind::ProductCode => v_product_code(value),
+            Kind::RecipientReference => v_recipient_reference(value),
             Kind::UsageConfig => v_usage_config(value),
             Kind::SingleProductWithUsageConfig => {
                 v_single_product_with_usage_config(value)
@@ -402,6 +414,8 @@ impl crate::Schema for Kind {
             Kind::LinkDistribution => e_link_distribution(value, cx),
             Kind::RecipientDistribution => e_recipient_distribution(value, cx),
             Kind::DistributionMethod => e_distribution_method(value, cx),
+            Kind::ProductCode => e_product_code(value, cx),
+            Kind::RecipientReference => e_recipient_reference(value, cx),
             Kind::UsageConfig => e_usage_config(value, cx),
             Kind::SingleProductWithUsageConfig => {
                 e_single_product_with_usage_config(value, cx)
@@ -486,6 +500,10 @@ impl crate::Schema for Kind {
             }
             Kind::DistributionMethod => {
                 stream::check_document(S_distribution_method, bytes)
+            }
+            Kind::ProductCode => stream::check_document(S_product_code, bytes),
+            Kind::RecipientReference => {
+                stream::check_document(S_recipient_reference, bytes)
             }
             Kind::UsageConfig => stream::check_document(S_usage_config, bytes),
             Kind::SingleProductWithUsageConfig => {
@@ -615,6 +633,10 @@ impl crate::Schema for Kind {
             }
             Kind::DistributionMethod => {
                 stream::collect_document(C_distribution_method(cx), text)
+            }
+            Kind::ProductCode => stream::collect_outline(text, cx, e_product_code),
+            Kind::RecipientReference => {
+                stream::collect_outline(text, cx, e_recipient_reference)
             }
             Kind::UsageConfig => stream::collect_document(C_usage_config(cx), text),
             Kind::SingleProductWithUsageConfig => {
@@ -1577,62 +1599,6 @@ fn e_recipient_distribution_1(value: &Value, cx: &mut Cx) {
         cx.error("enum", "/$defs/RecipientDistribution/properties/type/enum", message);
     }
 }
-///Checks `#/$defs/RecipientDistribution/properties/recipient_reference`.
-#[allow(unused_variables, clippy::needless_return)]
-fn v_recipient_distribution_2(value: &Value) -> bool {
-    match value {
-        Value::String(s) => {
-            if !rt::len_at_most(s, 255) {
-                return false;
-            }
-            if !pattern_1(s) {
-                return false;
-            }
-        }
-        _ => {
-            return false;
-        }
-    }
-    true
-}
-///Checks `#/$defs/RecipientDistribution/properties/recipient_reference`.
-#[allow(unused_variables, clippy::needless_return)]
-fn e_recipient_distribution_2(value: &Value, cx: &mut Cx) {
-    cx.enter_personal();
-    match value {
-        Value::String(s) => {
-            if !rt::len_at_most(s, 255) {
-                let message = format!(
-                    "{} is longer than 255 characters", cx.show_str(s)
-                );
-                cx.error(
-                    "maxLength",
-                    "/$defs/RecipientDistribution/properties/recipient_reference/maxLength",
-                    message,
-                );
-            }
-            if !pattern_1(s) {
-                let message = format!(
-                    "{} does not match the pattern ^[A-Za-z0-9-_@.]+$", cx.show_str(s)
-                );
-                cx.error(
-                    "pattern",
-                    "/$defs/RecipientDistribution/properties/recipient_reference/pattern",
-                    message,
-                );
-            }
-        }
-        _ => {
-            let message = rt::type_message(cx, value, "a string");
-            cx.error(
-                "type",
-                "/$defs/RecipientDistribution/properties/recipient_reference/type",
-                message,
-            );
-        }
-    }
-    cx.leave_personal();
-}
 ///Checks `#/$defs/RecipientDistribution/properties/email_address`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_recipient_distribution_3(value: &Value) -> bool {
@@ -1691,7 +1657,7 @@ fn v_recipient_distribution(value: &Value) -> bool {
                     }
                     "recipient_reference" => {
                         seen |= 2;
-                        if !v_recipient_distribution_2(item) {
+                        if !v_recipient_reference(item) {
                             return false;
                         }
                     }
@@ -1741,9 +1707,9 @@ fn e_recipient_distribution(value: &Value, cx: &mut Cx) {
                     }
                     "recipient_reference" => {
                         seen |= 2;
-                        if !v_recipient_distribution_2(item) {
+                        if !v_recipient_reference(item) {
                             cx.push_key(key);
-                            e_recipient_distribution_2(item, cx);
+                            e_recipient_reference(item, cx);
                             cx.pop();
                         }
                     }
@@ -1877,6 +1843,81 @@ fn e_distribution_method(value: &Value, cx: &mut Cx) {
         }
     }
 }
+///Checks `#/$defs/ProductCode`.
+#[allow(unused_variables, clippy::needless_return)]
+fn v_product_code(value: &Value) -> bool {
+    match value {
+        Value::String(s) => {
+            if !rt::len_at_least(s, 1) {
+                return false;
+            }
+        }
+        _ => {
+            return false;
+        }
+    }
+    true
+}
+///Checks `#/$defs/ProductCode`.
+#[allow(unused_variables, clippy::needless_return)]
+fn e_product_code(value: &Value, cx: &mut Cx) {
+    match value {
+        Value::String(s) => {
+            if !rt::len_at_least(s, 1) {
+                let message = format!("{} is shorter than 1 character", cx.show_str(s));
+                cx.error("minLength", "/$defs/ProductCode/minLength", message);
+            }
+        }
+        _ => {
+            let message = rt::type_message(cx, value, "a string");
+            cx.error("type", "/$defs/ProductCode/type", message);
+        }
+    }
+}
+///Checks `#/$defs/RecipientReference`.
+#[allow(unused_variables, clippy::needless_return)]
+fn v_recipient_reference(value: &Value) -> bool {
+    match value {
+        Value::String(s) => {
+            if !rt::len_at_most(s, 255) {
+                return false;
+            }
+            if !pattern_1(s) {
+                return false;
+            }
+        }
+        _ => {
+            return false;
+        }
+    }
+    true
+}
+///Checks `#/$defs/RecipientReference`.
+#[allow(unused_variables, clippy::needless_return)]
+fn e_recipient_reference(value: &Value, cx: &mut Cx) {
+    cx.enter_personal();
+    match value {
+        Value::String(s) => {
+            if !rt::len_at_most(s, 255) {
+                let message = format!(
+                    "{} is longer than 255 characters", cx.show_str(s)
+                );
+                cx.error("maxLength", "/$defs/RecipientReference/maxLength", message);
+            }
+            if !pattern_1(s) {
+                let message = format!(
+                    "{} does not match the pattern ^[A-Za-z0-9-_@.]+$", cx.show_str(s)
+                );
+                cx.error("pattern", "/$defs/RecipientReference/pattern", message);
+            }
+        }
+        _ => {
+            let message = rt::type_message(cx, value, "a string");
+            cx.error("type", "/$defs/RecipientReference/type", message);
+        }
+    }
+    cx.leave_personal();
+}
 ///Checks `#/$defs/UsageConfig/properties/spend_rules_template_id`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_usage_config_1(value: &Value) -> bool {
@@ -2007,45 +2048,6 @@ fn e_single_product_with_usage_config_1(value: &Value, cx: &mut Cx) {
         );
     }
 }
-///Checks `#/$defs/SingleProductWithUsageConfig/properties/value`.
-#[allow(unused_variables, clippy::needless_return)]
-fn v_single_product_with_usage_config_2(value: &Value) -> bool {
-    match value {
-        Value::String(s) => {
-            if !rt::len_at_least(s, 1) {
-                return false;
-            }
-        }
-        _ => {
-            return false;
-        }
-    }
-    true
-}
-///Checks `#/$defs/SingleProductWithUsageConfig/properties/value`.
-#[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_with_usage_config_2(value: &Value, cx: &mut Cx) {
-    match value {
-        Value::String(s) => {
-            if !rt::len_at_least(s, 1) {
-                let message = format!("{} is shorter than 1 character", cx.show_str(s));
-                cx.error(
-                    "minLength",
-                    "/$defs/SingleProductWithUsageConfig/properties/value/minLength",
-                    message,
-                );
-            }
-        }
-        _ => {
-            let message = rt::type_message(cx, value, "a string");
-            cx.error(
-                "type",
-                "/$defs/SingleProductWithUsageConfig/properties/value/type",
-                message,
-            );
-        }
-    }
-}
 ///Checks `#/$defs/SingleProductWithUsageConfig`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_single_product_with_usage_config(value: &Value) -> bool {
@@ -2063,7 +2065,7 @@ fn v_single_product_with_usage_config(value: &Value) -> bool {
                     }
                     "value" => {
                         seen |= 2;
-                        if !v_single_product_with_usage_config_2(item) {
+                        if !v_product_code(item) {
                             return false;
                         }
                     }
@@ -2107,9 +2109,9 @@ fn e_single_product_with_usage_config(value: &Value, cx: &mut Cx) {
                     }
                     "value" => {
                         seen |= 2;
-                        if !v_single_product_with_usage_config_2(item) {
+                        if !v_product_code(item) {
                             cx.push_key(key);
-                            e_single_product_with_usage_config_2(item, cx);
+                            e_product_code(item, cx);
                             cx.pop();
                         }
                     }
@@ -2175,41 +2177,6 @@ fn e_single_product_1(value: &Value, cx: &mut Cx) {
         cx.error("enum", "/$defs/SingleProduct/properties/type/enum", message);
     }
 }
-///Checks `#/$defs/SingleProduct/properties/value`.
-#[allow(unused_variables, clippy::needless_return)]
-fn v_single_product_2(value: &Value) -> bool {
-    match value {
-        Value::String(s) => {
-            if !rt::len_at_least(s, 1) {
-                return false;
-            }
-        }
-        _ => {
-            return false;
-        }
-    }
-    true
-}
-///Checks `#/$defs/SingleProduct/properties/value`.
-#[allow(unused_variables, clippy::needless_return)]
-fn e_single_product_2(value: &Value, cx: &mut Cx) {
-    match value {
-        Value::String(s) => {
-            if !rt::len_at_least(s, 1) {
-                let message = format!("{} is shorter than 1 character", cx.show_str(s));
-                cx.error(
-                    "minLength",
-                    "/$defs/SingleProduct/properties/value/minLength",
-                    message,
-                );
-            }
-        }
-        _ => {
-            let message = rt::type_message(cx, value, "a string");
-            cx.error("type", "/$defs/SingleProduct/properties/value/type", message);
-        }
-    }
-}
 ///Checks `#/$defs/SingleProduct`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_single_product(value: &Value) -> bool {
@@ -2227,7 +2194,7 @@ fn v_single_product(value: &Value) -> bool {
                     }
                     "value" => {
                         seen |= 2;
-                        if !v_single_product_2(item) {
+                        if !v_product_code(item) {
                             return false;
                         }
                     }
@@ -2266,9 +2233,9 @@ fn e_single_product(value: &Value, cx: &mut Cx) {
                     }
                     "value" => {
                         seen |= 2;
-                        if !v_single_product_2(item) {
+                        if !v_product_code(item) {
                             cx.push_key(key);
-                            e_single_product_2(item, cx);
+                            e_product_code(item, cx);
                             cx.pop();
                         }
                     }
@@ -2327,32 +2294,6 @@ fn e_multiple_product_1(value: &Value, cx: &mut Cx) {
         cx.error("enum", "/$defs/MultipleProduct/properties/type/enum", message);
     }
 }
-///Checks `#/$defs/MultipleProduct/properties/values/items`.
-#[allow(unused_variables, clippy::needless_return)]
-fn v_multiple_product_3(value: &Value) -> bool {
-    match value {
-        Value::String(_) => {}
-        _ => {
-            return false;
-        }
-    }
-    true
-}
-///Checks `#/$defs/MultipleProduct/properties/values/items`.
-#[allow(unused_variables, clippy::needless_return)]
-fn e_multiple_product_3(value: &Value, cx: &mut Cx) {
-    match value {
-        Value::String(_) => {}
-        _ => {
-            let message = rt::type_message(cx, value, "a string");
-            cx.error(
-                "type",
-                "/$defs/MultipleProduct/properties/values/items/type",
-                message,
-            );
-        }
-    }
-}
 ///Checks `#/$defs/MultipleProduct/properties/values`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_multiple_product_2(value: &Value) -> bool {
@@ -2362,7 +2303,7 @@ fn v_multiple_product_2(value: &Value) -> bool {
                 return false;
             }
             for item in a {
-                if !v_multiple_product_3(item) {
+                if !v_product_code(item) {
                     return false;
                 }
             }
@@ -2403,9 +2344,9 @@ fn e_multiple_product_2(value: &Value, cx: &mut Cx) {
                 if cx.is_full() {
                     break;
                 }
-                if !v_multiple_product_3(item) {
+                if !v_product_code(item) {
                     cx.push_index(i);
-                    e_multiple_product_3(item, cx);
+                    e_product_code(item, cx);
                     cx.pop();
                 }
             }
@@ -2660,32 +2601,6 @@ fn e_payout_selection_template_detailed_1(value: &Value, cx: &mut Cx) {
         );
     }
 }
-///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values/items`.
-#[allow(unused_variables, clippy::needless_return)]
-fn v_payout_selection_template_detailed_4(value: &Value) -> bool {
-    match value {
-        Value::String(_) => {}
-        _ => {
-            return false;
-        }
-    }
-    true
-}
-///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values/items`.
-#[allow(unused_variables, clippy::needless_return)]
-fn e_payout_selection_template_detailed_4(value: &Value, cx: &mut Cx) {
-    match value {
-        Value::String(_) => {}
-        _ => {
-            let message = rt::type_message(cx, value, "a string");
-            cx.error(
-                "type",
-                "/$defs/PayoutSelectionTemplateDetailed/properties/values/items/type",
-                message,
-            );
-        }
-    }
-}
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values`.
 #[allow(unused_variables, clippy::needless_return)]
 fn v_payout_selection_template_detailed_3(value: &Value) -> bool {
@@ -2695,7 +2610,7 @@ fn v_payout_selection_template_detailed_3(value: &Value) -> bool {
                 return false;
             }
             for item in a {
-                if !v_payout_selection_template_detailed_4(item) {
+                if !v_product_code(item) {
                     return false;
                 }
             }
@@ -2736,9 +2651,9 @@ fn e_payout_selection_template_detailed_3(value: &Value, cx: &mut Cx) {
                 if cx.is_full() {
                     break;
                 }
-                if !v_payout_selection_template_detailed_4(item) {
+                if !v_product_code(item) {
                     cx.push_index(i);
-                    e_payout_selection_template_detailed_4(item, cx);
+                    e_product_code(item, cx);
                     cx.pop();
                 }
             }
@@ -8321,32 +8236,6 @@ impl<'de> Visitor<'de> for S_recipient_distribution_1 {
         Ok(())
     }
 }
-///Checks `#/$defs/RecipientDistribution/properties/recipient_reference` while reading it.
-#[derive(Clone, Copy)]
-#[allow(non_camel_case_types)]
-struct S_recipient_distribution_2;
-impl<'de> DeserializeSeed<'de> for S_recipient_distribution_2 {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-#[allow(unused_variables)]
-impl<'de> Visitor<'de> for S_recipient_distribution_2 {
-    type Value = ();
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("#/$defs/RecipientDistribution/properties/recipient_reference")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !rt::len_at_most(s, 255) {
-            return Err(stream::invalid());
-        }
-        if !pattern_1(s) {
-            return Err(stream::invalid());
-        }
-        Ok(())
-    }
-}
 ///Checks `#/$defs/RecipientDistribution/properties/email_address` while reading it.
 #[derive(Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -8426,7 +8315,7 @@ impl<'de> O_recipient_distribution<'de> {
                     return Err(stream::invalid());
                 }
                 self.seen |= 2;
-                source.value(S_recipient_distribution_2)
+                source.value(S_recipient_reference)
             }
             2 => {
                 if self.seen & 4 != 0 {
@@ -8517,6 +8406,55 @@ impl<'de> Visitor<'de> for S_distribution_method {
             pending.insert(key, raw)?;
         }
         Err(stream::invalid())
+    }
+}
+///Checks `#/$defs/ProductCode` while reading it.
+#[derive(Clone, Copy)]
+#[allow(non_camel_case_types)]
+struct S_product_code;
+impl<'de> DeserializeSeed<'de> for S_product_code {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables)]
+impl<'de> Visitor<'de> for S_product_code {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/ProductCode")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        if !rt::len_at_least(s, 1) {
+            return Err(stream::invalid());
+        }
+        Ok(())
+    }
+}
+///Checks `#/$defs/RecipientReference` while reading it.
+#[derive(Clone, Copy)]
+#[allow(non_camel_case_types)]
+struct S_recipient_reference;
+impl<'de> DeserializeSeed<'de> for S_recipient_reference {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+#[allow(unused_variables)]
+impl<'de> Visitor<'de> for S_recipient_reference {
+    type Value = ();
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("#/$defs/RecipientReference")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        if !rt::len_at_most(s, 255) {
+            return Err(stream::invalid());
+        }
+        if !pattern_1(s) {
+            return Err(stream::invalid());
+        }
+        Ok(())
     }
 }
 ///Checks `#/$defs/UsageConfig/properties/spend_rules_template_id` while reading it.
@@ -8623,29 +8561,6 @@ impl<'de> Visitor<'de> for S_single_product_with_usage_config_1 {
         Ok(())
     }
 }
-///Checks `#/$defs/SingleProductWithUsageConfig/properties/value` while reading it.
-#[derive(Clone, Copy)]
-#[allow(non_camel_case_types)]
-struct S_single_product_with_usage_config_2;
-impl<'de> DeserializeSeed<'de> for S_single_product_with_usage_config_2 {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-#[allow(unused_variables)]
-impl<'de> Visitor<'de> for S_single_product_with_usage_config_2 {
-    type Value = ();
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("#/$defs/SingleProductWithUsageConfig/properties/value")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !rt::len_at_least(s, 1) {
-            return Err(stream::invalid());
-        }
-        Ok(())
-    }
-}
 ///Checks `#/$defs/SingleProductWithUsageConfig` while reading it.
 #[derive(Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -8701,7 +8616,7 @@ impl<'de> O_single_product_with_usage_config<'de> {
                     return Err(stream::invalid());
                 }
                 self.seen |= 2;
-                source.value(S_single_product_with_usage_config_2)
+                source.value(S_product_code)
             }
             2 => {
                 if self.seen & 4 != 0 {
@@ -8741,29 +8656,6 @@ impl<'de> Visitor<'de> for S_single_product_1 {
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
         if !matches!(s, "SINGLE") {
-            return Err(stream::invalid());
-        }
-        Ok(())
-    }
-}
-///Checks `#/$defs/SingleProduct/properties/value` while reading it.
-#[derive(Clone, Copy)]
-#[allow(non_camel_case_types)]
-struct S_single_product_2;
-impl<'de> DeserializeSeed<'de> for S_single_product_2 {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-#[allow(unused_variables)]
-impl<'de> Visitor<'de> for S_single_product_2 {
-    type Value = ();
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("#/$defs/SingleProduct/properties/value")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        if !rt::len_at_least(s, 1) {
             return Err(stream::invalid());
         }
         Ok(())
@@ -8823,7 +8715,7 @@ impl<'de> O_single_product<'de> {
                     return Err(stream::invalid());
                 }
                 self.seen |= 2;
-                source.value(S_single_product_2)
+                source.value(S_product_code)
             }
             _ => {
                 self.others.insert(key)?;
@@ -8861,26 +8753,6 @@ impl<'de> Visitor<'de> for S_multiple_product_1 {
         Ok(())
     }
 }
-///Checks `#/$defs/MultipleProduct/properties/values/items` while reading it.
-#[derive(Clone, Copy)]
-#[allow(non_camel_case_types)]
-struct S_multiple_product_3;
-impl<'de> DeserializeSeed<'de> for S_multiple_product_3 {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-#[allow(unused_variables)]
-impl<'de> Visitor<'de> for S_multiple_product_3 {
-    type Value = ();
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("#/$defs/MultipleProduct/properties/values/items")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        Ok(())
-    }
-}
 ///Checks `#/$defs/MultipleProduct/properties/values` while reading it.
 #[derive(Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -8901,7 +8773,7 @@ impl<'de> Visitor<'de> for S_multiple_product_2 {
         let mut unique = stream::Unique::default();
         let mut n: u64 = 0;
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            stream::lift(stream::run(S_multiple_product_3, raw))?;
+            stream::lift(stream::run(S_product_code, raw))?;
             unique.insert_distinct(raw)?;
             n += 1;
         }
@@ -9095,26 +8967,6 @@ impl<'de> Visitor<'de> for S_payout_selection_template_detailed_1 {
         Ok(())
     }
 }
-///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values/items` while reading it.
-#[derive(Clone, Copy)]
-#[allow(non_camel_case_types)]
-struct S_payout_selection_template_detailed_4;
-impl<'de> DeserializeSeed<'de> for S_payout_selection_template_detailed_4 {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-#[allow(unused_variables)]
-impl<'de> Visitor<'de> for S_payout_selection_template_detailed_4 {
-    type Value = ();
-    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("#/$defs/PayoutSelectionTemplateDetailed/properties/values/items")
-    }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        Ok(())
-    }
-}
 ///Checks `#/$defs/PayoutSelectionTemplateDetailed/properties/values` while reading it.
 #[derive(Clone, Copy)]
 #[allow(non_camel_case_types)]
@@ -9135,7 +8987,7 @@ impl<'de> Visitor<'de> for S_payout_selection_template_detailed_3 {
         let mut unique = stream::Unique::default();
         let mut n: u64 = 0;
         while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            stream::lift(stream::run(S_payout_selection_template_detailed_4, raw))?;
+            stream::lift(stream::run(S_product_code, raw))?;
             unique.insert_distinct(raw)?;
             n += 1;
         }
@@ -13716,9 +13568,9 @@ impl<'de> Visitor<'de> for C_recipient_distribution<'_> {
                     item.check(
                         cx,
                         |cx, item| {
-                            if !v_recipient_distribution_2(item) {
+                            if !v_recipient_reference(item) {
                                 cx.push_key(key);
-                                e_recipient_distribution_2(item, cx);
+                                e_recipient_reference(item, cx);
                                 cx.pop();
                             }
                         },
@@ -14105,9 +13957,9 @@ impl<'de> Visitor<'de> for C_single_product_with_usage_config<'_> {
                     item.check(
                         cx,
                         |cx, item| {
-                            if !v_single_product_with_usage_config_2(item) {
+                            if !v_product_code(item) {
                                 cx.push_key(key);
-                                e_single_product_with_usage_config_2(item, cx);
+                                e_product_code(item, cx);
                                 cx.pop();
                             }
                         },
@@ -14228,9 +14080,9 @@ impl<'de> Visitor<'de> for C_single_product<'_> {
                     item.check(
                         cx,
                         |cx, item| {
-                            if !v_single_product_2(item) {
+                            if !v_product_code(item) {
                                 cx.push_key(key);
-                                e_single_product_2(item, cx);
+                                e_product_code(item, cx);
                                 cx.pop();
                             }
                         },
@@ -14321,9 +14173,9 @@ impl<'de> Visitor<'de> for C_multiple_product_2<'_> {
                 item = Some(value);
             }
             let item = item.unwrap_or_else(|| stream::whole(raw));
-            if !v_multiple_product_3(&item) {
+            if !v_product_code(&item) {
                 cx.push_index(n);
-                e_multiple_product_3(&item, cx);
+                e_product_code(&item, cx);
                 cx.pop();
             }
             n += 1;
@@ -14647,9 +14499,9 @@ impl<'de> Visitor<'de> for C_payout_selection_template_detailed_3<'_> {
                 item = Some(value);
             }
             let item = item.unwrap_or_else(|| stream::whole(raw));
-            if !v_payout_selection_template_detailed_4(&item) {
+            if !v_product_code(&item) {
                 cx.push_index(n);
-                e_payout_selection_template_detailed_4(&item, cx);
+                e_product_code(&item, cx);
                 cx.pop();
             }
             n += 1;
@@ -20002,6 +19854,14 @@ impl crate::Validate for ::runa_order_types::RecipientDistribution {
 impl crate::Validate for ::runa_order_types::DistributionMethod {
     type Kind = Kind;
     const KIND: Kind = Kind::DistributionMethod;
+}
+impl crate::Validate for ::runa_order_types::ProductCode {
+    type Kind = Kind;
+    const KIND: Kind = Kind::ProductCode;
+}
+impl crate::Validate for ::runa_order_types::RecipientReference {
+    type Kind = Kind;
+    const KIND: Kind = Kind::RecipientReference;
 }
 impl crate::Validate for ::runa_order_types::UsageConfig {
     type Kind = Kind;

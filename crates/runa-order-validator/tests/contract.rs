@@ -60,12 +60,12 @@ fn typed_values_are_validated() {
     let mut order: runa_order_types::NewOrderDetails = serde_json::from_str(&text).unwrap();
     validate(&order).unwrap();
     // The types cannot express the minimum face value; the validator refuses it.
-    order.items[0].face_value = 0.0;
+    order.items[0].face_value = runa_order_types::Decimal::ZERO;
     order.items.truncate(1);
     let errors = validate(&order).unwrap_err();
     assert_eq!(
         errors.to_string(),
-        "/items/0/face_value: 0.0 is less than the minimum of 0.01"
+        "/items/0/face_value: 0 is less than the minimum of 0.01"
     );
 
     let page: runa_order_types::OrderList = serde_json::from_str(

@@ -1,10 +1,12 @@
-//! An example consumer of `runa-order-types`: builds order requests with the generated builders.
+//! An example consumer of `runa-order-types` and `runa-order-validator`: builds order requests with the generated builders and does exact money arithmetic on request and response amounts.
 //!
-//! It depends on the types crate only through its public API, as another team's crate would.
+//! It depends on the two crates by path and only through their public API, as another team's
+//! crate would (`tests/` reads bodies and checks them with the validator).
 
 use runa_order_types::{
-    AccountPaymentType, Currency, DistributionMethod, NewAccountPayment, NewOrderDetails,
-    NewOrderItemDetails, NewOrderItemProducts, OrderDescription, OrderMetadata,
+    AccountPaymentType, CompletedOrderWithFullDetails, Currency, Decimal, DistributionMethod,
+    NewAccountPayment, NewOrderDetails, NewOrderItemDetails, NewOrderItemProducts,
+    OrderDescription, OrderMetadata,
 };
 
 /// A reward to send: who gets it, which product, how much.
@@ -12,7 +14,19 @@ use runa_order_types::{
 pub struct Reward<'a> {
     pub email: &'a str,
     pub product_code: &'a str,
-    pub amount: f64,
+    pub amount: Decimal,
+}
+
+/// The sum of the face values of a new order, exactly (`0.1 + 0.2` is `0.3`).
+pub fn order_total(order: &NewOrderDetails) -> Decimal {
+    order.items.iter().map(|it| it.face_value).sum()
+}
+
+/// What the API's answer says was saved on a completed order: the items' face values minus
+/// their prices, exactly, and whether it equals the order's `total_discount`.
+pub fn discount_checks_out(order: &CompletedOrderWithFullDetails) -> (Decimal, bool) {
+    let saved: Decimal = order.items.iter().map(|it| it.face_value - it.price).sum();
+    (saved, saved == order.total_discount)
 }
 
 /// Builds a `POST /order` body that e-mails one payout link per reward, paid from the
@@ -69,41 +83,56 @@ pub fn reward_order(
 mod tests {
     use super::*;
 
+    fn amount(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn builds_a_valid_order_body() {
         let rewards = [
             Reward {
                 email: "maria@example.com",
                 product_code: "AMZ-US",
-                amount: 25.0,
+                amount: amount("25.00"),
             },
             Reward {
                 email: "sam@example.com",
                 product_code: "AIRBNB-US",
-                amount: 50.0,
+                amount: Decimal::from(50),
             },
         ];
         let order = reward_order("USD", &rewards, "June referrals").unwrap();
+        // Amounts go out as JSON numbers with their digits.
         assert_eq!(
-            serde_json::to_value(&order).unwrap(),
-            serde_json::json!({
-                "payment_method": { "type": "ACCOUNT_BALANCE", "currency": "USD" },
-                "items": [
-                    {
-                        "face_value": 25.0,
-                        "distribution_method": { "type": "EMAIL", "email_address": "maria@example.com" },
-                        "products": { "type": "SINGLE", "value": "AMZ-US" }
-                    },
-                    {
-                        "face_value": 50.0,
-                        "distribution_method": { "type": "EMAIL", "email_address": "sam@example.com" },
-                        "products": { "type": "SINGLE", "value": "AIRBNB-US" }
-                    }
-                ],
-                "description": "June referrals",
-                "metadata": { "source": "types-consumer" }
-            })
+            serde_json::to_string(&order).unwrap(),
+            concat!(
+                r#"{"description":"June referrals","items":["#,
+                r#"{"distribution_method":{"type":"EMAIL","email_address":"maria@example.com"},"#,
+                r#""face_value":25.00,"products":{"type":"SINGLE","value":"AMZ-US"}},"#,
+                r#"{"distribution_method":{"type":"EMAIL","email_address":"sam@example.com"},"#,
+                r#""face_value":50,"products":{"type":"SINGLE","value":"AIRBNB-US"}}],"#,
+                r#""metadata":{"source":"types-consumer"},"#,
+                r#""payment_method":{"currency":"USD","type":"ACCOUNT_BALANCE"}}"#,
+            )
         );
+    }
+
+    #[test]
+    fn request_amounts_add_up_exactly() {
+        let reward = |value: &str| Reward {
+            email: "a@example.com",
+            product_code: "AMZ-US",
+            amount: amount(value),
+        };
+        let order = reward_order("USD", &[reward("0.1"), reward("0.2")], "x").unwrap();
+        assert_eq!(order_total(&order), amount("0.3"));
+        let text = serde_json::to_string(&order).unwrap();
+        assert!(text.contains(r#""face_value":0.1,"#), "{text}");
+        assert!(text.contains(r#""face_value":0.2,"#), "{text}");
+        // Read back, the amounts are the same decimals, and still add up.
+        let again: NewOrderDetails = serde_json::from_str(&text).unwrap();
+        assert_eq!(order_total(&again), amount("0.3"));
+        assert_ne!(0.1_f64 + 0.2_f64, 0.3_f64, "the f64 sum this replaces");
     }
 
     #[test]
@@ -111,7 +140,7 @@ mod tests {
         let reward = Reward {
             email: "a@example.com",
             product_code: "AMZ-US",
-            amount: 5.0,
+            amount: Decimal::from(5),
         };
         let err = reward_order("usd", std::slice::from_ref(&reward), "x").unwrap_err();
         assert!(

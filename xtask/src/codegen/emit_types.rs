@@ -10,6 +10,13 @@
 //!   fields are `Option<T>` with `null` and absent both meaning `None`, as the API documents.
 //! * `date-time` strings become the hand-written `crate::Timestamp`, which keeps the text it
 //!   was read from so that values round-trip byte for byte.
+//! * Money amounts (`format: decimal`) become `crate::Decimal` (`rust_decimal`), read and
+//!   written exactly in their wire form by the serde adapters of `crate::amount`; see
+//!   [`amounts`], which also refuses the places where that cannot be done.
+//!
+//! After typify, [`unions::rewrite`] replaces the derived `Deserialize` of every untagged union
+//! with one that picks the variant from what tells them apart and reports its error with a
+//! path and a position.
 //!
 //! Every schema of the view gets a `description` written by [`docs::describe`]: the spec's
 //! description (or its `$ref` target's), the bounds a value must respect and the spec's
@@ -23,7 +30,9 @@
 //! typify panics on some schemas. `lower` refuses the constructs known to do that, and any
 //! panic left is caught here and reported as a diagnostic.
 
+pub mod amounts;
 pub mod docs;
+pub mod unions;
 
 use std::{
     cell::Cell,
@@ -45,11 +54,22 @@ use super::{
 /// The name of the hand-written timestamp type, in the view and in the types crate.
 const TIMESTAMP: &str = "Timestamp";
 
+/// A definition of the view of one JSON type with a description.
+fn placeholder(json_type: JsonType, description: &str) -> Value {
+    Value::Object(Map::from_iter([
+        (kw::TYPE.name.into(), json_type.name().into()),
+        (kw::DESCRIPTION.name.into(), description.into()),
+    ]))
+}
+
 /// Generates the types of every definition.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
+    amounts::check(api)?;
     let view = View {
         api,
         uses_timestamp: Cell::new(false),
+        uses_number_amount: Cell::new(false),
+        uses_string_amount: Cell::new(false),
     };
     let mut views: Vec<(String, Value)> = api
         .definitions
@@ -69,6 +89,19 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             ),
         ]));
         views.push((TIMESTAMP.to_owned(), timestamp));
+    }
+    // Placeholders that typify replaces with the marker types of `crate::amount`; the
+    // rewrite after typify makes them `crate::Decimal`.
+    if view.uses_number_amount.get() {
+        let it = placeholder(JsonType::Number, "An exact decimal amount, a JSON number.");
+        views.push((amounts::NUMBER.to_owned(), it));
+    }
+    if view.uses_string_amount.get() {
+        let it = placeholder(
+            JsonType::String,
+            "An exact decimal amount, a decimal string.",
+        );
+        views.push((amounts::STRING.to_owned(), it));
     }
     let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
     for (name, value) in &views {
@@ -90,6 +123,24 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
             [
                 typify::TypeSpaceImpl::FromStr,
                 typify::TypeSpaceImpl::Display,
+            ]
+            .into_iter(),
+        )
+        .with_replacement(
+            amounts::NUMBER,
+            amounts::NUMBER_MARKER,
+            [
+                typify::TypeSpaceImpl::Display,
+                typify::TypeSpaceImpl::Default,
+            ]
+            .into_iter(),
+        )
+        .with_replacement(
+            amounts::STRING,
+            amounts::STRING_MARKER,
+            [
+                typify::TypeSpaceImpl::Display,
+                typify::TypeSpaceImpl::Default,
             ]
             .into_iter(),
         );
@@ -125,6 +176,9 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
 fn complete_docs(api: &Api, tokens: TokenStream) -> Result<TokenStream, Diagnostic> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|err| unsupported(api, None, format!("typify emitted invalid Rust: {err}")))?;
+    amounts::rewrite(&mut file);
+    unions::rewrite(&mut file, api);
+    private_strings(&mut file);
     let bare = docs::complete(&mut file);
     if !bare.is_empty() {
         let message = format!(
@@ -133,7 +187,32 @@ fn complete_docs(api: &Api, tokens: TokenStream) -> Result<TokenStream, Diagnost
         );
         return Err(unsupported(api, None, message));
     }
-    Ok(quote::ToTokens::into_token_stream(file))
+    Ok(amounts::decimals(quote::ToTokens::into_token_stream(file)))
+}
+
+/// Makes the field of every string newtype private, as typify already makes it for the
+/// constrained ones (`Currency`), so that every string concept (`OrderId`, `Currency`, …) is
+/// built the same way (`"…".parse()`, `T::try_from(string)`, or `T::from(string)` when any
+/// string is allowed) and read the same way (`Deref` to `String`, `as_str()`,
+/// `String::from(it)`).
+fn private_strings(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Struct(it) = item else {
+            continue;
+        };
+        let syn::Fields::Unnamed(fields) = &mut it.fields else {
+            continue;
+        };
+        if fields.unnamed.len() != 1 {
+            continue;
+        }
+        let field = &mut fields.unnamed[0];
+        let is_string = matches!(&field.ty, syn::Type::Path(path)
+            if path.path.segments.last().is_some_and(|it| it.ident == "String"));
+        if is_string {
+            field.vis = syn::Visibility::Inherited;
+        }
+    }
 }
 
 /// The diagnostic for a typify failure, located at the first definition that typify cannot
@@ -265,6 +344,9 @@ struct View<'a> {
     api: &'a Api,
     /// Set when some schema became a reference to the hand-written timestamp type.
     uses_timestamp: Cell<bool>,
+    /// Set when some amount is a JSON number, or a decimal string.
+    uses_number_amount: Cell<bool>,
+    uses_string_amount: Cell<bool>,
 }
 
 impl View<'_> {
@@ -309,6 +391,20 @@ impl View<'_> {
         if let Some(name) = &schema.reference {
             let reference = reference_to(name);
             insert_nullable(&mut out, reference, self.is_nullable_definition(name));
+            return Value::Object(out);
+        }
+        if let Some((wire, nullable)) = amounts::amount(schema) {
+            let name = match wire {
+                amounts::Wire::Number => {
+                    self.uses_number_amount.set(true);
+                    amounts::NUMBER
+                }
+                amounts::Wire::String => {
+                    self.uses_string_amount.set(true);
+                    amounts::STRING
+                }
+            };
+            insert_nullable(&mut out, reference_to(name), nullable);
             return Value::Object(out);
         }
         let types = schema.types.clone().unwrap_or_default();

@@ -128,13 +128,17 @@ pub struct StringRules {
     pub format: Option<Format>,
 }
 
-/// The `format` values the generator supports; both are asserted, not just annotations.
+/// The `format` values the generator supports. `email` and `date-time` are asserted;
+/// `decimal` (an exact money amount, a JSON number or a decimal string) is an annotation for
+/// the validator and makes the Rust type `rust_decimal::Decimal`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `email`: an RFC 5321 mailbox.
     Email,
     /// `date-time`: an RFC 3339 timestamp.
     DateTime,
+    /// `decimal`: an exact decimal amount (not asserted by the validator).
+    Decimal,
 }
 
 impl Format {

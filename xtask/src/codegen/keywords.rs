@@ -4,7 +4,7 @@
 //! JSON types, an applicator, an annotation, a keyword of the document root, or a keyword the
 //! generator refuses, with the hint it gives), its [`Growth`] (whether a larger value narrows
 //! or widens what a schema accepts, for a report of what a spec change does to payloads), and
-//! whether it may sit beside `$ref`. The `format` values the generator asserts are rows of
+//! whether it may sit beside `$ref`. The `format` values the generator supports are rows of
 //! [`FORMATS`].
 //!
 //! Everything else derives from these rows: `lower` parses a schema member by looking its key
@@ -72,6 +72,8 @@ const NUMBER: &[JsonType] = &[JsonType::Number, JsonType::Integer];
 const ARRAY: &[JsonType] = &[JsonType::Array];
 const OBJECT: &[JsonType] = &[JsonType::Object];
 const ANY: &[JsonType] = &[];
+/// What `format: decimal` describes: a JSON number, or a decimal string.
+const DECIMAL: &[JsonType] = &[JsonType::Number, JsonType::Integer, JsonType::String];
 
 const fn row(name: &'static str, role: Role, growth: Growth) -> Keyword {
     Keyword {
@@ -341,6 +343,16 @@ pub const FORMATS: &[FormatValue] = &[
         applies_to: STRING,
         check: Some("is_date_time"),
         what: "an RFC 3339 date-time",
+    },
+    // A money amount, a JSON number or a decimal string: an annotation for the validator, as
+    // unknown formats are in 2020-12; it makes the Rust type `rust_decimal::Decimal`
+    // (spec/README.md).
+    FormatValue {
+        name: "decimal",
+        format: Format::Decimal,
+        applies_to: DECIMAL,
+        check: None,
+        what: "an exact decimal amount",
     },
 ];
 

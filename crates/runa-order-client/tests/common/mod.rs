@@ -7,7 +7,7 @@ use std::{sync::Arc, time::Duration};
 use runa_order_client::{Client, ClientBuilder, ManualTime, RetryPolicy};
 use runa_order_mock::{Config, MockServer};
 use runa_order_types::{
-    AccountPaymentType, DistributionMethod, NewAccountPayment, NewOrderDetails,
+    AccountPaymentType, Decimal, DistributionMethod, NewAccountPayment, NewOrderDetails,
     NewOrderItemDetails, NewOrderItemProducts,
 };
 
@@ -15,9 +15,9 @@ use runa_order_types::{
 pub const TEST_LIMIT: Duration = Duration::from_secs(120);
 
 /// An item of `face_value` of `product`, e-mailed to `email`.
-pub fn item(product: &str, face_value: f64, email: &str) -> NewOrderItemDetails {
+pub fn item(product: &str, face_value: impl Into<Decimal>, email: &str) -> NewOrderItemDetails {
     NewOrderItemDetails::builder()
-        .face_value(face_value)
+        .face_value(face_value.into())
         .distribution_method(DistributionMethod::Email {
             email_address: email.to_owned(),
             template_id: None,
@@ -49,7 +49,7 @@ pub fn order_of(currency: &str, items: Vec<NewOrderItemDetails>) -> NewOrderDeta
 
 /// A one-item order of 25 USD of `AMZ-US`.
 pub fn order() -> NewOrderDetails {
-    order_of("USD", vec![item("AMZ-US", 25.0, "maria@example.com")])
+    order_of("USD", vec![item("AMZ-US", 25, "maria@example.com")])
 }
 
 /// A mock with a short async delay.

@@ -165,7 +165,7 @@ fn place_order(
         created_at: Timestamp::from(now),
         currency: currency.clone(),
         description: order.description.clone(),
-        id: OrderId(ids.order()),
+        id: OrderId::from(ids.order()),
         items: priced.items,
         metadata: order.metadata.clone(),
         payment_method: AccountPayment {
@@ -173,8 +173,8 @@ fn place_order(
             type_: AccountPaymentType::AccountBalance,
         },
         status: OrderStatus::Completed,
-        total_discount: money::money_text(priced.totals.discount()),
-        total_price: money::money_text(priced.totals.price),
+        total_discount: money::cents(priced.totals.discount()),
+        total_price: money::cents(priced.totals.price),
         transaction_detail: Some(priced.transaction_detail),
     };
     let answer = match mode {
@@ -237,7 +237,7 @@ fn price_items(
         items.push(CompletedOrderItem {
             currency: Some(priced.currency),
             distribution_method: item.distribution_method.clone(),
-            face_value: money::money_text(face_value),
+            face_value: money::cents(face_value),
             id: ids.item(index),
             payout: PayoutDetails {
                 expiry_date: None,
@@ -245,7 +245,7 @@ fn price_items(
                 status_updated_at: completed_at.clone(),
                 url: ids.payout_url(index),
             },
-            price: money::money_text(priced.price),
+            price: money::cents(priced.price),
             products,
         });
     }
@@ -254,7 +254,7 @@ fn price_items(
         .map(|(currency, value)| {
             let entry = TransactionDetailEntry {
                 fx: None,
-                value: money::money_text(value),
+                value: money::cents(value),
             };
             (currency, entry)
         })

@@ -32,7 +32,7 @@ pub(crate) struct Checked<T> {
 }
 
 /// Checks a request body against the schema of its type `T` with the validator's strict
-/// reader, then reads it into `T` and its face values from the text. The error is the
+/// reader, then reads its face values from the text and the body into `T`. The error is the
 /// answer: `400 bad_request` for text that is not JSON (a repeated key included),
 /// `422 validation_error` with at most `max_details` details otherwise. CPU-heavy: called
 /// on the blocking pool.
@@ -46,6 +46,24 @@ fn check_body<T: DeserializeOwned + Validate<Kind = Kind>>(
             Some(format!("The body is not valid JSON: {problem}.")),
         ),
         Refused::Invalid(details) => Answer::validation_error(details),
+    })?;
+    // Amounts first: one beyond `MAX_AMOUNT` is a `maximum` detail, even where the types
+    // could not hold it (a `Decimal` ends near 7.9e28).
+    let face_values = money::face_values(body).map_err(|bad| {
+        let total = validation::Total {
+            count: bad.len(),
+            exact: true,
+        };
+        let details = bad
+            .into_iter()
+            .take(max_details)
+            .map(|it| ValidationErrorItem {
+                message: format!("{} {}", it.text, it.error),
+                location: it.location,
+                type_: "maximum".to_owned(),
+            })
+            .collect();
+        Answer::validation_error(validation::bound_details(details, total, max_details))
     })?;
     let typed: Result<T, _> =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body));
@@ -65,22 +83,6 @@ fn check_body<T: DeserializeOwned + Validate<Kind = Kind>>(
             message: err.inner().to_string(),
             type_: "type_error".to_owned(),
         }])
-    })?;
-    let face_values = money::face_values(body).map_err(|bad| {
-        let total = validation::Total {
-            count: bad.len(),
-            exact: true,
-        };
-        let details = bad
-            .into_iter()
-            .take(max_details)
-            .map(|it| ValidationErrorItem {
-                message: format!("{} {}", it.text, it.error),
-                location: it.location,
-                type_: "maximum".to_owned(),
-            })
-            .collect();
-        Answer::validation_error(validation::bound_details(details, total, max_details))
     })?;
     Ok(Checked { value, face_values })
 }

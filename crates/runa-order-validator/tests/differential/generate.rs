@@ -503,6 +503,12 @@ impl<'s> Generator<'s> {
                 match format.as_str() {
                     "email" => email(rng),
                     "date-time" => date_time(rng),
+                    // An annotation (money amounts): any decimal string the types read.
+                    "decimal" => format!(
+                        "{}.{:02}",
+                        rng.random_range(0..100_000u32),
+                        rng.random_range(0..100u32)
+                    ),
                     other => panic!("{nodes:?}: the format {other:?} is not handled by this suite"),
                 }
             } else if let Some(pattern) = c.patterns.first() {

@@ -214,7 +214,8 @@ pub fn plan(spec: &Spec, payload: &Payload, index: usize) -> Vec<Planned> {
             if !c.patterns.is_empty() {
                 add(Change::BreakPattern, with_keyword(spec, nodes, "pattern"));
             }
-            for format in &c.formats {
+            // `decimal` is an annotation (money amounts): nothing to break.
+            for format in c.formats.iter().filter(|it| *it != "decimal") {
                 add(
                     Change::BadFormat(format.clone()),
                     with_keyword(spec, nodes, "format"),

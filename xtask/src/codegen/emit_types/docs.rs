@@ -241,6 +241,9 @@ impl Rules {
                 .enforced
                 .push("an RFC 3339 date-time (`2024-03-01T10:00:00Z`)".to_owned()),
             Some(Format::Email) => out.contract.push("an e-mail address".to_owned()),
+            Some(Format::Decimal) => out
+                .enforced
+                .push("an exact decimal amount (`rust_decimal::Decimal`)".to_owned()),
             None => {}
         }
 

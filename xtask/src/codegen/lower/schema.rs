@@ -348,7 +348,7 @@ impl<'a> SchemaLowerer<'a> {
             .map(|it| format!("\"{}\"", it.name))
             .collect();
         let supported = supported.join(" and ");
-        let message = format!("unsupported format \"{name}\"; the generator asserts {supported}");
+        let message = format!("unsupported format \"{name}\"; the generator supports {supported}");
         self.r.error(at, message);
         None
     }
