@@ -67,6 +67,13 @@ impl std::error::Error for AmountError {}
 /// The work is linear in the text: the digits are read once and the exponent moves the point
 /// by at most a few dozen places before the value is known to be out of range.
 pub fn parse(text: &str) -> Result<Decimal, AmountError> {
+    let (mantissa, exponent) = split(text)?;
+    exact(mantissa, exponent)
+}
+
+/// Checks the JSON number syntax of `text` and splits it into its mantissa (`-10.10`) and
+/// its exponent (saturated: more than 18 digits is out of any range).
+fn split(text: &str) -> Result<(&str, i64), AmountError> {
     let bytes = text.as_bytes();
     let mut at = usize::from(bytes.first() == Some(&b'-'));
     let digits = |from: usize| {
@@ -122,7 +129,11 @@ pub fn parse(text: &str) -> Result<Decimal, AmountError> {
     if at != bytes.len() {
         return Err(AmountError::Syntax);
     }
-    let mantissa = &text[..mantissa_end];
+    Ok((&text[..mantissa_end], exponent))
+}
+
+/// The exact value of `mantissa` × 10^`exponent`, keeping the scale as written where it fits.
+fn exact(mantissa: &str, exponent: i64) -> Result<Decimal, AmountError> {
     // Drop the point: the digits as an integer, and the scale.
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let negative = int.starts_with('-');

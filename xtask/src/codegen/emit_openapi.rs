@@ -20,8 +20,8 @@ use super::{
     GeneratedFile,
     diagnostic::Diagnostic,
     ir::{
-        Api, JsonType, Literal, Method, Operation, ParameterLocation, ParameterType, PathPart,
-        Rule, Schema,
+        Api, JsonType, Literal, Method, Operation, Parameter, ParameterLocation, ParameterType,
+        PathPart, Response, Rule, Schema,
     },
     keywords,
     load::{SourceFile, Sources, escape_token},
@@ -350,21 +350,11 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
     out.set(SUMMARY, text(&operation.summary));
     let mut description = operation.description.clone().unwrap_or_default();
     for rule in &operation.rules {
-        let Rule::MaxItemsWhenHeader {
-            header,
-            value,
-            field,
-            max,
-            error_type,
-            ..
-        } = rule;
+        let Rule::MaxItemsWhenHeader(rule) = rule;
         if !description.is_empty() {
             description.push_str("\n\n");
         }
-        description.push_str(&format!(
-            "When `{header}` is `{value}`, `{field}` may hold at most {max} item{}; more is answered with `{error_type}`.",
-            if *max == 1 { "" } else { "s" }
-        ));
+        description.push_str(&rule.sentence());
     }
     if !description.is_empty() {
         out.set(DESCRIPTION, text(&description));
@@ -372,52 +362,7 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
     let parameters: Vec<Json> = operation
         .parameters
         .iter()
-        .map(|parameter| {
-            let mut schema = Obj::new();
-            schema.set(
-                TYPE,
-                text(
-                    match parameter.ty {
-                        ParameterType::String => JsonType::String,
-                        ParameterType::Integer => JsonType::Integer,
-                    }
-                    .name(),
-                ),
-            );
-            if !parameter.enum_values.is_empty() {
-                schema.set(
-                    ENUM,
-                    Json::Array(parameter.enum_values.iter().map(|it| text(it)).collect()),
-                );
-            }
-            // An idempotency key is a non-empty string (the client refuses an empty one
-            // before sending) of printable ASCII that does not start or end with a space:
-            // the text a header carries unchanged, and that a server reads as text.
-            if operation.idempotency_key.as_deref() == Some(parameter.name.as_str()) {
-                schema.set(MIN_LENGTH, Json::Number(1.into()));
-                schema.set(PATTERN, text(HEADER_TEXT_PATTERN));
-            }
-            if let Some(it) = parameter.minimum {
-                schema.set(MINIMUM, Json::Number(it.into()));
-            }
-            if let Some(it) = parameter.maximum {
-                schema.set(MAXIMUM, Json::Number(it.into()));
-            }
-            if let Some(it) = &parameter.default {
-                schema.set(DEFAULT, literal(it));
-            }
-            let mut it = Obj::new();
-            it.set("name", text(&parameter.name));
-            it.set("in", text(parameter.location.name()));
-            if let Some(description) = &parameter.description {
-                it.set(DESCRIPTION, text(description));
-            }
-            // OpenAPI requires `required: true` on path parameters.
-            let required = parameter.required || parameter.location == ParameterLocation::Path;
-            it.set(REQUIRED, Json::Bool(required));
-            it.set("schema", schema.into());
-            it.into()
-        })
+        .map(|it| parameter_object(operation, it))
         .collect();
     if !parameters.is_empty() {
         out.set("parameters", Json::Array(parameters));
@@ -430,53 +375,8 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
     }
     let mut responses = Obj::new();
     for response in &operation.responses {
-        let mut it = Obj::new();
-        let description = response
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("Status {}.", response.status));
-        it.set(DESCRIPTION, text(&description));
-        if response.status == 429 {
-            let mut schema = Obj::new();
-            schema.set(TYPE, text(JsonType::Integer.name()));
-            schema.set(MINIMUM, Json::Number(0.into()));
-            let mut header = Obj::new();
-            header.set(
-                DESCRIPTION,
-                text("Seconds to wait before retrying. The API documents no rate-limit header, so it may be absent: then wait at least 5 seconds."),
-            );
-            header.set(REQUIRED, Json::Bool(false));
-            header.set("schema", schema.into());
-            let mut headers = Obj::new();
-            headers.set("Retry-After", header.into());
-            it.set("headers", headers.into());
-        }
-        it.set("content", content(&response.body));
-        if (200..300).contains(&response.status) {
-            let links = links(api, operation, &response.body);
-            if !links.0.is_empty() {
-                it.set("links", links.into());
-            }
-        }
-        let error_types: Vec<Json> = api
-            .http
-            .error_types
-            .iter()
-            .filter(|it| it.status == response.status)
-            .map(|error| {
-                let mut it = Obj::new();
-                it.set(TYPE, text(&error.name));
-                it.set("message", text(&error.message));
-                if error.deprecated {
-                    it.set(DEPRECATED, Json::Bool(true));
-                }
-                it.into()
-            })
-            .collect();
-        if !error_types.is_empty() {
-            it.set("x-error-types", Json::Array(error_types));
-        }
-        responses.set(&response.status.to_string(), it.into());
+        let it = response_object(api, operation, response);
+        responses.set(&response.status.to_string(), it);
     }
     out.set("responses", responses.into());
     if let Some(header) = &operation.idempotency_key {
@@ -484,6 +384,105 @@ fn operation_object(api: &Api, operation: &Operation) -> Json {
     }
     out.into()
 }
+
+/// One parameter with its schema.
+fn parameter_object(operation: &Operation, parameter: &Parameter) -> Json {
+    let mut schema = Obj::new();
+    let json_type = match parameter.ty {
+        ParameterType::String => JsonType::String,
+        ParameterType::Integer => JsonType::Integer,
+    };
+    schema.set(TYPE, text(json_type.name()));
+    if !parameter.enum_values.is_empty() {
+        let values = parameter.enum_values.iter().map(|it| text(it)).collect();
+        schema.set(ENUM, Json::Array(values));
+    }
+    // An idempotency key is a non-empty string (the client refuses an empty one before
+    // sending) of printable ASCII that does not start or end with a space: the text a header
+    // carries unchanged, and that a server reads as text.
+    if operation.idempotency_key.as_deref() == Some(parameter.name.as_str()) {
+        schema.set(MIN_LENGTH, Json::Number(1.into()));
+        schema.set(PATTERN, text(HEADER_TEXT_PATTERN));
+    }
+    if let Some(it) = parameter.minimum {
+        schema.set(MINIMUM, Json::Number(it.into()));
+    }
+    if let Some(it) = parameter.maximum {
+        schema.set(MAXIMUM, Json::Number(it.into()));
+    }
+    if let Some(it) = &parameter.default {
+        schema.set(DEFAULT, literal(it));
+    }
+    let mut it = Obj::new();
+    it.set("name", text(&parameter.name));
+    it.set("in", text(parameter.location.name()));
+    if let Some(description) = &parameter.description {
+        it.set(DESCRIPTION, text(description));
+    }
+    // OpenAPI requires `required: true` on path parameters.
+    let required = parameter.required || parameter.location == ParameterLocation::Path;
+    it.set(REQUIRED, Json::Bool(required));
+    it.set("schema", schema.into());
+    it.into()
+}
+
+/// One response: its description, `Retry-After` on 429, its body, links from a created
+/// resource, and the error types its status may carry.
+fn response_object(api: &Api, operation: &Operation, response: &Response) -> Json {
+    let mut it = Obj::new();
+    let description = response
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Status {}.", response.status));
+    it.set(DESCRIPTION, text(&description));
+    if response.status == 429 {
+        let mut headers = Obj::new();
+        headers.set("Retry-After", retry_after());
+        it.set("headers", headers.into());
+    }
+    it.set("content", content(&response.body));
+    if (200..300).contains(&response.status) {
+        let links = links(api, operation, &response.body);
+        if !links.0.is_empty() {
+            it.set("links", links.into());
+        }
+    }
+    let error_types: Vec<Json> = api
+        .http
+        .error_types
+        .iter()
+        .filter(|it| it.status == response.status)
+        .map(|error| {
+            let mut it = Obj::new();
+            it.set(TYPE, text(&error.name));
+            it.set("message", text(&error.message));
+            if error.deprecated {
+                it.set(DEPRECATED, Json::Bool(true));
+            }
+            it.into()
+        })
+        .collect();
+    if !error_types.is_empty() {
+        it.set("x-error-types", Json::Array(error_types));
+    }
+    it.into()
+}
+
+/// The `Retry-After` header of a 429 answer.
+fn retry_after() -> Json {
+    let mut schema = Obj::new();
+    schema.set(TYPE, text(JsonType::Integer.name()));
+    schema.set(MINIMUM, Json::Number(0.into()));
+    let mut header = Obj::new();
+    header.set(DESCRIPTION, text(RETRY_AFTER));
+    header.set(REQUIRED, Json::Bool(false));
+    header.set("schema", schema.into());
+    header.into()
+}
+
+/// What the document says of `Retry-After`.
+const RETRY_AFTER: &str = "Seconds to wait before retrying. The API documents no rate-limit \
+                           header, so it may be absent: then wait at least 5 seconds.";
 
 /// `{"application/json": {"schema": {"$ref": "#/components/schemas/<body>"}}}`.
 fn content(body: &str) -> Json {

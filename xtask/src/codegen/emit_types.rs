@@ -65,6 +65,37 @@ fn placeholder(json_type: JsonType, description: &str) -> Value {
 /// Generates the types of every definition.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     amounts::check(api)?;
+    let views = views(api);
+    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
+    for (name, value) in &views {
+        let location = api.definition(name).map_or("#", |it| &it.schema.location);
+        definitions.push((
+            name.clone(),
+            into_schemars(value.clone(), &api.schema_file, location)?,
+        ));
+    }
+
+    let settings = settings(api);
+    // typify reports some problems as errors and others as panics; both become diagnostics.
+    let run = |definitions: Vec<(String, schemars08::schema::Schema)>| {
+        let outcome = quietly(|| {
+            let mut space = TypeSpace::new(&settings);
+            space.add_ref_types(definitions).map(|()| space.to_stream())
+        });
+        match outcome {
+            Ok(Ok(tokens)) => Ok(tokens),
+            Ok(Err(err)) => Err(format!("typify refused the schema: {err}")),
+            Err(message) => Err(format!("typify panicked: {message}")),
+        }
+    };
+    match run(definitions.clone()) {
+        Ok(tokens) => complete_docs(api, linear_patterns(tokens)),
+        Err(message) => Err(typify_failure(api, &views, &definitions, &run, message)),
+    }
+}
+
+/// The typify view of every definition, with the placeholders the views refer to.
+fn views(api: &Api) -> Vec<(String, Value)> {
     let view = View {
         api,
         uses_timestamp: Cell::new(false),
@@ -103,15 +134,12 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         );
         views.push((amounts::STRING.to_owned(), it));
     }
-    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
-    for (name, value) in &views {
-        let location = api.definition(name).map_or("#", |it| &it.schema.location);
-        definitions.push((
-            name.clone(),
-            into_schemars(value.clone(), &api.schema_file, location)?,
-        ));
-    }
+    views
+}
 
+/// typify's settings: builders, the derives, and the hand-written types that replace the
+/// placeholders of the view.
+fn settings(api: &Api) -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_struct_builder(true)
@@ -153,22 +181,7 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
         }
     }
 
-    // typify reports some problems as errors and others as panics; both become diagnostics.
-    let run = |definitions: Vec<(String, schemars08::schema::Schema)>| {
-        let outcome = quietly(|| {
-            let mut space = TypeSpace::new(&settings);
-            space.add_ref_types(definitions).map(|()| space.to_stream())
-        });
-        match outcome {
-            Ok(Ok(tokens)) => Ok(tokens),
-            Ok(Err(err)) => Err(format!("typify refused the schema: {err}")),
-            Err(message) => Err(format!("typify panicked: {message}")),
-        }
-    };
-    match run(definitions.clone()) {
-        Ok(tokens) => complete_docs(api, linear_patterns(tokens)),
-        Err(message) => Err(typify_failure(api, &views, &definitions, &run, message)),
-    }
+    settings
 }
 
 /// Documents what typify left without docs; a public item that still has none is a
@@ -387,11 +400,23 @@ impl View<'_> {
         if let Some(default) = &schema.default {
             out.insert(kw::DEFAULT.name.into(), literal(default));
         }
-
-        if let Some(name) = &schema.reference {
-            let reference = reference_to(name);
-            insert_nullable(&mut out, reference, self.is_nullable_definition(name));
+        if let Some((reference, nullable)) = self.replaced(schema) {
+            insert_nullable(&mut out, reference, nullable);
             return Value::Object(out);
+        }
+        types_and_literals(&mut out, schema, top);
+        string_and_number(&mut out, schema);
+        self.array(&mut out, schema, subject);
+        self.object(&mut out, schema, subject);
+        self.combinators(&mut out, schema, subject);
+        Value::Object(out)
+    }
+
+    /// The reference that stands for the whole schema, and whether it may be null: a `$ref`,
+    /// a money amount (a placeholder of `crate::amount`) or a date-time (`crate::Timestamp`).
+    fn replaced(&self, schema: &Schema) -> Option<(Value, bool)> {
+        if let Some(name) = &schema.reference {
+            return Some((reference_to(name), self.is_nullable_definition(name)));
         }
         if let Some((wire, nullable)) = amounts::amount(schema) {
             let name = match wire {
@@ -404,81 +429,35 @@ impl View<'_> {
                     amounts::STRING
                 }
             };
-            insert_nullable(&mut out, reference_to(name), nullable);
-            return Value::Object(out);
+            return Some((reference_to(name), nullable));
         }
-        let types = schema.types.clone().unwrap_or_default();
-        if schema.string.format == Some(Format::DateTime)
+        let types = schema.types.as_deref().unwrap_or_default();
+        let date_time = schema.string.format == Some(Format::DateTime)
             && !types.is_empty()
             && types
                 .iter()
-                .all(|it| matches!(it, JsonType::String | JsonType::Null))
-        {
+                .all(|it| matches!(it, JsonType::String | JsonType::Null));
+        if date_time {
             self.uses_timestamp.set(true);
-            let reference = reference_to(TIMESTAMP);
-            insert_nullable(&mut out, reference, types.contains(&JsonType::Null));
-            return Value::Object(out);
+            return Some((reference_to(TIMESTAMP), types.contains(&JsonType::Null)));
         }
+        None
+    }
 
-        let mut types = types;
-        if top && is_nullable(schema) {
-            types.retain(|it| *it != JsonType::Null);
-        }
-        match types.as_slice() {
-            [] => {}
-            [one] => {
-                out.insert(kw::TYPE.name.into(), one.name().into());
-            }
-            many => {
-                out.insert(
-                    kw::TYPE.name.into(),
-                    many.iter().map(|it| it.name()).collect::<Vec<_>>().into(),
-                );
-            }
-        }
-        if let Some(values) = &schema.enum_values {
-            out.insert(
-                kw::ENUM.name.into(),
-                values.iter().map(literal).collect::<Vec<_>>().into(),
-            );
-        }
-        if let Some(value) = &schema.const_value {
-            out.insert(kw::CONST.name.into(), literal(value));
-        }
-
-        let string = &schema.string;
-        insert_some(&mut out, kw::MIN_LENGTH.name, string.min_length);
-        insert_some(&mut out, kw::MAX_LENGTH.name, string.max_length);
-        if let Some(pattern) = &string.pattern {
-            out.insert(kw::PATTERN.name.into(), pattern.clone().into());
-        }
-        if let Some(format) = string.format {
-            out.insert(kw::FORMAT.name.into(), format.name().into());
-        }
-
-        let number = &schema.number;
-        for (key, bound) in [
-            (kw::MINIMUM.name, &number.minimum),
-            (kw::MAXIMUM.name, &number.maximum),
-            (kw::EXCLUSIVE_MINIMUM.name, &number.exclusive_minimum),
-            (kw::EXCLUSIVE_MAXIMUM.name, &number.exclusive_maximum),
-        ] {
-            if let Some(bound) = bound {
-                out.insert(key.into(), literal(&Literal::Number(bound.text.clone())));
-            }
-        }
-
+    fn array(&self, out: &mut Map<String, Value>, schema: &Schema, subject: &Subject<'_>) {
         let array = &schema.array;
         if let Some(items) = &array.items {
             let subject = Subject::Item(subject.name());
             out.insert(kw::ITEMS.name.into(), self.schema(items, false, &subject));
         }
-        insert_some(&mut out, kw::MIN_ITEMS.name, array.min_items);
-        insert_some(&mut out, kw::MAX_ITEMS.name, array.max_items);
+        insert_some(out, kw::MIN_ITEMS.name, array.min_items);
+        insert_some(out, kw::MAX_ITEMS.name, array.max_items);
         if array.unique_items {
             out.insert(kw::UNIQUE_ITEMS.name.into(), true.into());
         }
+    }
 
+    fn object(&self, out: &mut Map<String, Value>, schema: &Schema, subject: &Subject<'_>) {
         let object = &schema.object;
         if !object.properties.is_empty() {
             let properties: Map<String, Value> = object
@@ -501,36 +480,33 @@ impl View<'_> {
             }
             Some(Additional::Schema(it)) => {
                 let subject = Subject::Value(subject.name());
-                out.insert(
-                    kw::ADDITIONAL_PROPERTIES.name.into(),
-                    self.schema(it, false, &subject),
-                );
+                let view = self.schema(it, false, &subject);
+                out.insert(kw::ADDITIONAL_PROPERTIES.name.into(), view);
             }
         }
         if let Some(names) = &object.property_names {
             let subject = Subject::Key(subject.name());
-            out.insert(
-                kw::PROPERTY_NAMES.name.into(),
-                self.schema(names, false, &subject),
-            );
+            let view = self.schema(names, false, &subject);
+            out.insert(kw::PROPERTY_NAMES.name.into(), view);
         }
-        insert_some(&mut out, kw::MIN_PROPERTIES.name, object.min_properties);
-        insert_some(&mut out, kw::MAX_PROPERTIES.name, object.max_properties);
+        insert_some(out, kw::MIN_PROPERTIES.name, object.min_properties);
+        insert_some(out, kw::MAX_PROPERTIES.name, object.max_properties);
+    }
 
+    fn combinators(&self, out: &mut Map<String, Value>, schema: &Schema, subject: &Subject<'_>) {
         let branch = Subject::Branch(subject.name());
+        let views = |branches: &[Schema]| -> Vec<Value> {
+            branches
+                .iter()
+                .map(|it| self.schema(it, false, &branch))
+                .collect()
+        };
         for (key, branches) in [
             (kw::ALL_OF.name, &schema.all_of),
             (kw::ANY_OF.name, &schema.any_of),
         ] {
             if !branches.is_empty() {
-                out.insert(
-                    key.into(),
-                    branches
-                        .iter()
-                        .map(|it| self.schema(it, false, &branch))
-                        .collect::<Vec<_>>()
-                        .into(),
-                );
+                out.insert(key.into(), views(branches).into());
             }
         }
         if !schema.one_of.is_empty() {
@@ -542,15 +518,60 @@ impl View<'_> {
                     .filter_map(|(_, name)| self.api.definition(name))
                     .map(|def| self.schema(&def.schema, true, &Subject::Definition(&def.name)))
                     .collect(),
-                None => schema
-                    .one_of
-                    .iter()
-                    .map(|it| self.schema(it, false, &branch))
-                    .collect(),
+                None => views(&schema.one_of),
             };
             out.insert(kw::ONE_OF.name.into(), branches.into());
         }
-        Value::Object(out)
+    }
+}
+
+/// `type` (without `null` on a nullable definition, which becomes `Option`), `enum` and
+/// `const`.
+fn types_and_literals(out: &mut Map<String, Value>, schema: &Schema, top: bool) {
+    let mut types = schema.types.clone().unwrap_or_default();
+    if top && is_nullable(schema) {
+        types.retain(|it| *it != JsonType::Null);
+    }
+    match types.as_slice() {
+        [] => {}
+        [one] => {
+            out.insert(kw::TYPE.name.into(), one.name().into());
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|it| it.name()).collect();
+            out.insert(kw::TYPE.name.into(), names.into());
+        }
+    }
+    if let Some(values) = &schema.enum_values {
+        let values: Vec<Value> = values.iter().map(literal).collect();
+        out.insert(kw::ENUM.name.into(), values.into());
+    }
+    if let Some(value) = &schema.const_value {
+        out.insert(kw::CONST.name.into(), literal(value));
+    }
+}
+
+/// The string and number keywords.
+fn string_and_number(out: &mut Map<String, Value>, schema: &Schema) {
+    let string = &schema.string;
+    insert_some(out, kw::MIN_LENGTH.name, string.min_length);
+    insert_some(out, kw::MAX_LENGTH.name, string.max_length);
+    if let Some(pattern) = &string.pattern {
+        out.insert(kw::PATTERN.name.into(), pattern.clone().into());
+    }
+    if let Some(format) = string.format {
+        out.insert(kw::FORMAT.name.into(), format.name().into());
+    }
+    let number = &schema.number;
+    for (key, bound) in [
+        (kw::MINIMUM.name, &number.minimum),
+        (kw::MAXIMUM.name, &number.maximum),
+        (kw::EXCLUSIVE_MINIMUM.name, &number.exclusive_minimum),
+        (kw::EXCLUSIVE_MAXIMUM.name, &number.exclusive_maximum),
+    ] {
+        if let Some(bound) = bound {
+            out.insert(key.into(), literal(&Literal::Number(bound.text.clone())));
+        }
     }
 }
 

@@ -338,16 +338,38 @@ pub struct Response {
 /// A rule that involves a header and the body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
-    /// When `header` equals `value`, the array at `field` of the body has at most `max` items.
-    MaxItemsWhenHeader {
-        header: String,
-        value: String,
-        field: String,
-        max: u64,
-        /// The error `type` the API answers when the rule is broken.
-        error_type: String,
-        message: String,
-    },
+    MaxItemsWhenHeader(MaxItems),
+}
+
+/// When `header` equals `value`, the array at `field` of the body has at most `max` items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaxItems {
+    pub header: String,
+    pub value: String,
+    pub field: String,
+    pub max: u64,
+    /// The error `type` the API answers when the rule is broken.
+    pub error_type: String,
+    pub message: String,
+}
+
+impl MaxItems {
+    /// The rule in one English sentence, for documentation.
+    pub fn sentence(&self) -> String {
+        let MaxItems {
+            header,
+            value,
+            field,
+            max,
+            error_type,
+            ..
+        } = self;
+        let items = if *max == 1 { "item" } else { "items" };
+        format!(
+            "When `{header}` is `{value}`, `{field}` may hold at most {max} {items}; more is \
+             answered with `{error_type}`."
+        )
+    }
 }
 
 /// One documented error `type`.

@@ -92,14 +92,9 @@ fn operation_outline(operation: &Operation, out: &mut String) {
     }
     for rule in &operation.rules {
         match rule {
-            Rule::MaxItemsWhenHeader {
-                header,
-                value,
-                field,
-                max,
-                error_type,
-                ..
-            } => {
+            Rule::MaxItemsWhenHeader(rule) => {
+                let (header, value, field) = (&rule.header, &rule.value, &rule.field);
+                let (max, error_type) = (rule.max, &rule.error_type);
                 let _ = writeln!(
                     out,
                     "  rule: {header} = {value} allows at most {max} {field}, else {error_type}"

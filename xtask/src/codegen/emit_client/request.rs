@@ -5,7 +5,9 @@ use quote::{format_ident, quote};
 
 use super::{
     super::{
-        ir::{Api, Operation, Parameter, ParameterLocation, ParameterType, PathPart, Rule},
+        ir::{
+            Api, MaxItems, Operation, Parameter, ParameterLocation, ParameterType, PathPart, Rule,
+        },
         names::{self, Case},
     },
     BodyGroup, Diagnostic, Paths, body_groups, operations_diagnostic,
@@ -51,7 +53,7 @@ fn argument(parameter: &Parameter) -> Argument<'_> {
 fn rule_headers(operation: &Operation) -> Vec<&Parameter> {
     let mut out: Vec<&Parameter> = Vec::new();
     for rule in &operation.rules {
-        let Rule::MaxItemsWhenHeader { header, .. } = rule;
+        let Rule::MaxItemsWhenHeader(MaxItems { header, .. }) = rule;
         if let Some(parameter) = operation
             .parameters
             .iter()
@@ -113,14 +115,9 @@ fn rule_check(
     arguments: &[Argument<'_>],
     required: &[String],
 ) -> Result<TokenStream, Diagnostic> {
-    let Rule::MaxItemsWhenHeader {
-        header,
-        value,
-        field,
-        max,
-        error_type,
-        ..
-    } = rule;
+    let Rule::MaxItemsWhenHeader(rule) = rule;
+    let (header, value, field) = (&rule.header, &rule.value, &rule.field);
+    let (max, error_type) = (rule.max, &rule.error_type);
     let Some(argument) = arguments.iter().find(|it| &it.parameter.name == header) else {
         return Err(operations_diagnostic(
             api,
@@ -146,7 +143,7 @@ fn rule_check(
         quote!(body.#field_ident.as_ref().map_or(0, |it| it.len()))
     };
     let variant = format_ident!("{}", names::rust_name(error_type, Case::Pascal));
-    let max = Lit::u64_unsuffixed(*max);
+    let max = Lit::u64_unsuffixed(max);
     let text = violation_text(rule);
     Ok(quote! {
         if #header_value == #value && #count > #max {
@@ -159,15 +156,9 @@ fn rule_check(
 }
 
 /// The message of a broken rule, with `{}` where the count goes.
-fn violation_text(rule: &Rule) -> String {
-    let Rule::MaxItemsWhenHeader {
-        header,
-        value,
-        field,
-        max,
-        message,
-        ..
-    } = rule;
+fn violation_text(rule: &MaxItems) -> String {
+    let (header, value, field) = (&rule.header, &rule.value, &rule.field);
+    let (max, message) = (rule.max, &rule.message);
     format!(
         "{message}: `{field}` has {{}} entries, at most {max} are allowed \
          when `{header}` is `{value}`"

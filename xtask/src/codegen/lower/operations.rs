@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::{
     super::{
         ir::{
-            Api, ErrorType, Http, JsonType, Literal, Method, Operation, Parameter,
+            Api, ErrorType, Http, JsonType, Literal, MaxItems, Method, Operation, Parameter,
             ParameterLocation, ParameterType, Response, Rule, Server,
         },
         keywords as kw,
@@ -603,14 +603,14 @@ impl<'a> OperationsLowerer<'a> {
                 return None;
             }
         };
-        let rule = Rule::MaxItemsWhenHeader {
+        let rule = Rule::MaxItemsWhenHeader(MaxItems {
             header,
             value,
             field,
             max,
             error_type,
             message,
-        };
+        });
         self.check_rule(&rule, at, parameters, request_body, cx);
         Some(rule)
     }
@@ -624,13 +624,9 @@ impl<'a> OperationsLowerer<'a> {
         request_body: Option<&str>,
         cx: &Context<'_>,
     ) {
-        let Rule::MaxItemsWhenHeader {
-            header,
-            value,
-            field,
-            error_type,
-            ..
-        } = rule;
+        let Rule::MaxItemsWhenHeader(rule) = rule;
+        let (header, value) = (&rule.header, &rule.value);
+        let (field, error_type) = (&rule.field, &rule.error_type);
         let parameter = parameters
             .iter()
             .find(|it| it.location == ParameterLocation::Header && it.name == *header);
