@@ -60,7 +60,7 @@ mod generated;
 
 use serde_json::Value;
 
-pub use error::{Errors, Position, ValidationError};
+pub use error::{Errors, Position, ValidationError, Variant};
 pub use generated::Kind;
 
 use rt::Cx;
@@ -200,6 +200,7 @@ fn disagreement(name: &str) -> ValidationError {
         message: format!("the value was refused as a {name} without a reason (a validator bug)"),
         position: None,
         causes: Vec::new(),
+        variant: None,
     }
 }
 
@@ -264,6 +265,7 @@ pub trait Validate: serde::Serialize {
                 message: format!("the value cannot be serialized: {err}"),
                 position: None,
                 causes: Vec::new(),
+                variant: None,
             })),
         }
     }
