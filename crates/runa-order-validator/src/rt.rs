@@ -233,6 +233,7 @@ impl Cx {
         &mut self,
         location: &str,
         labels: &[&str],
+        required: &[usize],
         valid: &[bool],
         branches: Vec<Vec<ValidationError>>,
     ) {
@@ -250,7 +251,7 @@ impl Cx {
             self.push_combinator("oneOf", location, message, Vec::new());
             return;
         }
-        let (message, causes) = self.closest(labels, branches);
+        let (message, causes) = self.closest(labels, required, branches);
         self.push_combinator("oneOf", location, message, causes);
     }
 
@@ -259,28 +260,57 @@ impl Cx {
         &mut self,
         location: &str,
         labels: &[&str],
+        required: &[usize],
         branches: Vec<Vec<ValidationError>>,
     ) {
-        let (message, causes) = self.closest(labels, branches);
+        let (message, causes) = self.closest(labels, required, branches);
         self.push_combinator("anyOf", location, message, causes);
     }
 
-    /// Names the branch that came closest and explains why it failed. A branch whose type
-    /// does not fit the value is farther than one that does; then fewer errors are closer.
+    /// Names the branch that came closest and explains why it failed, judged by what the
+    /// value has: a branch whose type does not fit the value is farthest; then one whose tag
+    /// or status (an `enum` or `const` of a member) the value breaks; then the branch whose
+    /// required members (`required[i]` of them) the value has most of; then fewer errors.
     fn closest(
         &self,
         labels: &[&str],
+        required: &[usize],
         branches: Vec<Vec<ValidationError>>,
     ) -> (String, Vec<ValidationError>) {
         let here = self.pointer();
-        let distance = |errors: &Vec<ValidationError>| {
-            let wrong_type = errors
+        let distance = |i: usize| {
+            let errors = &branches[i];
+            let at_here = |it: &&ValidationError| it.instance_location == here;
+            let wrong_type = errors.iter().filter(at_here).any(|it| it.keyword == "type");
+            let wrong_value = errors
                 .iter()
-                .any(|it| it.keyword == "type" && it.instance_location == here);
-            (wrong_type, errors.len())
+                .filter(|it| matches!(it.keyword, "enum" | "const"))
+                .filter(|it| {
+                    it.instance_location
+                        .strip_prefix(here.as_str())
+                        .and_then(|rest| rest.strip_prefix('/'))
+                        .is_some_and(|member| !member.contains('/'))
+                })
+                .count();
+            let missing = errors
+                .iter()
+                .filter(at_here)
+                .filter(|it| it.keyword == "required")
+                .count();
+            let present = required
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(missing);
+            (
+                wrong_type,
+                wrong_value,
+                std::cmp::Reverse(present),
+                errors.len(),
+            )
         };
         let best = (0..branches.len())
-            .min_by_key(|i| distance(&branches[*i]))
+            .min_by_key(|i| distance(*i))
             .unwrap_or(0);
         let mut branches = branches;
         let causes = if branches.is_empty() {

@@ -141,3 +141,32 @@ fn no_test_payload_gets_the_same_problem_twice() {
     }
     assert!(checked > 20, "{checked}");
 }
+
+/// A completed order without its totals is closest to the completed order (it has six of
+/// its eight required members), not to the incomplete order that would need one fewer
+/// error.
+#[test]
+fn the_closest_branch_is_the_one_whose_members_the_payload_has() {
+    let text = read("invalid/GetSingleOrderResponse/completed-missing-totals.json");
+    let errors = Kind::GetSingleOrderResponse
+        .validate_str(&text)
+        .unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors}");
+    assert_eq!(
+        errors.first().message,
+        "matches none of CompletedOrderWithFullDetails or IncompleteOrder; closest is CompletedOrderWithFullDetails: \"total_price\" is required (and 1 more problem)"
+    );
+    let causes: Vec<String> = errors
+        .first()
+        .causes
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            "(root): \"total_price\" is required",
+            "(root): \"total_discount\" is required"
+        ]
+    );
+}
