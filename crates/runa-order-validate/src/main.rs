@@ -95,10 +95,7 @@ fn run(cli: &Cli) -> io::Result<ExitCode> {
     }
     let name = cli.kind.as_deref().unwrap_or_default();
     let Some(kind) = Kind::from_name(name) else {
-        let names: Vec<&str> = Kind::ALL.iter().map(|it| it.name()).collect();
-        let hint = names
-            .iter()
-            .find(|it| it.eq_ignore_ascii_case(name))
+        let hint = suggestion(name)
             .map(|it| format!(" (did you mean `{it}`?)"))
             .unwrap_or_default();
         eprintln!(
@@ -236,4 +233,27 @@ fn report(out: &mut String, format: Format, file: &str, error: &ValidationError)
             );
         }
     }
+}
+
+/// The known type a mistyped `name` most likely means: the same name in another case, else
+/// the shortest name that starts with it (`NewOrder` gives `NewOrderDetails`), else the most
+/// similar name, if it is similar enough.
+fn suggestion(name: &str) -> Option<&'static str> {
+    let wanted = name.to_ascii_lowercase();
+    let names = || Kind::ALL.iter().map(|it| it.name());
+    if let Some(same) = names().find(|it| it.eq_ignore_ascii_case(name)) {
+        return Some(same);
+    }
+    if !wanted.is_empty()
+        && let Some(longer) = names()
+            .filter(|it| it.to_ascii_lowercase().starts_with(&wanted))
+            .min_by_key(|it| it.len())
+    {
+        return Some(longer);
+    }
+    names()
+        .map(|it| (strsim::jaro_winkler(&wanted, &it.to_ascii_lowercase()), it))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, it)| it)
 }

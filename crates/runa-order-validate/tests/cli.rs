@@ -416,3 +416,75 @@ fn at_most_max_errors_are_printed_then_one_line() {
         "--max-errors 0 is a usage error"
     );
 }
+
+/// The two problems of a `RECIPIENT` distribution are two records, each at its own line, in
+/// every format (a GitHub annotation lands on the line of its member).
+#[test]
+fn each_problem_of_a_tagged_variant_is_a_record_at_its_own_line() {
+    let file = "invalid/NewOrderDetails/recipient-two-problems.json";
+    let output = run(&["-t", "NewOrderDetails", "--format", "json", file], None);
+    assert_eq!(output.status.code(), Some(1));
+    let records: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|it| serde_json::from_str(it).unwrap())
+        .collect();
+    let found: Vec<(&str, u64, &str)> = records
+        .iter()
+        .map(|it| {
+            (
+                it["instance"].as_str().unwrap(),
+                it["line"].as_u64().unwrap(),
+                it["keyword"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/items/0/distribution_method/recipient_reference",
+                11,
+                "pattern"
+            ),
+            ("/items/0/distribution_method/email_address", 12, "format"),
+        ]
+    );
+    let output = run(&["-t", "NewOrderDetails", "--format", "github", file], None);
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with(&format!("::error file={file},line=11,col=32,")));
+    assert!(lines[1].starts_with(&format!("::error file={file},line=12,col=26,")));
+    let output = run(&["-t", "NewOrderDetails", file], None);
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+}
+
+/// A type name that is a prefix, in another case, or misspelt gets the known name.
+#[test]
+fn unknown_types_get_the_likely_name() {
+    for (given, meant) in [
+        ("NewOrder", "NewOrderDetails"),
+        ("neworderdetails", "NewOrderDetails"),
+        ("NewOrderDetials", "NewOrderDetails"),
+        ("syncCompleted", "SyncCompletedOrder"),
+    ] {
+        let output = run(
+            &["-t", given, "valid/NewOrderDetails/minimal-link.json"],
+            None,
+        );
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains(&format!("unknown type `{given}` (did you mean `{meant}`?)")),
+            "{given}: {}",
+            stderr(&output)
+        );
+    }
+    let output = run(
+        &["-t", "Xyz", "valid/NewOrderDetails/minimal-link.json"],
+        None,
+    );
+    assert!(
+        !stderr(&output).contains("did you mean"),
+        "{}",
+        stderr(&output)
+    );
+}

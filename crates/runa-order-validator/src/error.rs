@@ -32,8 +32,25 @@ pub struct ValidationError {
     pub message: String,
     /// Where the offending value starts, when a text was validated.
     pub position: Option<Position>,
-    /// For `oneOf` and `anyOf`: the errors of the closest branch.
+    /// For `oneOf` and `anyOf` without a tag: the errors of the closest branch.
     pub causes: Vec<ValidationError>,
+    /// For an error inside the variant of a `oneOf` that a tag chose (`"type": "RECIPIENT"`):
+    /// that `oneOf`, the outermost when tagged `oneOf`s nest. The error itself is reported on
+    /// its own, at its own pointer, and this says which variant it was checked against.
+    pub variant: Option<Variant>,
+}
+
+/// The variant a tag chose for a value (`"type": "RECIPIENT"` at `/items/0/distribution_method`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// JSON pointer of the tagged value, the one the `oneOf` applies to.
+    pub instance_location: String,
+    /// JSON pointer of the `oneOf` in `spec/order-api.schema.json`.
+    pub schema_location: String,
+    /// The tag's property, such as `type`.
+    pub property: &'static str,
+    /// The tag's value, such as `RECIPIENT`.
+    pub tag: &'static str,
 }
 
 impl ValidationError {

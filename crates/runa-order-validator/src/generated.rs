@@ -4130,6 +4130,7 @@ fn e_transaction_detail_entry_2(value: &Value, cx: &mut Cx) {
         cx.any_of_error(
             "/$defs/TransactionDetailEntry/properties/fx/anyOf",
             &["TransactionDetailFXDetails", "null"],
+            &[3usize, 0usize],
             branches,
         );
     }
@@ -5463,7 +5464,13 @@ fn e_get_single_order_response(value: &Value, cx: &mut Cx) {
         } else {
             Vec::new()
         };
-        cx.one_of_error("/$defs/GetSingleOrderResponse/oneOf", labels, &valid, branches);
+        cx.one_of_error(
+            "/$defs/GetSingleOrderResponse/oneOf",
+            labels,
+            &[8usize, 3usize],
+            &valid,
+            branches,
+        );
     }
 }
 ///Checks `#/$defs/OrderListItem`.
@@ -5502,7 +5509,13 @@ fn e_order_list_item(value: &Value, cx: &mut Cx) {
         } else {
             Vec::new()
         };
-        cx.one_of_error("/$defs/OrderListItem/oneOf", labels, &valid, branches);
+        cx.one_of_error(
+            "/$defs/OrderListItem/oneOf",
+            labels,
+            &[7usize, 3usize],
+            &valid,
+            branches,
+        );
     }
 }
 ///Checks `#/$defs/PageCursors/properties/after`.
@@ -7645,7 +7658,13 @@ fn e_order_completion_webhook(value: &Value, cx: &mut Cx) {
         } else {
             Vec::new()
         };
-        cx.one_of_error("/$defs/OrderCompletionWebhook/oneOf", labels, &valid, branches);
+        cx.one_of_error(
+            "/$defs/OrderCompletionWebhook/oneOf",
+            labels,
+            &[7usize, 2usize],
+            &valid,
+            branches,
+        );
     }
 }
 ///Checks `#/$defs/Currency` while reading it.
@@ -16043,6 +16062,7 @@ impl<'de> DeserializeSeed<'de> for C_transaction_detail_entry_2<'_> {
             cx.any_of_error(
                 "/$defs/TransactionDetailEntry/properties/fx/anyOf",
                 &["TransactionDetailFXDetails", "null"],
+                &[3usize, 0usize],
                 branches,
             );
         }
@@ -17480,6 +17500,7 @@ impl<'de> DeserializeSeed<'de> for C_get_single_order_response<'_> {
             cx.one_of_error(
                 "/$defs/GetSingleOrderResponse/oneOf",
                 labels,
+                &[8usize, 3usize],
                 &valid,
                 branches,
             );
@@ -17568,7 +17589,13 @@ impl<'de> DeserializeSeed<'de> for C_order_list_item<'_> {
             } else {
                 Vec::new()
             };
-            cx.one_of_error("/$defs/OrderListItem/oneOf", labels, &valid, branches);
+            cx.one_of_error(
+                "/$defs/OrderListItem/oneOf",
+                labels,
+                &[7usize, 3usize],
+                &valid,
+                branches,
+            );
         }
         if cx.is_full() {
             return Err(stream::invalid());
@@ -19747,6 +19774,7 @@ impl<'de> DeserializeSeed<'de> for C_order_completion_webhook<'_> {
             cx.one_of_error(
                 "/$defs/OrderCompletionWebhook/oneOf",
                 labels,
+                &[7usize, 2usize],
                 &valid,
                 branches,
             );

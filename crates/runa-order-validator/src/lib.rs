@@ -26,6 +26,13 @@
 //! assert_eq!(errors.first().position.unwrap().to_string(), "2:28");
 //! ```
 //!
+//! Each problem is reported once, at its own pointer. Inside the variant that a tag chose
+//! (`"type": "RECIPIENT"`), each error of the variant is reported on its own, and
+//! [`ValidationError::variant`] names the tagged value; a `oneOf` or `anyOf` without a tag
+//! that matches no branch is one error that names the closest branch (by the value's type,
+//! then the `enum`/`const` members it breaks, then the required members it has), with that
+//! branch's errors as its causes.
+//!
 //! Values built in Rust are checked with [`validate`] (every generated type of
 //! `runa-order-types` implements [`Validate`]).
 //!
@@ -60,7 +67,7 @@ mod generated;
 
 use serde_json::Value;
 
-pub use error::{Errors, Position, ValidationError};
+pub use error::{Errors, Position, ValidationError, Variant};
 pub use generated::Kind;
 
 use rt::Cx;
@@ -200,6 +207,7 @@ fn disagreement(name: &str) -> ValidationError {
         message: format!("the value was refused as a {name} without a reason (a validator bug)"),
         position: None,
         causes: Vec::new(),
+        variant: None,
     }
 }
 
@@ -264,6 +272,7 @@ pub trait Validate: serde::Serialize {
                 message: format!("the value cannot be serialized: {err}"),
                 position: None,
                 causes: Vec::new(),
+                variant: None,
             })),
         }
     }

@@ -1,11 +1,12 @@
 //! The runtime of the generated validator: the error collector and the small checks the generated code calls.
 
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use hashbrown::{HashTable, hash_table::Entry};
 use serde_json::{Number, Value};
 
-use crate::error::ValidationError;
+use crate::error::{ValidationError, Variant};
 
 pub use crate::formats::{is_date_time, is_email};
 
@@ -35,6 +36,12 @@ pub struct Cx {
     /// The number of items shown for an array that stands in for one that was not read
     /// (see [`Cx::stand_in`]).
     stand_in_items: Option<usize>,
+    /// The index in `errors` of the error with each hash of (pointer, keyword, message), so
+    /// that a problem found twice (the `required` of an `allOf` branch that repeats its
+    /// base's) is kept once, in constant expected time.
+    kept: HashMap<u64, usize>,
+    /// The keys of the hashes in `kept`.
+    hasher: RandomState,
 }
 
 /// The longest string value quoted in a message, in characters.
@@ -53,6 +60,8 @@ impl Cx {
             found: 0,
             omitted: 0,
             stand_in_items: None,
+            kept: HashMap::new(),
+            hasher: RandomState::new(),
         }
     }
 
@@ -102,14 +111,30 @@ impl Cx {
         self.pointer.clone()
     }
 
-    /// Records that the current value breaks `keyword` at `schema_location`.
+    /// Records that the current value breaks `keyword` at `schema_location`, unless the same
+    /// problem (pointer, keyword and message) is already recorded.
     pub fn error(&mut self, keyword: &'static str, schema_location: &str, message: String) {
+        let hash = self.hasher.hash_one((&self.pointer, keyword, &message));
+        if self.repeats(hash, &self.pointer, keyword, &message) {
+            return;
+        }
         self.found += 1;
         if self.found > self.limit {
             self.omitted += 1;
             return;
         }
+        self.kept.insert(hash, self.errors.len());
         self.push(keyword, schema_location, message, Vec::new());
+    }
+
+    /// True when the error kept under `hash` is this one.
+    fn repeats(&self, hash: u64, pointer: &str, keyword: &str, message: &str) -> bool {
+        self.kept
+            .get(&hash)
+            .and_then(|i| self.errors.get(*i))
+            .is_some_and(|it| {
+                it.instance_location == pointer && it.keyword == keyword && it.message == message
+            })
     }
 
     /// Records the error of a `oneOf` or `anyOf`, which is kept even past the limit: it
@@ -149,31 +174,58 @@ impl Cx {
             message,
             position: None,
             causes,
+            variant: None,
         });
     }
 
     /// Runs `check` with a fresh error list and returns what it found.
     pub fn branch(&mut self, check: impl FnOnce(&mut Self)) -> Vec<ValidationError> {
         let outer = std::mem::take(&mut self.errors);
+        let outer_kept = std::mem::take(&mut self.kept);
         check(self);
+        self.kept = outer_kept;
         std::mem::replace(&mut self.errors, outer)
     }
 
-    /// A `oneOf` whose tag (`type`) picked a branch that did not match.
+    /// A `oneOf` whose tag (`type`) picked a branch that did not match: each error of that
+    /// branch is reported on its own, at its own pointer, with the variant it was checked
+    /// against (`variant`, and the end of its message), once.
     pub fn tagged_error(
         &mut self,
         location: &str,
-        property: &str,
-        tag: &str,
+        property: &'static str,
+        tag: &'static str,
         causes: Vec<ValidationError>,
     ) {
         // No cause means the fast check and the collecting check disagree (a generator bug,
-        // which the caller reports), unless the limit left no room for the causes.
-        if causes.is_empty() && !self.is_full() {
-            return;
+        // which the caller reports), or that the limit left no room for the causes, which
+        // were counted as omitted.
+        let here = self.pointer();
+        for mut error in causes {
+            if error.variant.is_none() {
+                error.message = format!("{} (\"{property}\" is \"{tag}\")", error.message);
+            }
+            // The outermost tagged `oneOf` is the one a reader of the schema sees first.
+            error.variant = Some(Variant {
+                instance_location: here.clone(),
+                schema_location: location.to_owned(),
+                property,
+                tag,
+            });
+            let hash =
+                self.hasher
+                    .hash_one((&error.instance_location, error.keyword, &error.message));
+            if self.repeats(
+                hash,
+                &error.instance_location,
+                error.keyword,
+                &error.message,
+            ) {
+                continue;
+            }
+            self.kept.insert(hash, self.errors.len());
+            self.errors.push(error);
         }
-        let message = format!("\"{property}\" is \"{tag}\", so {}", self.explain(&causes));
-        self.push_combinator("oneOf", location, message, causes);
     }
 
     /// A `oneOf` without a tag that matched no branch, or more than one.
@@ -181,6 +233,7 @@ impl Cx {
         &mut self,
         location: &str,
         labels: &[&str],
+        required: &[usize],
         valid: &[bool],
         branches: Vec<Vec<ValidationError>>,
     ) {
@@ -198,7 +251,7 @@ impl Cx {
             self.push_combinator("oneOf", location, message, Vec::new());
             return;
         }
-        let (message, causes) = self.closest(labels, branches);
+        let (message, causes) = self.closest(labels, required, branches);
         self.push_combinator("oneOf", location, message, causes);
     }
 
@@ -207,28 +260,57 @@ impl Cx {
         &mut self,
         location: &str,
         labels: &[&str],
+        required: &[usize],
         branches: Vec<Vec<ValidationError>>,
     ) {
-        let (message, causes) = self.closest(labels, branches);
+        let (message, causes) = self.closest(labels, required, branches);
         self.push_combinator("anyOf", location, message, causes);
     }
 
-    /// Names the branch that came closest and explains why it failed. A branch whose type
-    /// does not fit the value is farther than one that does; then fewer errors are closer.
+    /// Names the branch that came closest and explains why it failed, judged by what the
+    /// value has: a branch whose type does not fit the value is farthest; then one whose tag
+    /// or status (an `enum` or `const` of a member) the value breaks; then the branch whose
+    /// required members (`required[i]` of them) the value has most of; then fewer errors.
     fn closest(
         &self,
         labels: &[&str],
+        required: &[usize],
         branches: Vec<Vec<ValidationError>>,
     ) -> (String, Vec<ValidationError>) {
         let here = self.pointer();
-        let distance = |errors: &Vec<ValidationError>| {
-            let wrong_type = errors
+        let distance = |i: usize| {
+            let errors = &branches[i];
+            let at_here = |it: &&ValidationError| it.instance_location == here;
+            let wrong_type = errors.iter().filter(at_here).any(|it| it.keyword == "type");
+            let wrong_value = errors
                 .iter()
-                .any(|it| it.keyword == "type" && it.instance_location == here);
-            (wrong_type, errors.len())
+                .filter(|it| matches!(it.keyword, "enum" | "const"))
+                .filter(|it| {
+                    it.instance_location
+                        .strip_prefix(here.as_str())
+                        .and_then(|rest| rest.strip_prefix('/'))
+                        .is_some_and(|member| !member.contains('/'))
+                })
+                .count();
+            let missing = errors
+                .iter()
+                .filter(at_here)
+                .filter(|it| it.keyword == "required")
+                .count();
+            let present = required
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(missing);
+            (
+                wrong_type,
+                wrong_value,
+                std::cmp::Reverse(present),
+                errors.len(),
+            )
         };
         let best = (0..branches.len())
-            .min_by_key(|i| distance(&branches[*i]))
+            .min_by_key(|i| distance(*i))
             .unwrap_or(0);
         let mut branches = branches;
         let causes = if branches.is_empty() {

@@ -114,6 +114,7 @@ fn explain(bytes: &[u8]) -> Box<ValidationError> {
         message,
         position: Some(position),
         causes: Vec::new(),
+        variant: None,
     })
 }
 

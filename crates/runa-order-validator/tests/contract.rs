@@ -143,7 +143,8 @@ fn personal_data_is_not_printed_unless_asked() {
         errors,
         [
             "/description: a string of 149 characters is longer than 128 characters",
-            "/items/0/distribution_method: \"type\" is \"RECIPIENT\", so /email_address: a string of 8 characters is not an e-mail address (and 1 more problem)",
+            "/items/0/distribution_method/email_address: a string of 8 characters is not an e-mail address (\"type\" is \"RECIPIENT\")",
+            "/items/0/distribution_method/recipient_reference: a string of 8 characters does not match the pattern ^[A-Za-z0-9-_@.]+$ (\"type\" is \"RECIPIENT\")",
             "/metadata/salary: a number is not a string",
         ]
         .join("\n")
@@ -188,7 +189,7 @@ fn one_of_failures_name_the_closest_branch() {
     let errors = Kind::NewOrderItemProducts.validate(&product).unwrap_err();
     assert_eq!(
         errors.to_string(),
-        "(root): \"type\" is \"SINGLE\", so \"value\" is required"
+        "(root): \"value\" is required (\"type\" is \"SINGLE\")"
     );
     let errors = Kind::NewOrderItemProducts
         .validate(&json!({"value": "AMZ-US"}))

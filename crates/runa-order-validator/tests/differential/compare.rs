@@ -124,14 +124,45 @@ pub struct Verdict {
     pub problems: Vec<String>,
 }
 
+/// Our failing pointers, as the reference reports them: an error inside the variant a tag
+/// chose is reported by the reference at the value the `oneOf` applies to.
 fn pointers(result: &Result<(), Errors>) -> BTreeSet<String> {
     match result {
         Ok(()) => BTreeSet::new(),
         Err(errors) => errors
             .iter()
-            .map(|it| it.instance_location.clone())
+            .map(|it| match &it.variant {
+                Some(variant) => variant.instance_location.clone(),
+                None => it.instance_location.clone(),
+            })
             .collect(),
     }
+}
+
+/// The first error (causes included) with the same pointer, keyword and message as an
+/// earlier one: each problem is reported once.
+fn repeated(result: &Result<(), Errors>) -> Option<String> {
+    fn walk<'e>(
+        errors: impl IntoIterator<Item = &'e runa_order_validator::ValidationError>,
+        seen: &mut BTreeSet<(&'e str, &'static str, &'e str)>,
+    ) -> Option<String> {
+        for error in errors {
+            let key = (
+                error.instance_location.as_str(),
+                error.keyword,
+                error.message.as_str(),
+            );
+            if !seen.insert(key) {
+                return Some(error.to_string());
+            }
+            if let Some(found) = walk(&error.causes, seen) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    let Err(errors) = result else { return None };
+    walk(errors.iter(), &mut BTreeSet::new())
 }
 
 /// Runs both validators on `value` and compares verdicts and the sets of failing instance
@@ -204,6 +235,11 @@ pub fn compare(
             verdict(ours_text.is_ok()),
             verdict(ours.is_ok())
         ));
+    }
+    for (path, result) in [("validate", &ours), ("validate_slice", &ours_text)] {
+        if let Some(error) = repeated(result) {
+            problems.push(format!("{path} reports a problem twice: {error}"));
+        }
     }
     let text_pointers = pointers(&ours_text);
     if text_pointers != ours_pointers {

@@ -428,10 +428,11 @@ impl<'a> Emitter<'a> {
                 .iter()
                 .zip(&schema.any_of)
                 .map(|(callee, branch)| self.read_raw(branch, callee, false));
+            let counts = required_counts(self.api, &schema.any_of);
             out.extend(quote! {
                 if !( #( #verdicts )||* ) {
                     let branches = vec![ #( cx.branch(|cx| { #branches }) ),* ];
-                    cx.any_of_error(#any_loc, &[ #( #labels ),* ], branches);
+                    cx.any_of_error(#any_loc, &[ #( #labels ),* ], #counts, branches);
                 }
             });
         }
@@ -502,6 +503,7 @@ impl<'a> Emitter<'a> {
             .iter()
             .zip(&schema.one_of)
             .map(|(callee, branch)| self.read_raw(branch, callee, false));
+        let counts = required_counts(self.api, &schema.one_of);
         quote! {
             let valid = [ #( #verdicts ),* ];
             let matched = valid.iter().filter(|it| **it).count();
@@ -512,7 +514,7 @@ impl<'a> Emitter<'a> {
                 } else {
                     Vec::new()
                 };
-                cx.one_of_error(#loc, labels, &valid, branches);
+                cx.one_of_error(#loc, labels, #counts, &valid, branches);
             }
         }
     }

@@ -391,6 +391,32 @@ pub(super) struct Emitter<'a> {
     lanes: std::cell::RefCell<BTreeMap<String, Option<Vec<Lane>>>>,
 }
 
+/// How many distinct names the object `schema` requires, with those of its `allOf` branches
+/// and of the definitions it refers to: what a `oneOf` or `anyOf` branch asks a value to
+/// have, so that the closest branch is the one whose required members the value has most of.
+pub(super) fn required_count(api: &Api, schema: &Schema) -> usize {
+    let mut names = BTreeSet::new();
+    let mut visited = BTreeSet::new();
+    let mut stack = vec![schema];
+    while let Some(it) = stack.pop() {
+        names.extend(it.object.required.iter().map(String::as_str));
+        stack.extend(&it.all_of);
+        if let Some(name) = &it.reference
+            && visited.insert(name.as_str())
+            && let Some(definition) = api.definition(name)
+        {
+            stack.push(&definition.schema);
+        }
+    }
+    names.len()
+}
+
+/// The `required_count` of each branch, for `Cx::one_of_error` and `Cx::any_of_error`.
+pub(super) fn required_counts(api: &Api, branches: &[Schema]) -> TokenStream {
+    let counts = branches.iter().map(|it| required_count(api, it));
+    quote! { &[ #( #counts ),* ] }
+}
+
 impl<'a> Emitter<'a> {
     fn definition_callee(&self, name: &str) -> Callee {
         let snake = name.to_snake_case();

@@ -19,7 +19,8 @@ impl<'a> Emitter<'a> {
             });
         }
         if !parts.any_of.is_empty() {
-            out.extend(any_of(&parts.any_of, mode, &kw::ANY_OF.at(&loc)));
+            let counts = required_counts(self.api, &schema.any_of);
+            out.extend(any_of(&parts.any_of, &counts, mode, &kw::ANY_OF.at(&loc)));
         }
         if !parts.one_of.is_empty() {
             out.extend(self.one_of(schema, &parts.one_of, mode, &kw::ONE_OF.at(&loc)));
@@ -303,6 +304,7 @@ impl<'a> Emitter<'a> {
         let v: Vec<&Ident> = branches.iter().map(|it| &it.v).collect();
         let e: Vec<&Ident> = branches.iter().map(|it| &it.e).collect();
         let labels: Vec<&str> = branches.iter().map(|it| it.label.as_str()).collect();
+        let counts = required_counts(self.api, &schema.one_of);
         match mode {
             Mode::Fast => quote! {
                 let mut matched = 0usize;
@@ -319,14 +321,19 @@ impl<'a> Emitter<'a> {
                     } else {
                         Vec::new()
                     };
-                    cx.one_of_error(#loc, labels, &valid, branches);
+                    cx.one_of_error(#loc, labels, #counts, &valid, branches);
                 }
             },
         }
     }
 }
 
-pub(super) fn any_of(branches: &[Callee], mode: Mode, loc: &str) -> TokenStream {
+pub(super) fn any_of(
+    branches: &[Callee],
+    counts: &TokenStream,
+    mode: Mode,
+    loc: &str,
+) -> TokenStream {
     let v: Vec<&Ident> = branches.iter().map(|it| &it.v).collect();
     let e: Vec<&Ident> = branches.iter().map(|it| &it.e).collect();
     let labels: Vec<&str> = branches.iter().map(|it| it.label.as_str()).collect();
@@ -335,7 +342,7 @@ pub(super) fn any_of(branches: &[Callee], mode: Mode, loc: &str) -> TokenStream 
         Mode::Collect => quote! {
             if !( #( #v(value) )||* ) {
                 let branches = vec![ #( cx.branch(|cx| #e(value, cx)) ),* ];
-                cx.any_of_error(#loc, &[ #( #labels ),* ], branches);
+                cx.any_of_error(#loc, &[ #( #labels ),* ], #counts, branches);
             }
         },
     }
