@@ -36,7 +36,8 @@ pub(crate) fn compare<'a>(cx: &mut Cx<'a>, old: &'a Schema, new: &'a Schema, own
                     Crate::Types,
                     Bump::Major,
                     format!(
-                        "{ty} gains the public field `{name}`, which breaks struct literals and exhaustive patterns (its builder gains the setter `{name}`)"
+                        "{ty} gains the public field `{name}`, which breaks struct literals \
+                         and exhaustive patterns (its builder gains the setter `{name}`)"
                     ),
                 );
                 cx.push(

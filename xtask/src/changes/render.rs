@@ -89,7 +89,8 @@ fn markdown(report: &Report) -> String {
         summary(report)
     );
     if !report.findings.is_empty() {
-        out.push_str("| Level | Rule | Direction | Operations | Place | Change | Rust |\n|---|---|---|---|---|---|---|\n");
+        out.push_str("| Level | Rule | Direction | Operations | Place | Change | Rust |\n");
+        out.push_str("|---|---|---|---|---|---|---|\n");
         for finding in &report.findings {
             let _ = writeln!(
                 out,
@@ -165,6 +166,13 @@ fn github(report: &Report) -> String {
     out
 }
 
+/// The `rust` member of a change.
+#[derive(serde::Serialize)]
+struct RustJson {
+    semver: &'static str,
+    items: Vec<String>,
+}
+
 /// The JSON shape documented in the README.
 pub fn json(report: &Report) -> Value {
     let changes: Vec<Value> = report
@@ -182,7 +190,7 @@ pub fn json(report: &Report) -> Value {
                 "column": it.column,
                 "message": it.message,
                 "counterexample": it.counterexample,
-                "rust": {"semver": it.rust.semver().name(), "items": it.rust.lines()},
+                "rust": RustJson { semver: it.rust.semver().name(), items: it.rust.lines() },
             })
         })
         .collect();
