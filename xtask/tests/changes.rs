@@ -561,27 +561,46 @@ fn a_spec_compared_with_itself_reports_nothing() {
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
 
-/// A seeded shuffle of every object's keys (`RUNA_CHANGES_SEED` replays one).
-fn shuffle(value: &mut Value, state: &mut u64) {
-    let mut next = || {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        *state
-    };
+/// The next number of a seeded xorshift generator.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// `value` as JSON text with the members of every object in a seeded random order and an
+/// indentation of `indent` spaces (serde_json's `Map` keeps keys sorted, so the order is made
+/// here, in the text). `RUNA_CHANGES_SEED` replays a seed.
+fn shuffled(value: &Value, state: &mut u64, indent: usize, depth: usize, out: &mut String) {
+    let pad = |depth: usize| format!("\n{}", " ".repeat(indent * depth));
     match value {
         Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             for i in (1..entries.len()).rev() {
-                entries.swap(i, (next() % (i as u64 + 1)) as usize);
+                entries.swap(i, (next(state) % (i as u64 + 1)) as usize);
             }
-            for (key, mut item) in entries {
-                shuffle(&mut item, state);
-                map.insert(key, item);
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                out.push_str(&pad(depth + 1));
+                out.push_str(&format!("{}: ", Value::from(key.as_str())));
+                shuffled(item, state, indent, depth + 1, out);
             }
+            out.push_str(&pad(depth));
+            out.push('}');
         }
-        Value::Array(items) => items.iter_mut().for_each(|it| shuffle(it, state)),
-        _ => {}
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i > 0 { "," } else { "" });
+                out.push_str(&pad(depth + 1));
+                shuffled(item, state, indent, depth + 1, out);
+            }
+            out.push_str(&pad(depth));
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -594,18 +613,17 @@ fn shuffled_keys_and_other_indentation_report_nothing() {
     let (schema, ops) = real();
     let old = lower(&schema, &ops);
     for round in 0..8u64 {
-        let mut state = seed.wrapping_add(round).max(1);
-        let (mut schema, mut ops) = (schema.clone(), ops.clone());
-        shuffle(&mut schema, &mut state);
-        shuffle(&mut ops, &mut state);
-        let compact = (SCHEMA, serde_json::to_string(&schema).unwrap());
-        let new =
-            Spec::from_texts(compact, (OPERATIONS, serde_json::to_string(&ops).unwrap())).unwrap();
+        let round_seed = seed.wrapping_add(round);
+        let mut state = round_seed.max(1);
+        let indent = (round % 4) as usize;
+        let (mut schema_text, mut ops_text) = (String::new(), String::new());
+        shuffled(&schema, &mut state, indent, 0, &mut schema_text);
+        shuffled(&ops, &mut state, indent, 0, &mut ops_text);
+        let new = Spec::from_texts((SCHEMA, schema_text), (OPERATIONS, ops_text)).unwrap();
         let report = changes::compare(&old, &new, "shuffled");
         assert!(
             report.findings.is_empty(),
-            "seed {}: {:?}",
-            seed.wrapping_add(round),
+            "RUNA_CHANGES_SEED={round_seed}: {:?}",
             report.findings
         );
     }
