@@ -1,7 +1,7 @@
 //! The rules on `operations.json`: operations, parameters and headers, status codes, body
 //! types, the idempotency key and the execution-mode rules.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{
     FileKind, Finding, Level, Side,
@@ -241,14 +241,11 @@ fn parameter_changed(
     };
     note(!old.required && new.required, old.required && !new.required);
     note(old.ty != new.ty, old.ty != new.ty);
-    let removed = old
-        .enum_values
-        .iter()
-        .any(|it| !new.enum_values.contains(it));
-    let added = new
-        .enum_values
-        .iter()
-        .any(|it| !old.enum_values.contains(it));
+    // Sets, so that the comparison is linear in the number of values.
+    let before: HashSet<&String> = old.enum_values.iter().collect();
+    let after: HashSet<&String> = new.enum_values.iter().collect();
+    let removed = before.iter().any(|it| !after.contains(it));
+    let added = after.iter().any(|it| !before.contains(it));
     note(
         (old.enum_values.is_empty() && !new.enum_values.is_empty())
             || (removed && !new.enum_values.is_empty()),
