@@ -203,7 +203,7 @@ fn string_cases(out: &mut Vec<Case>) {
     }
 }
 
-fn number_and_array_cases(out: &mut Vec<Case>) {
+fn number_and_array_cases_1(out: &mut Vec<Case>) {
     use Level::{Breaking as B, Info as I};
     out.extend([
         case(
@@ -259,6 +259,12 @@ fn number_and_array_cases(out: &mut Vec<Case>) {
             B,
             CREATE,
         ),
+    ]);
+}
+
+fn number_and_array_cases_2(out: &mut Vec<Case>) {
+    use Level::{Breaking as B, Info as I};
+    out.extend([
         case(
             vec![s(
                 "/$defs/NewOrderItemDetails/properties/face_value/type",
@@ -316,8 +322,8 @@ fn number_and_array_cases(out: &mut Vec<Case>) {
     ]);
 }
 
-fn object_cases(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I, Warning as W};
+fn object_cases_1(out: &mut Vec<Case>) {
+    use Level::{Breaking as B, Info as I};
     out.extend([
         case(
             vec![s(
@@ -367,6 +373,12 @@ fn object_cases(out: &mut Vec<Case>) {
             I,
             READS,
         ),
+    ]);
+}
+
+fn object_cases_2(out: &mut Vec<Case>) {
+    use Level::{Breaking as B, Info as I, Warning as W};
+    out.extend([
         case(
             vec![s_del("/$defs/NewOrderItemDetails/properties/note")],
             "request-property-removed",
@@ -517,8 +529,10 @@ fn enum_and_shared_cases(out: &mut Vec<Case>) {
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     string_cases(&mut out);
-    number_and_array_cases(&mut out);
-    object_cases(&mut out);
+    number_and_array_cases_1(&mut out);
+    number_and_array_cases_2(&mut out);
+    object_cases_1(&mut out);
+    object_cases_2(&mut out);
     enum_and_shared_cases(&mut out);
     out
 }
@@ -718,84 +732,4 @@ fn every_output_format_renders_a_mixed_change_set() {
     insta::assert_snapshot!("changes_markdown", render(&report, Format::Markdown));
     insta::assert_snapshot!("changes_github", render(&report, Format::Github));
     insta::assert_snapshot!("changes_json", render(&report, Format::Json));
-}
-
-fn run_cli(args: &[&str]) -> (i32, String, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("changes")
-        .args(args)
-        .env("CARGO_MANIFEST_DIR", env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    let text = |it: Vec<u8>| String::from_utf8(it).unwrap();
-    (
-        output.status.code().unwrap(),
-        text(output.stdout),
-        text(output.stderr),
-    )
-}
-
-/// An old spec in a folder: the working tree's spec with the order's `maxItems` at 300, so
-/// that the working tree narrows it.
-fn old_folder(edit: impl FnOnce(&mut Value)) -> tempfile::TempDir {
-    let (mut schema, ops) = real();
-    edit(&mut schema);
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, value: &Value| {
-        std::fs::write(
-            dir.path().join(name),
-            serde_json::to_string_pretty(value).unwrap(),
-        )
-        .unwrap();
-    };
-    write("order-api.schema.json", &schema);
-    write("operations.json", &ops);
-    dir
-}
-
-#[test]
-fn the_exit_status_says_whether_a_finding_reaches_fail_on() {
-    let dir = old_folder(|schema| {
-        set(
-            schema,
-            "/$defs/NewOrderDetails/properties/items/maxItems",
-            json!(300),
-        );
-    });
-    let old = dir.path().to_str().unwrap();
-    let (code, out, _) = run_cli(&["--old", old, "--fail-on", "breaking"]);
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("request-max-items-decreased"), "{out}");
-    let (code, out, _) = run_cli(&["--old", old]);
-    assert_eq!(code, 0, "{out}");
-    let (code, out, _) = run_cli(&["--old", old, "--format", "json", "--fail-on", "info"]);
-    assert_eq!(code, 1);
-    let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["changes"][0]["operations"], json!(["createOrder"]));
-    assert_eq!(report["semver"]["runa-order-validator"], json!("patch"));
-}
-
-#[test]
-fn usage_errors_unknown_revisions_and_broken_specs_exit_with_2() {
-    let (code, _, err) = run_cli(&["--fail-on", "sometimes"]);
-    assert_eq!(code, 2, "{err}");
-    let (code, _, err) = run_cli(&["--base", "no-such-revision-anywhere"]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("unknown revision `no-such-revision-anywhere`"),
-        "{err}"
-    );
-    let dir = old_folder(|schema| {
-        set(
-            schema,
-            "/$defs/NewOrderDetails/properties/items/maxItems",
-            json!("many"),
-        );
-    });
-    let (code, _, err) = run_cli(&["--old", dir.path().to_str().unwrap()]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("order-api.schema.json:") && err.contains("maxItems"),
-        "{err}"
-    );
 }
