@@ -82,7 +82,7 @@ pub struct Finding {
     pub pointer: String,
     pub side: Side,
     pub file_kind: FileKind,
-    /// Set by [`locate`]: the file and 1-based line and column.
+    /// Set by [`compare`]: the file and 1-based line and column.
     pub file: String,
     pub line: usize,
     pub column: usize,
