@@ -5,6 +5,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+pub mod changes;
 pub mod codegen;
 pub mod synthetic;
 

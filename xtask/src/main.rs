@@ -3,7 +3,10 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::codegen::{self, Mode};
+use xtask::{
+    changes::{self, Base, Level, render::Format},
+    codegen::{self, Mode},
+};
 
 /// Project automation for the Runa order workspace.
 #[derive(Debug, Parser)]
@@ -24,11 +27,76 @@ enum Task {
         #[arg(long, value_name = "N", default_value_t = codegen::load::DEFAULT_MAX_SPEC_BYTES)]
         max_spec_bytes: u64,
     },
+    /// Report what the spec changes since a git revision (or a folder) mean for clients and
+    /// for the generated crates.
+    Changes {
+        /// The git revision of the old spec.
+        #[arg(
+            long,
+            value_name = "REV",
+            default_value = "HEAD",
+            conflicts_with = "old"
+        )]
+        base: String,
+        /// A folder holding the old `order-api.schema.json` and `operations.json`.
+        #[arg(long, value_name = "DIR")]
+        old: Option<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit with 1 when a finding reaches this level.
+        #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+        fail_on: Option<Level>,
+        /// Refuse a spec file larger than this many bytes.
+        #[arg(long, value_name = "N", default_value_t = codegen::load::DEFAULT_MAX_SPEC_BYTES)]
+        max_spec_bytes: u64,
+    },
+}
+
+fn parse_level(text: &str) -> Result<Level, String> {
+    Level::from_name(text).ok_or_else(|| "expected breaking, warning or info".to_owned())
+}
+
+/// `cargo xtask changes`: 0, 1 when a finding reaches `fail_on`, 2 on any error.
+fn run_changes(base: Base, format: Format, fail_on: Option<Level>, max_bytes: u64) -> ExitCode {
+    let root = match xtask::project_root() {
+        Ok(root) => root,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match changes::run(&root, &base, max_bytes) {
+        Ok(report) => {
+            print!("{}", changes::render::render(&report, format));
+            match (fail_on, report.worst()) {
+                (Some(limit), Some(worst)) if worst >= limit => ExitCode::from(1),
+                _ => ExitCode::SUCCESS,
+            }
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn main() -> ExitCode {
+    // clap exits with 2 on a usage error.
     let cli = Cli::parse();
     match cli.task {
+        Task::Changes {
+            base,
+            old,
+            format,
+            fail_on,
+            max_spec_bytes,
+        } => {
+            let base = match old {
+                Some(dir) => Base::Folder(dir),
+                None => Base::Revision(base),
+            };
+            run_changes(base, format, fail_on, max_spec_bytes)
+        }
         Task::Codegen {
             check,
             max_spec_bytes,
