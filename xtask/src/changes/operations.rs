@@ -393,15 +393,10 @@ fn bodies(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
 
 fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     let key = |rule: &Rule| match rule {
-        Rule::MaxItemsWhenHeader {
-            header,
-            value,
-            field,
-            ..
-        } => (header.clone(), value.clone(), field.clone()),
+        Rule::MaxItemsWhenHeader(it) => (it.header.clone(), it.value.clone(), it.field.clone()),
     };
     let max = |rule: &Rule| match rule {
-        Rule::MaxItemsWhenHeader { max, .. } => *max,
+        Rule::MaxItemsWhenHeader(it) => it.max,
     };
     let before: HashMap<_, &Rule> = old.rules.iter().map(|it| (key(it), it)).collect();
     let after: HashMap<_, &Rule> = new.rules.iter().map(|it| (key(it), it)).collect();

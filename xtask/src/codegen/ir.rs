@@ -364,9 +364,9 @@ impl MaxItems {
             error_type,
             ..
         } = self;
-        let items = if *max == 1 { "item" } else { "items" };
+        let plural = if *max == 1 { "" } else { "s" };
         format!(
-            "When `{header}` is `{value}`, `{field}` may hold at most {max} {items}; more is \
+            "When `{header}` is `{value}`, `{field}` may hold at most {max} item{plural}; more is \
              answered with `{error_type}`."
         )
     }
