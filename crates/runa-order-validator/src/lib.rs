@@ -43,6 +43,7 @@
 //! The checking functions are generated into `generated.rs`; this file is hand-written.
 #![deny(missing_docs)]
 
+mod decimal;
 mod error;
 pub mod formats;
 // The runtime covers every keyword the generator supports; which helpers the generated code

@@ -8,6 +8,7 @@ use serde_json::{Number, Value};
 
 use crate::error::{ValidationError, Variant};
 
+pub use crate::decimal::cmp_decimal_text;
 pub use crate::formats::{is_date_time, is_email};
 
 /// Collects errors while the generated `e_*` functions (or the text collectors `C_*`) walk a
