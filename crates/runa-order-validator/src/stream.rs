@@ -28,6 +28,9 @@ use smallvec::SmallVec;
 
 use crate::rt;
 
+mod exact;
+pub use exact::{Exact, ExactOutline, exact, exact_outline, number_text};
+
 /// The error a seed returns for a broken rule. Its text is never shown: a failing verdict
 /// is followed by the located pass.
 pub fn invalid<E: de::Error>() -> E {
@@ -720,7 +723,14 @@ pub fn collect_document<'de, S: DeserializeSeed<'de, Value = ()>>(seed: S, text:
 pub fn collect_outline(text: &str, cx: &mut rt::Cx, collect: fn(&Value, &mut rt::Cx)) {
     let mut de = serde_json::Deserializer::from_str(text);
     if let Ok(document) = Outline.deserialize(&mut de) {
-        document.check(cx, |cx, value| collect(value, cx));
+        // A number document keeps its text, for its bounds.
+        let number = text.trim_matches(|it: char| it.is_ascii_whitespace());
+        let number = number
+            .starts_with(|it: char| it == '-' || it.is_ascii_digit())
+            .then_some(number);
+        cx.with_number_text(number, |cx| {
+            document.check(cx, |cx, value| collect(value, cx));
+        });
     }
 }
 
