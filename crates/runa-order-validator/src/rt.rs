@@ -390,6 +390,14 @@ impl Cx {
     pub fn show(&self, value: &Value) -> String {
         match value {
             Value::String(s) => self.show_str(s),
+            // A number a text path read is shown as written (`0.0099999999999999999`, not the
+            // `0.01` of its `f64`), cut after `SHOWN_CHARS` characters.
+            Value::Number(_) if self.exact && !self.hidden() => {
+                match self.number_text.char_indices().nth(SHOWN_CHARS) {
+                    Some((end, _)) => format!("{}…", &self.number_text[..end]),
+                    None => self.number_text.clone(),
+                }
+            }
             Value::Number(n) if !self.hidden() => n.to_string(),
             Value::Number(_) => "a number".to_owned(),
             Value::Bool(b) if !self.hidden() => b.to_string(),
