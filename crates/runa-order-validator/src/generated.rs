@@ -3141,7 +3141,7 @@ fn v_new_order_item_details_1(value: &Value) -> bool {
 fn e_new_order_item_details_1(value: &Value, cx: &mut Cx) {
     match value {
         Value::Number(n) => {
-            if !rt::at_least(n, 0.01) {
+            if rt::number_order(cx, n, 0.01, "0.01").is_lt() {
                 let message = format!(
                     "{} is less than the minimum of 0.01", cx.show(value)
                 );
@@ -9376,7 +9376,13 @@ struct S_new_order_item_details_1;
 impl<'de> DeserializeSeed<'de> for S_new_order_item_details_1 {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        stream::exact(
+            deserializer,
+            self,
+            |seed, t, x| {
+                seed.number::<serde_json::Error>(x, x.fract() == 0.0, Some(t)).is_ok()
+            },
+        )
     }
 }
 #[allow(unused_variables)]
@@ -9386,19 +9392,24 @@ impl<'de> Visitor<'de> for S_new_order_item_details_1 {
         f.write_str("#/$defs/NewOrderItemDetails/properties/face_value")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_new_order_item_details_1 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
-        if x < 0.01 {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
+        if rt::text_order(t, x, 0.01, "0.01").is_lt() {
             return Err(stream::invalid());
         }
         Ok(())
@@ -11323,18 +11334,23 @@ impl<'de> Visitor<'de> for S_page_1 {
         f.write_str("#/$defs/Page/properties/limit")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_page_1 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
         if !integral {
             return Err(stream::invalid());
         }
@@ -11575,18 +11591,23 @@ impl<'de> Visitor<'de> for S_order_item_price_request_1 {
         f.write_str("#/$defs/OrderItemPriceRequest/properties/face_value")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_order_item_price_request_1 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
         Ok(())
     }
 }
@@ -11798,18 +11819,23 @@ impl<'de> Visitor<'de> for S_order_item_discount_2 {
         f.write_str("#/$defs/OrderItemDiscount/properties/face_value")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_order_item_discount_2 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
         Ok(())
     }
 }
@@ -11830,18 +11856,23 @@ impl<'de> Visitor<'de> for S_order_item_discount_3 {
         f.write_str("#/$defs/OrderItemDiscount/properties/price")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_order_item_discount_3 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
         Ok(())
     }
 }
@@ -11976,18 +12007,23 @@ impl<'de> Visitor<'de> for S_order_price_response_5 {
         f.write_str("#/$defs/OrderPriceResponse/properties/total_discount")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_order_price_response_5 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
         Ok(())
     }
 }
@@ -12008,18 +12044,23 @@ impl<'de> Visitor<'de> for S_order_price_response_6 {
         f.write_str("#/$defs/OrderPriceResponse/properties/total_price")
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-        self.number(stream::float_u(n), true)
+        self.number(stream::float_u(n), true, None)
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-        self.number(stream::float_i(n), true)
+        self.number(stream::float_i(n), true, None)
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-        self.number(n, n.fract() == 0.0)
+        self.number(n, n.fract() == 0.0, None)
     }
 }
 impl S_order_price_response_6 {
     #[allow(unused_variables, clippy::float_cmp)]
-    fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+    fn number<E: de::Error>(
+        self,
+        x: f64,
+        integral: bool,
+        t: Option<&str>,
+    ) -> Result<(), E> {
         Ok(())
     }
 }
@@ -15297,15 +15338,13 @@ impl<'de> Visitor<'de> for C_new_order_item_details<'_> {
             match key {
                 "face_value" => {
                     seen |= 1;
-                    let item = map.next_value_seed(stream::Outline)?;
+                    let item = map.next_value_seed(stream::ExactOutline)?;
                     item.check(
                         cx,
                         |cx, item| {
-                            if !v_new_order_item_details_1(item) {
-                                cx.push_key(key);
-                                e_new_order_item_details_1(item, cx);
-                                cx.pop();
-                            }
+                            cx.push_key(key);
+                            e_new_order_item_details_1(item, cx);
+                            cx.pop();
                         },
                     );
                 }

@@ -15,6 +15,16 @@
 //! is not JSON is refused wherever it is), and at most [`Options::max_errors`] errors are kept
 //! (100 by default), after which checking stops.
 //!
+//! Numbers and their bounds (`minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`):
+//! the text paths ([`Kind::is_valid_slice`], [`Kind::validate_slice`], [`Kind::validate_str`])
+//! compare a number's JSON text with the bound as the spec writes it, exactly, as the types
+//! crate reads an amount into a `Decimal`: `0.0099999999999999999` is below `minimum: 0.01`
+//! although its `f64` is that of 0.01. The `Value` paths ([`Kind::is_valid`],
+//! [`Kind::validate`]) see the `f64` serde_json put in the `Value` (the text is gone), and
+//! compare that, as the types do when they read the same `Value`; so on a number whose `f64`
+//! rounding crosses a bound, a text path and a `Value` path may differ, and the text path is
+//! the exact one. Whether a number is an integer is decided on its `f64` on every path.
+//!
 //! ```
 //! use runa_order_validator::Kind;
 //!
@@ -43,6 +53,7 @@
 //! The checking functions are generated into `generated.rs`; this file is hand-written.
 #![deny(missing_docs)]
 
+mod decimal;
 mod error;
 pub mod formats;
 // The runtime covers every keyword the generator supports; which helpers the generated code

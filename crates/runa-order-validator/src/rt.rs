@@ -8,6 +8,7 @@ use serde_json::{Number, Value};
 
 use crate::error::{ValidationError, Variant};
 
+pub use crate::decimal::cmp_decimal_text;
 pub use crate::formats::{is_date_time, is_email};
 
 /// Collects errors while the generated `e_*` functions (or the text collectors `C_*`) walk a
@@ -42,6 +43,12 @@ pub struct Cx {
     kept: HashMap<u64, usize>,
     /// The keys of the hashes in `kept`.
     hasher: RandomState,
+    /// The JSON text of the number being checked while `exact` is set (see
+    /// [`Cx::with_number_text`]): a buffer reused from number to number.
+    number_text: String,
+    /// True while the value being checked is a number read from text by a text path, whose
+    /// bounds are then compared exactly on `number_text`.
+    exact: bool,
 }
 
 /// The longest string value quoted in a message, in characters.
@@ -62,7 +69,24 @@ impl Cx {
             stand_in_items: None,
             kept: HashMap::new(),
             hasher: RandomState::new(),
+            number_text: String::new(),
+            exact: false,
         }
+    }
+
+    /// Runs `check` (the `e_*` check of a number a text path read) with the number's JSON
+    /// `text`, so that its bounds are compared exactly ([`number_order`]); without a text,
+    /// `check` compares as the `Value` paths do.
+    pub fn with_number_text(&mut self, text: Option<&str>, check: impl FnOnce(&mut Self)) {
+        let Some(text) = text else {
+            check(self);
+            return;
+        };
+        self.number_text.clear();
+        self.number_text.push_str(text);
+        self.exact = true;
+        check(self);
+        self.exact = false;
     }
 
     /// True once more errors were found than are kept: checking can stop.
@@ -366,6 +390,14 @@ impl Cx {
     pub fn show(&self, value: &Value) -> String {
         match value {
             Value::String(s) => self.show_str(s),
+            // A number a text path read is shown as written (`0.0099999999999999999`, not the
+            // `0.01` of its `f64`), cut after `SHOWN_CHARS` characters.
+            Value::Number(_) if self.exact && !self.hidden() => {
+                match self.number_text.char_indices().nth(SHOWN_CHARS) {
+                    Some((end, _)) => format!("{}…", &self.number_text[..end]),
+                    None => self.number_text.clone(),
+                }
+            }
             Value::Number(n) if !self.hidden() => n.to_string(),
             Value::Number(_) => "a number".to_owned(),
             Value::Bool(b) if !self.hidden() => b.to_string(),
@@ -449,6 +481,27 @@ pub fn is_integer(n: &Number) -> bool {
 
 fn float(n: &Number) -> f64 {
     n.as_f64().unwrap_or(f64::NAN)
+}
+
+/// The order of the number `n` being checked and a bound (`bound`, written `bound_text` in
+/// the spec): exact on the number's text when a text path set one ([`Cx::with_number_text`]),
+/// else on the `f64`s, as the types compare a `Value`.
+pub fn number_order(cx: &Cx, n: &Number, bound: f64, bound_text: &str) -> std::cmp::Ordering {
+    if cx.exact {
+        cmp_decimal_text(&cx.number_text, bound_text)
+    } else {
+        text_order(None, float(n), bound, bound_text)
+    }
+}
+
+/// The order of a streamed number and a bound: exact on the number's JSON `text` when the
+/// seed read it, else on the `f64` `x`.
+pub fn text_order(text: Option<&str>, x: f64, bound: f64, bound_text: &str) -> std::cmp::Ordering {
+    match text {
+        Some(text) => cmp_decimal_text(text, bound_text),
+        // serde_json never hands over NaN.
+        None => x.partial_cmp(&bound).unwrap_or(std::cmp::Ordering::Equal),
+    }
 }
 
 pub fn at_least(n: &Number, bound: f64) -> bool {

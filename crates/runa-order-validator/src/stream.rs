@@ -28,6 +28,9 @@ use smallvec::SmallVec;
 
 use crate::rt;
 
+mod exact;
+pub use exact::{Exact, ExactOutline, exact, exact_outline, number_text};
+
 /// The error a seed returns for a broken rule. Its text is never shown: a failing verdict
 /// is followed by the located pass.
 pub fn invalid<E: de::Error>() -> E {
@@ -227,36 +230,47 @@ impl<'de> DeserializeSeed<'de> for Skip {
     }
 }
 
+/// The start of a `Visitor` impl that reads any JSON value for `()`: its `Value`, its
+/// `expecting` and the `visit_*` methods of the scalars, which accept every scalar as it is
+/// (serde_json has checked a scalar, its UTF-8, escapes and the range of a number, before it
+/// hands it over). Used by [`Skip`] and by the nesting check of `text.rs`.
+macro_rules! any_value_visitor {
+    () => {
+        type Value = ();
+
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    };
+}
+pub(crate) use any_value_visitor;
+
 impl<'de> Visitor<'de> for Skip {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    any_value_visitor!();
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element_seed(Skip)?.is_some() {}
@@ -720,7 +734,14 @@ pub fn collect_document<'de, S: DeserializeSeed<'de, Value = ()>>(seed: S, text:
 pub fn collect_outline(text: &str, cx: &mut rt::Cx, collect: fn(&Value, &mut rt::Cx)) {
     let mut de = serde_json::Deserializer::from_str(text);
     if let Ok(document) = Outline.deserialize(&mut de) {
-        document.check(cx, |cx, value| collect(value, cx));
+        // A number document keeps its text, for its bounds.
+        let number = text.trim_matches(|it: char| it.is_ascii_whitespace());
+        let number = number
+            .starts_with(|it: char| it == '-' || it.is_ascii_digit())
+            .then_some(number);
+        cx.with_number_text(number, |cx| {
+            document.check(cx, |cx, value| collect(value, cx));
+        });
     }
 }
 

@@ -13,7 +13,7 @@
 //! key, and a byte scan of that object finds both occurrences, so a duplicate key is reported
 //! at its second occurrence, with the first.
 
-use std::{cell::RefCell, fmt};
+use std::cell::RefCell;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -164,32 +164,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
 }
 
 impl<'de> Visitor<'de> for Node<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    // serde_json has checked a scalar (UTF-8, escapes, the range of a number) before it
-    // hands it over; there is nothing more to check.
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
+    crate::stream::any_value_visitor!();
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         for index in 0.. {

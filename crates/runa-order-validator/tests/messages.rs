@@ -170,3 +170,66 @@ fn the_closest_branch_is_the_one_whose_members_the_payload_has() {
         ]
     );
 }
+
+/// An order whose face value is `face_value` (JSON number text), the face value on line 4.
+fn order_with_face_value(face_value: &str) -> String {
+    format!(
+        "{{\"payment_method\": {{\"type\": \"ACCOUNT_BALANCE\", \"currency\": \"USD\"}},\n\
+         \"items\": [\n\
+         {{\"distribution_method\": {{\"type\": \"PAYOUT_LINK\"}},\n\
+         \"face_value\": {face_value},\n\
+         \"products\": {{\"type\": \"SINGLE\", \"value\": \"AMZ-US\"}}}}]}}"
+    )
+}
+
+#[test]
+fn a_number_just_below_its_minimum_is_refused_by_the_text_paths_and_shown_as_written() {
+    // Its f64 is that of 0.01, the minimum; its value is below it.
+    let below = "0.0099999999999999999";
+    let text = order_with_face_value(below);
+    assert!(!Kind::NewOrderDetails.is_valid_slice(text.as_bytes()));
+    let errors = Kind::NewOrderDetails.validate_str(&text).unwrap_err();
+    let all = flat(&errors);
+    assert_eq!(all.len(), 1, "{errors}");
+    assert_eq!(all[0].instance_location, "/items/0/face_value");
+    assert_eq!(all[0].keyword, "minimum");
+    assert_eq!(
+        all[0].message,
+        format!("{below} is less than the minimum of 0.01")
+    );
+    assert_eq!(
+        all[0].position,
+        Some(Position {
+            line: 4,
+            column: 15
+        })
+    );
+    // The same number written with an exponent and a mantissa too long to show whole.
+    let long = format!("9.{}e-3", "9".repeat(100));
+    let errors = Kind::NewOrderDetails
+        .validate_str(&order_with_face_value(&long))
+        .unwrap_err();
+    let shown = format!("{}…", &long[..60]);
+    assert_eq!(
+        errors.first().message,
+        format!("{shown} is less than the minimum of 0.01")
+    );
+    // The `Value` paths compare the f64 the `Value` holds (documented in the crate docs).
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(Kind::NewOrderDetails.is_valid(&value));
+    // At the minimum, in any notation, every path accepts.
+    for at in [
+        "0.01",
+        "1e-2",
+        "1.0E-2",
+        "10e-3",
+        "0.0100000000000000000000",
+    ] {
+        let text = order_with_face_value(at);
+        assert!(Kind::NewOrderDetails.validate_str(&text).is_ok(), "{at}");
+        assert!(
+            Kind::NewOrderDetails.is_valid_slice(text.as_bytes()),
+            "{at}"
+        );
+    }
+}

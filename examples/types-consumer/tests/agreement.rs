@@ -1,9 +1,10 @@
 //! The validator's numeric bounds and the types' `Decimal` must give the same verdict on every boundary value (issue 10): a face value is valid exactly when it is a `Decimal` of at least `0.01` (`minimum: 0.01`).
 //!
-//! Today the validator compares numbers as `f64`, so the values that round to the `f64`
-//! nearest 0.01 disagree. The test states the requirement by listing those values: it fails
-//! if a value outside the list disagrees, and also once the validator's exact comparison (the
-//! next step of issue 10) makes a listed value agree, so that the list is emptied then.
+//! The validator's text paths compare a number with its bound exactly on the JSON text
+//! (`rt::cmp_decimal_text`), so the values whose `f64` is that of 0.01 while they are below it
+//! agree too. The spec's only numeric bound in a schema is this `minimum: 0.01` (the `limit`
+//! bounds of `operations.json` are the client's query checks, not the validator's); the values
+//! cover it from both sides in plain, exponent and long-mantissa forms.
 
 use runa_order_types::{Decimal, NewOrderDetails};
 use runa_order_validator::Kind;
@@ -27,16 +28,33 @@ const VALUES: &[&str] = &[
     "0.0100000000000000000000000001",
     "0.0100000000000000002081668171",
     "0",
+    "-0",
+    "0.0",
+    "0e5",
     "-0.01",
+    "-1e-2",
+    "1E-2",
+    "1.0E-2",
+    "10e-3",
+    "100E-4",
+    "0.001e1",
+    "1e-02",
+    "1.0e-2",
+    "0.99999999999999999999e-2",
+    "1.00000000000000000001e-2",
+    "9.9999999999999999999999999e-3",
+    "10.000000000000000000000001e-3",
+    "9e-3",
+    "1e-3",
+    "1",
+    "1e0",
+    "25",
+    "1E+2",
+    "12345678901234567890.5",
 ];
 
-/// The values on which the two disagree today: the validator accepts them (their `f64` is the
-/// `f64` of 0.01) while they are below 0.01.
-const KNOWN_DISAGREEMENTS: &[&str] = &[
-    "0.0099999999999999999",
-    "0.00999999999999999999",
-    "0.0099999999999999999999999999",
-];
+/// The values on which the two may disagree: none.
+const KNOWN_DISAGREEMENTS: &[&str] = &[];
 
 fn body(face_value: &str) -> String {
     format!(
@@ -54,6 +72,10 @@ fn the_validator_and_the_types_agree_on_minimum_boundaries() {
             .unwrap_or_else(|err| panic!("{text}: the types refuse it: {err}"));
         let by_types = order.items[0].face_value >= minimum;
         let by_validator = Kind::NewOrderDetails.validate_str(&body).is_ok();
+        // The streaming verdict alone must agree too (`validate_str` reads again only text
+        // this one refuses).
+        let streamed = Kind::NewOrderDetails.is_valid_slice(body.as_bytes());
+        assert_eq!(streamed, by_validator, "{text}: the two text paths differ");
         if by_types != by_validator {
             disagreements.push(*text);
         }

@@ -44,8 +44,9 @@ pub(super) enum Test {
     Format(&'static str),
     /// A property name is one of these strings (`propertyNames` with an `enum`).
     NameIn(Vec<String>),
-    /// `minimum`, `maximum`, `exclusiveMinimum` or `exclusiveMaximum`.
-    Bound(Keyword, Lit),
+    /// `minimum`, `maximum`, `exclusiveMinimum` or `exclusiveMaximum`: the bound as an `f64`
+    /// and as the spec writes it (for the exact comparison of the text paths).
+    Bound(Keyword, Lit, String),
     /// At least this many items or members.
     MinCount(u64),
     /// At most this many items or members.
@@ -59,9 +60,13 @@ pub(super) enum Test {
 pub(super) enum Operand {
     /// A `&str`.
     Str(TokenStream),
-    /// A `&serde_json::Number`.
+    /// A `&serde_json::Number` `n`, in a `v_*` function.
     Number,
-    /// An `f64`, in a streaming visitor.
+    /// A `&serde_json::Number` `n`, in an `e_*` function, whose collector `cx` may hold the
+    /// number's JSON text (when a text collector read it).
+    NumberCx,
+    /// An `f64` `x`, in a streaming visitor, with `t`, the number's JSON text when the seed
+    /// read it.
     Float,
     /// A `usize` length.
     Len(TokenStream),
@@ -94,7 +99,6 @@ impl Check {
             Operand::Count(count) => (TokenStream::new(), count.clone()),
             _ => (TokenStream::new(), TokenStream::new()),
         };
-        let float = matches!(self.operand, Operand::Float);
         match &self.test {
             Test::MinLength(min) => {
                 let min = Lit::u64_unsuffixed(*min);
@@ -110,24 +114,28 @@ impl Check {
                 quote! { !rt::#check(#s) }
             }
             Test::NameIn(strings) => quote! { !matches!(#s, #(#strings)|*) },
-            Test::Bound(keyword, value) if float => {
-                // serde_json never hands over NaN, so the failing side is the plain comparison.
+            Test::Bound(keyword, value, text) => {
                 let failing = match *keyword {
-                    kw::MINIMUM => quote!(<),
-                    kw::MAXIMUM => quote!(>),
-                    kw::EXCLUSIVE_MINIMUM => quote!(<=),
-                    _ => quote!(>=),
+                    kw::MINIMUM => quote!(is_lt),
+                    kw::MAXIMUM => quote!(is_gt),
+                    kw::EXCLUSIVE_MINIMUM => quote!(is_le),
+                    _ => quote!(is_ge),
                 };
-                quote! { x #failing #value }
-            }
-            Test::Bound(keyword, value) => {
-                let test = match *keyword {
-                    kw::MINIMUM => quote!(rt::at_least),
-                    kw::MAXIMUM => quote!(rt::at_most),
-                    kw::EXCLUSIVE_MINIMUM => quote!(rt::above),
-                    _ => quote!(rt::below),
-                };
-                quote! { !#test(n, #value) }
+                match self.operand {
+                    Operand::Float => quote! { rt::text_order(t, x, #value, #text).#failing() },
+                    Operand::NumberCx => {
+                        quote! { rt::number_order(cx, n, #value, #text).#failing() }
+                    }
+                    _ => {
+                        let test = match *keyword {
+                            kw::MINIMUM => quote!(rt::at_least),
+                            kw::MAXIMUM => quote!(rt::at_most),
+                            kw::EXCLUSIVE_MINIMUM => quote!(rt::above),
+                            _ => quote!(rt::below),
+                        };
+                        quote! { !#test(n, #value) }
+                    }
+                }
             }
             Test::MinCount(min) => {
                 let min = Lit::u64_unsuffixed(*min);
@@ -386,8 +394,17 @@ fn counts(
         .collect()
 }
 
+/// True when the schema bounds numbers, so that the text paths read its numbers as text.
+pub(super) fn has_bounds(schema: &Schema) -> bool {
+    let rules = &schema.number;
+    rules.minimum.is_some()
+        || rules.maximum.is_some()
+        || rules.exclusive_minimum.is_some()
+        || rules.exclusive_maximum.is_some()
+}
+
 /// The `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum` checks of a number
-/// held by `operand` (`n`, a `&Number`, or `x`, an `f64`).
+/// held by `operand` (`n`, a `&Number`, or `x`, an `f64`, with `t`, its text).
 pub(super) fn number_checks(schema: &Schema, loc: &str, operand: Operand) -> Vec<Check> {
     let rules = &schema.number;
     let bounds = [
@@ -417,7 +434,7 @@ pub(super) fn number_checks(schema: &Schema, loc: &str, operand: Operand) -> Vec
             Some(Check {
                 keyword: row.name,
                 location: row.at(loc),
-                test: Test::Bound(row, Lit::f64_unsuffixed(bound.value)),
+                test: Test::Bound(row, Lit::f64_unsuffixed(bound.value), text.clone()),
                 operand: operand.clone(),
                 message: message(&format!("{{}} {words} {text}"), &shown),
             })
@@ -581,11 +598,17 @@ mod tests {
             collect.contains("is less than the minimum of 0.01"),
             "{collect}"
         );
+        let exact = number_checks(&schema, "/Amount", Operand::NumberCx);
+        let exact = text(render(&exact, Sink::Collect));
+        assert!(
+            exact.starts_with("if rt :: number_order (cx , n , 0.01 , \"0.01\") . is_lt () {"),
+            "{exact}"
+        );
         let streamed = number_checks(&schema, "/Amount", Operand::Float);
         let stream = text(render(&streamed, Sink::Stream));
         assert_eq!(
             stream,
-            "if x < 0.01 { return Err (stream :: invalid ()) ; }"
+            "if rt :: text_order (t , x , 0.01 , \"0.01\") . is_lt () { return Err (stream :: invalid ()) ; }"
         );
     }
 

@@ -35,19 +35,27 @@ impl<'a> Emitter<'a> {
         if callee.trivial {
             return Reading::Skipped;
         }
+        self.resolved(schema).map_or(Reading::Whole, reading_of)
+    }
+
+    /// The schema a child reads as: its own, or the definition its `$ref`s lead to (a chain
+    /// of bare references is followed a bounded number of steps; one that does not end, or
+    /// ends nowhere, gives `None` and is read whole).
+    fn resolved(&self, schema: &'a Schema) -> Option<&'a Schema> {
         let mut schema = schema;
-        // A `$ref` reads as its definition (a chain of bare references is followed a bounded
-        // number of steps; one that does not end is read whole).
         for _ in 0..64 {
             let Some(name) = &schema.reference else {
-                return reading_of(schema);
+                return Some(schema);
             };
-            match self.api.definition(name) {
-                Some(def) => schema = &def.schema,
-                None => return Reading::Whole,
-            }
+            schema = &self.api.definition(name)?.schema;
         }
-        Reading::Whole
+        None
+    }
+
+    /// True when a child read [`Reading::Shallow`] keeps its number's JSON text, for the
+    /// exact comparison with the bounds of its schema.
+    pub(super) fn exact(&self, schema: &'a Schema) -> bool {
+        self.resolved(schema).is_some_and(has_bounds)
     }
 
     /// The collector of node `i`, when it has one.
@@ -260,6 +268,10 @@ impl<'a> Emitter<'a> {
                     cx.pop();
                 }
             }
+            Reading::Shallow if self.exact(schema) => quote! {
+                let item = map.next_value_seed(stream::ExactOutline)?;
+                item.check(cx, |cx, item| { cx.push_key(key); #e(item, cx); cx.pop(); });
+            },
             Reading::Shallow => quote! {
                 let item = map.next_value_seed(stream::Outline)?;
                 item.check(cx, |cx, item| {
@@ -311,8 +323,9 @@ impl<'a> Emitter<'a> {
             (Some(items), Some(callee)) => self.reading(items, callee),
             _ => Reading::Skipped,
         };
+        let exact = rules.items.as_ref().is_some_and(|it| self.exact(it));
         let item = |from_raw: bool| match &parts.items {
-            Some(callee) => read_item(reading, callee, from_raw),
+            Some(callee) => read_item(reading, callee, from_raw, exact),
             None => TokenStream::new(),
         };
         let counts = render(
@@ -384,6 +397,9 @@ impl<'a> Emitter<'a> {
                     quote! { let _ = stream::collect_raw(#c(&mut *cx), raw); }
                 }
             }
+            Reading::Shallow if self.exact(schema) => quote! {
+                stream::exact_outline(raw).check(cx, |cx, item| { #e(item, cx); });
+            },
             Reading::Shallow => quote! {
                 stream::outline(raw).check(cx, |cx, item| {
                     if !#v(item) { #e(item, cx); }
@@ -543,9 +559,20 @@ impl<'a> Emitter<'a> {
 /// Reads item `n` for the items' child `callee`, read as `reading` says, and collects its
 /// errors as the `e_*` function of an array does: from the sequence, or (`from_raw`) from
 /// the raw text `raw` captured for `uniqueItems`, with `item` its value when it was built.
-fn read_item(reading: Reading, callee: &Callee, from_raw: bool) -> TokenStream {
+/// With `exact`, a number keeps its JSON text for its bounds.
+fn read_item(reading: Reading, callee: &Callee, from_raw: bool, exact: bool) -> TokenStream {
     let (v, e) = (&callee.v, &callee.e);
     match (reading, from_raw) {
+        (Reading::Shallow, true) if exact => quote! {
+            let item = item.unwrap_or_else(|| stream::whole(raw));
+            cx.with_number_text(stream::number_text(raw), |cx| {
+                cx.push_index(n); #e(&item, cx); cx.pop();
+            });
+        },
+        (Reading::Shallow, false) if exact => quote! {
+            let Some(item) = seq.next_element_seed(stream::ExactOutline)? else { break; };
+            item.check(cx, |cx, item| { cx.push_index(n); #e(item, cx); cx.pop(); });
+        },
         (Reading::Skipped, false) => quote! {
             if seq.next_element_seed(stream::Skip)?.is_none() { break; }
         },

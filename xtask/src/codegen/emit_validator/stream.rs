@@ -268,9 +268,9 @@ impl<'a> Emitter<'a> {
             }
             Plan::Delegate(taken) => {
                 let methods = taken.iter().map(|(lane, target)| delegate(*lane, target));
-                visitor(seed, &schema.location, methods.collect())
+                visitor(seed, &schema.location, methods.collect(), false)
             }
-            Plan::Tagged => visitor(seed, &schema.location, tagged_visit_map(schema)),
+            Plan::Tagged => visitor(seed, &schema.location, tagged_visit_map(schema), false),
             Plan::Lanes => self.lanes(schema, &callee, &parts),
         };
         quote! { #header #body }
@@ -288,6 +288,7 @@ impl<'a> Emitter<'a> {
         let loc = schema.location.trim_start_matches('#').to_owned();
         let mut methods = TokenStream::new();
         let mut extra = TokenStream::new();
+        let exact = lanes.contains(&Lane::Number) && has_bounds(schema);
         for lane in lanes {
             methods.extend(match lane {
                 Lane::Object => {
@@ -320,13 +321,13 @@ impl<'a> Emitter<'a> {
                     extra.extend(number_method(seed, schema));
                     quote! {
                         fn visit_u64<E: de::Error>(self, n: u64) -> Result<(), E> {
-                            self.number(stream::float_u(n), true)
+                            self.number(stream::float_u(n), true, None)
                         }
                         fn visit_i64<E: de::Error>(self, n: i64) -> Result<(), E> {
-                            self.number(stream::float_i(n), true)
+                            self.number(stream::float_i(n), true, None)
                         }
                         fn visit_f64<E: de::Error>(self, n: f64) -> Result<(), E> {
-                            self.number(n, n.fract() == 0.0)
+                            self.number(n, n.fract() == 0.0, None)
                         }
                     }
                 }
@@ -346,7 +347,7 @@ impl<'a> Emitter<'a> {
                 },
             });
         }
-        let body = visitor(seed, &schema.location, methods);
+        let body = visitor(seed, &schema.location, methods, exact);
         quote! { #body #extra }
     }
 }
@@ -391,11 +392,18 @@ pub(super) fn visit_seq(body: TokenStream) -> TokenStream {
 }
 
 /// The seed `seed`, read with `deserialize_any` by a visitor with `methods`.
-fn visitor(seed: &Ident, location: &str, methods: TokenStream) -> TokenStream {
-    let seed_impl = seed_impl(
-        &quote!(#seed),
-        quote! { deserializer.deserialize_any(self) },
-    );
+fn visitor(seed: &Ident, location: &str, methods: TokenStream, exact: bool) -> TokenStream {
+    let body = if exact {
+        // Numbers are read as text, for the exact comparison with their bounds.
+        quote! {
+            stream::exact(deserializer, self, |seed, t, x| {
+                seed.number::<serde_json::Error>(x, x.fract() == 0.0, Some(t)).is_ok()
+            })
+        }
+    } else {
+        quote! { deserializer.deserialize_any(self) }
+    };
+    let seed_impl = seed_impl(&quote!(#seed), body);
     quote! {
         #seed_impl
         #[allow(unused_variables)]
@@ -542,7 +550,6 @@ pub(super) fn delegate(lane: Lane, target: &Ident) -> TokenStream {
     }
 }
 
-/// The checks of a number, given as `x` and whether it is integral.
 /// The `minItems`/`minProperties` and the `maxItems`/`maxProperties` checks of `counts`,
 /// rendered for a streaming visitor apart: the maximum is checked as each item or member is
 /// read (past it the verdict is known), the minimum at the end.
@@ -556,6 +563,8 @@ pub(super) fn split_counts(counts: &[Check]) -> (Option<TokenStream>, Option<Tok
     (pick(true), pick(false))
 }
 
+/// The checks of a number, given as `x`, whether it is integral and `t`, its JSON text when
+/// the seed read it as text.
 pub(super) fn number_method(seed: &Ident, schema: &Schema) -> TokenStream {
     let integer_only = schema
         .types
@@ -574,7 +583,12 @@ pub(super) fn number_method(seed: &Ident, schema: &Schema) -> TokenStream {
     quote! {
         impl #seed {
             #[allow(unused_variables, clippy::float_cmp)]
-            fn number<E: de::Error>(self, x: f64, integral: bool) -> Result<(), E> {
+            fn number<E: de::Error>(
+                self,
+                x: f64,
+                integral: bool,
+                t: Option<&str>,
+            ) -> Result<(), E> {
                 #checks
                 Ok(())
             }

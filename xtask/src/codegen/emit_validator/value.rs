@@ -43,7 +43,12 @@ impl<'a> Emitter<'a> {
         if allowed(JsonType::String) && !string.is_empty() {
             arms.extend(quote! { Value::String(s) => { #string } });
         }
-        let number = render(&number_checks(schema, loc, Operand::Number), mode.sink());
+        // The collecting functions compare exactly when a text collector gives the text.
+        let operand = match mode {
+            Mode::Fast => Operand::Number,
+            Mode::Collect => Operand::NumberCx,
+        };
+        let number = render(&number_checks(schema, loc, operand), mode.sink());
         let integer_only = schema
             .types
             .as_ref()
