@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::{
     Side,
     rust::{self, Bump, Crate, Impact},
-    schemas::{Cx, Effect, simple, slug, where_},
+    schemas::{Change, Cx, Effect, simple, slug, where_},
 };
 use crate::codegen::{
     ir::{JsonType, Schema},
@@ -71,26 +71,12 @@ fn branches<'a>(
             cx.node(previous, branch, owner);
             continue;
         }
-        let null = name == "null";
-        let message = format!("{} gains the `{}` branch {name}", where_(new), keyword.name);
-        let rust = Impact::one(
-            Crate::Types,
-            Bump::Major,
-            format!("{ty} gains a variant or its fields change"),
-        );
-        let mut change = simple(
-            "",
-            "added",
-            if null { Effect::Widens } else { grows },
-            branch,
-            message,
-            rust,
-        );
-        change.what = if null {
-            "null".to_owned()
-        } else {
-            format!("{}-branch", slug(keyword))
+        let how = Moved {
+            verb: "gains",
+            what: "added",
+            effect: grows,
         };
+        let change = branch_change(keyword, &how, &name, branch, new, &ty);
         cx.push(owner, change);
     }
     for (i, branch) in before.iter().enumerate() {
@@ -98,27 +84,55 @@ fn branches<'a>(
         if now.contains_key(&name) {
             continue;
         }
-        let null = name == "null";
-        let message = format!("{} loses the `{}` branch {name}", where_(new), keyword.name);
-        let rust = Impact::one(
-            Crate::Types,
-            Bump::Major,
-            format!("{ty} loses a variant or its fields change"),
-        );
-        let mut change = simple(
-            "",
-            "removed",
-            if null { Effect::Narrows } else { shrinks },
-            branch,
-            message,
-            rust,
-        );
-        change.what = if null {
-            "null".to_owned()
-        } else {
-            format!("{}-branch", slug(keyword))
+        let how = Moved {
+            verb: "loses",
+            what: "removed",
+            effect: shrinks,
         };
+        let mut change = branch_change(keyword, &how, &name, branch, new, &ty);
         change.side = Side::Old;
         cx.push(owner, change);
     }
+}
+
+/// A branch that came or went: the verb of the message, the rule's last word, and what it
+/// does to the accepted set (a `null` branch always widens when it comes, narrows when it goes).
+struct Moved {
+    verb: &'static str,
+    what: &'static str,
+    effect: Effect,
+}
+
+fn branch_change<'a>(
+    keyword: &Keyword,
+    how: &Moved,
+    name: &str,
+    branch: &'a Schema,
+    new: &Schema,
+    ty: &str,
+) -> Change<'a> {
+    let null = name == "null";
+    let verb = how.verb;
+    let message = format!(
+        "{} {verb} the `{}` branch {name}",
+        where_(new),
+        keyword.name
+    );
+    let rust = Impact::one(
+        Crate::Types,
+        Bump::Major,
+        format!("{ty} {verb} a variant or its fields change"),
+    );
+    let effect = match (null, how.what) {
+        (true, "added") => Effect::Widens,
+        (true, _) => Effect::Narrows,
+        (false, _) => how.effect,
+    };
+    let mut change = simple("", how.what, effect, branch, message, rust);
+    change.what = if null {
+        "null".to_owned()
+    } else {
+        format!("{}-branch", slug(keyword))
+    };
+    change
 }

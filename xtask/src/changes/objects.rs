@@ -88,23 +88,19 @@ pub(crate) fn compare<'a>(cx: &mut Cx<'a>, old: &'a Schema, new: &'a Schema, own
         ),
     }
     let rust = Impact::one(Crate::Validator, Bump::Patch, "the check changes");
-    let count = |it: Option<u64>| it.map(|it| it as f64);
-    cx.bound(
-        owner,
-        &keywords::MIN_PROPERTIES,
-        count(a.min_properties),
-        count(b.min_properties),
-        new,
-        rust.clone(),
-    );
-    cx.bound(
-        owner,
-        &keywords::MAX_PROPERTIES,
-        count(a.max_properties),
-        count(b.max_properties),
-        new,
-        rust,
-    );
+    let counts = [
+        (
+            &keywords::MIN_PROPERTIES,
+            a.min_properties,
+            b.min_properties,
+        ),
+        (
+            &keywords::MAX_PROPERTIES,
+            a.max_properties,
+            b.max_properties,
+        ),
+    ];
+    cx.counts(owner, counts, new, &rust);
 }
 
 fn required<'a>(

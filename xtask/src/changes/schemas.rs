@@ -376,22 +376,11 @@ impl<'a> Cx<'a> {
             ),
         )
         .and(Crate::Validator, Bump::Patch, "the check changes");
-        self.bound(
-            owner,
-            &keywords::MIN_LENGTH,
-            a.min_length.map(|it| it as f64),
-            b.min_length.map(|it| it as f64),
-            new,
-            newtype.clone(),
-        );
-        self.bound(
-            owner,
-            &keywords::MAX_LENGTH,
-            a.max_length.map(|it| it as f64),
-            b.max_length.map(|it| it as f64),
-            new,
-            newtype.clone(),
-        );
+        let lengths = [
+            (&keywords::MIN_LENGTH, a.min_length, b.min_length),
+            (&keywords::MAX_LENGTH, a.max_length, b.max_length),
+        ];
+        self.counts(owner, lengths, new, &newtype);
         self.text(
             owner,
             &keywords::PATTERN,
@@ -455,23 +444,11 @@ impl<'a> Cx<'a> {
     fn arrays(&mut self, old: &'a Schema, new: &'a Schema, owner: &str) {
         let (a, b) = (&old.array, &new.array);
         let rust = Impact::one(Crate::Validator, Bump::Patch, "the check changes");
-        let count = |it: Option<u64>| it.map(|it| it as f64);
-        self.bound(
-            owner,
-            &keywords::MIN_ITEMS,
-            count(a.min_items),
-            count(b.min_items),
-            new,
-            rust.clone(),
-        );
-        self.bound(
-            owner,
-            &keywords::MAX_ITEMS,
-            count(a.max_items),
-            count(b.max_items),
-            new,
-            rust.clone(),
-        );
+        let counts = [
+            (&keywords::MIN_ITEMS, a.min_items, b.min_items),
+            (&keywords::MAX_ITEMS, a.max_items, b.max_items),
+        ];
+        self.counts(owner, counts, new, &rust);
         let unique = |it: bool| it.then_some(1.0);
         self.bound(
             owner,
@@ -490,6 +467,27 @@ impl<'a> Cx<'a> {
                 after.is_some(),
                 new,
             ),
+        }
+    }
+
+    /// The bounds that count (characters, items, members), each with its old and new value.
+    pub fn counts(
+        &mut self,
+        owner: &str,
+        bounds: [(&Keyword, Option<u64>, Option<u64>); 2],
+        new: &'a Schema,
+        rust: &Impact,
+    ) {
+        let count = |it: Option<u64>| it.map(|it| it as f64);
+        for (keyword, before, after) in bounds {
+            self.bound(
+                owner,
+                keyword,
+                count(before),
+                count(after),
+                new,
+                rust.clone(),
+            );
         }
     }
 
