@@ -276,33 +276,21 @@ impl<'a> Cx<'a> {
             (Some(before), Some(after)) => {
                 let before: BTreeSet<String> = before.iter().map(ToString::to_string).collect();
                 let after: BTreeSet<String> = after.iter().map(ToString::to_string).collect();
-                for value in after.difference(&before) {
-                    let message = format!("{} allows the new value {value}", where_(new));
-                    let mut change = simple(
-                        "",
-                        "added",
-                        Effect::Widens,
-                        new,
-                        message,
-                        enum_impact("gains"),
-                    );
+                let added = after.difference(&before).map(|it| (it, true));
+                let removed = before.difference(&after).map(|it| (it, false));
+                for (value, is_added) in added.chain(removed) {
+                    let (change, effect, verb, message) = if is_added {
+                        let message = format!("{} allows the new value {value}", where_(new));
+                        ("added", Effect::Widens, "gains", message)
+                    } else {
+                        let message = format!("{} no longer allows the value {value}", where_(new));
+                        ("removed", Effect::Narrows, "loses", message)
+                    };
+                    let mut change = simple("", change, effect, new, message, enum_impact(verb));
                     change.what = format!("{}-value", slug(&keywords::ENUM));
-                    if expects_unknown(new) {
+                    if is_added && expects_unknown(new) {
                         change.effect = Effect::Undecided;
                     }
-                    self.push(owner, change);
-                }
-                for value in before.difference(&after) {
-                    let message = format!("{} no longer allows the value {value}", where_(new));
-                    let mut change = simple(
-                        "",
-                        "removed",
-                        Effect::Narrows,
-                        new,
-                        message,
-                        enum_impact("loses"),
-                    );
-                    change.what = format!("{}-value", slug(&keywords::ENUM));
                     self.push(owner, change);
                 }
             }
