@@ -166,14 +166,7 @@ fn additional<'a>(
     };
     let keyword = &keywords::ADDITIONAL_PROPERTIES;
     let message = format!("`{}` of {} {change}", keyword.name, where_(new));
-    let rust = Impact::one(
-        Crate::Types,
-        Bump::Major,
-        format!(
-            "the Rust type of {} changes",
-            rust::type_name(&new.location)
-        ),
-    );
+    let rust = rust::type_changes(&new.location);
     let mut it = simple("", change, effect, new, message, rust);
     it.what = slug(keyword);
     cx.push(owner, it);

@@ -92,6 +92,12 @@ pub fn bumps(findings: &[Finding]) -> BTreeMap<Crate, Bump> {
     out
 }
 
+/// The types crate's type of the schema at `location` changes: a major bump.
+pub fn type_changes(location: &str) -> Impact {
+    let text = format!("the Rust type of {} changes", type_name(location));
+    Impact::one(Crate::Types, Bump::Major, text)
+}
+
 /// How the types crate names the Rust type of the schema at `location` (`#/$defs/X/…`): the
 /// definition's own type, or an inline type typify names after it.
 pub fn type_name(location: &str) -> String {

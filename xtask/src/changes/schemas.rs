@@ -218,14 +218,7 @@ impl<'a> Cx<'a> {
         let (before, after) = (type_set(old), type_set(new));
         let added: BTreeSet<JsonType> = after.difference(&before).copied().collect();
         let removed: BTreeSet<JsonType> = before.difference(&after).copied().collect();
-        let major = Impact::one(
-            Crate::Types,
-            Bump::Major,
-            format!(
-                "the Rust type of {} changes",
-                rust::type_name(&new.location)
-            ),
-        );
+        let major = rust::type_changes(&new.location);
         for (set, change, effect) in [
             (&added, "added", Effect::Widens),
             (&removed, "removed", Effect::Narrows),
@@ -336,14 +329,7 @@ impl<'a> Cx<'a> {
             _ => return,
         };
         let message = format!("`{}` is {change} at {}", keyword.name, where_(new));
-        let rust = Impact::one(
-            Crate::Types,
-            Bump::Major,
-            format!(
-                "the Rust type of {} changes",
-                rust::type_name(&new.location)
-            ),
-        );
+        let rust = rust::type_changes(&new.location);
         self.push(
             owner,
             Change {
@@ -616,14 +602,7 @@ fn reference_changed<'a>(old: &Schema, new: &'a Schema) -> Change<'a> {
         shown(new),
         shown(old)
     );
-    let rust = Impact::one(
-        Crate::Types,
-        Bump::Major,
-        format!(
-            "the Rust type of {} changes",
-            rust::type_name(&new.location)
-        ),
-    );
+    let rust = rust::type_changes(&new.location);
     Change {
         what: slug(&keywords::REF).trim_start_matches('$').to_owned(),
         ..simple("", "changed", Effect::Changes, new, message, rust)
