@@ -16,11 +16,12 @@
 //! The seed is fixed unless `RUNA_FUZZ_SEED` says otherwise (`<u64>` replays a seed,
 //! `random` picks one); it is printed, and so is the mutant of a failure.
 
+mod common;
+
 use std::{
     collections::{BTreeSet, HashSet},
     fmt, fs,
     panic::{AssertUnwindSafe, catch_unwind},
-    path::PathBuf,
     time::{SystemTime, UNIX_EPOCH},
 };
 
@@ -52,27 +53,10 @@ fn seed() -> u64 {
 
 /// `(kind, bytes)` of every payload file, valid and invalid.
 fn payloads() -> Vec<(Kind, Vec<u8>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/payloads");
-    let mut out = Vec::new();
-    for set in ["valid", "invalid"] {
-        let mut dirs: Vec<_> = fs::read_dir(root.join(set))
-            .unwrap()
-            .map(|it| it.unwrap().path())
-            .collect();
-        dirs.sort();
-        for dir in dirs {
-            let kind = Kind::from_name(dir.file_name().unwrap().to_str().unwrap()).unwrap();
-            let mut files: Vec<_> = fs::read_dir(&dir)
-                .unwrap()
-                .map(|it| it.unwrap().path())
-                .collect();
-            files.sort();
-            for file in files {
-                out.push((kind, fs::read(file).unwrap()));
-            }
-        }
-    }
-    out
+    common::payload_files()
+        .into_iter()
+        .map(|(kind, file)| (kind, fs::read(file).unwrap()))
+        .collect()
 }
 
 /// Pieces of text that are hard for a JSON reader, inserted whole.

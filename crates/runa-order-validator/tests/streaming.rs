@@ -1,32 +1,18 @@
 //! The streaming path (`is_valid_slice`) gives the same verdict as the `Value` path on thousands of mutated payloads.
 
-use std::{fs, path::PathBuf};
+mod common;
+
+use std::fs;
 
 use runa_order_validator::Kind;
 use serde_json::{Value, json};
 
 fn payloads() -> Vec<(Kind, String, Value)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/payloads");
     let mut out = Vec::new();
-    for set in ["valid", "invalid"] {
-        let mut dirs: Vec<_> = fs::read_dir(root.join(set))
-            .unwrap()
-            .map(|it| it.unwrap().path())
-            .collect();
-        dirs.sort();
-        for dir in dirs {
-            let kind = Kind::from_name(dir.file_name().unwrap().to_str().unwrap()).unwrap();
-            let mut files: Vec<_> = fs::read_dir(&dir)
-                .unwrap()
-                .map(|it| it.unwrap().path())
-                .collect();
-            files.sort();
-            for file in files {
-                // Files that are not JSON are the text reader's business, tested elsewhere.
-                if let Ok(value) = serde_json::from_str(&fs::read_to_string(&file).unwrap()) {
-                    out.push((kind, file.display().to_string(), value));
-                }
-            }
+    for (kind, file) in common::payload_files() {
+        // Files that are not JSON are the text reader's business, tested elsewhere.
+        if let Ok(value) = serde_json::from_str(&fs::read_to_string(&file).unwrap()) {
+            out.push((kind, file.display().to_string(), value));
         }
     }
     out
