@@ -217,8 +217,21 @@ impl<'de> Visitor<'de> for ShapeSeed<'_> {
     }
 }
 
-/// An object key, borrowed from the text when it has no escape.
-struct Key<'de>(Cow<'de, str>);
+/// An object key, borrowed from the text when it has no escape. Public (and hidden) because
+/// the validator's streaming runtime reads keys the same way and uses this one.
+#[derive(Debug, Clone)]
+pub struct Key<'de>(pub Cow<'de, str>);
+
+impl<'de> Key<'de> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The same key; a borrowed one is not copied.
+    pub fn copy(&self) -> Key<'de> {
+        self.clone()
+    }
+}
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -233,6 +246,9 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
             fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Owned(key.to_owned())))
+            }
+            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
             }
         }
         deserializer.deserialize_str(KeyVisitor)

@@ -37,51 +37,8 @@ pub fn invalid<E: de::Error>() -> E {
     E::custom("the value breaks the contract")
 }
 
-/// A key, borrowed from the input when it has no escapes.
-#[derive(Debug)]
-pub enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl<'de> Key<'de> {
-    pub fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(it) => it,
-            Key::Owned(it) => it,
-        }
-    }
-
-    /// The same key; a borrowed one is not copied.
-    pub fn copy(&self) -> Key<'de> {
-        match self {
-            Key::Borrowed(it) => Key::Borrowed(it),
-            Key::Owned(it) => Key::Owned(it.clone()),
-        }
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
+/// A key, borrowed from the input when it has no escapes (the types crate's reader of keys).
+pub use runa_order_types::union::Key;
 
 /// Where the value of an object member comes from: the object being read, text captured
 /// earlier, or a value that was already checked (a tag).

@@ -10,218 +10,199 @@ use super::{
     schemas::{Effect, judge},
 };
 use crate::codegen::ir::{Api, Operation, Parameter, Rule};
+use Direction::{Both, Request, Response};
+use Level::{Breaking, Info, Warning};
+
+/// One rule of this file: its stable ID, level and direction, and the bump of the client
+/// crate it calls for (every operation finding is about the client).
+#[derive(Debug, Clone, Copy)]
+struct Kind {
+    rule: &'static str,
+    level: Level,
+    direction: Direction,
+    bump: Bump,
+}
+
+const fn kind(rule: &'static str, level: Level, direction: Direction, bump: Bump) -> Kind {
+    Kind {
+        rule,
+        level,
+        direction,
+        bump,
+    }
+}
+
+const OPERATION_ADDED: Kind = kind("operation-added", Info, Both, Bump::Minor);
+const OPERATION_REMOVED: Kind = kind("operation-removed", Breaking, Both, Bump::Major);
+const ROUTE_CHANGED: Kind = kind("operation-route-changed", Breaking, Request, Bump::Patch);
+const KEY_CHANGED: Kind = kind(
+    "request-idempotency-key-changed",
+    Breaking,
+    Request,
+    Bump::Major,
+);
+const PARAMETER_REQUIRED_ADDED: Kind = kind(
+    "request-parameter-required-added",
+    Breaking,
+    Request,
+    Bump::Major,
+);
+const PARAMETER_ADDED: Kind = kind("request-parameter-added", Info, Request, Bump::Minor);
+const PARAMETER_REMOVED: Kind = kind("request-parameter-removed", Warning, Request, Bump::Major);
+const REQUEST_BODY_CHANGED: Kind = kind("request-body-changed", Breaking, Request, Bump::Major);
+const STATUS_ADDED: Kind = kind("response-status-added", Warning, Response, Bump::Minor);
+const RESPONSE_BODY_CHANGED: Kind = kind("response-body-changed", Breaking, Response, Bump::Major);
+const STATUS_REMOVED: Kind = kind("response-status-removed", Info, Response, Bump::Major);
+const HEADER_RULE_REMOVED: Kind = kind("request-header-rule-removed", Info, Request, Bump::Patch);
+
+/// Where a finding is: an operation, the pointer of the node in `operations.json`, and the
+/// spec that node is in.
+#[derive(Debug, Clone, Copy)]
+struct At<'a> {
+    operation: &'a Operation,
+    pointer: &'a str,
+    side: Side,
+}
+
+impl<'a> At<'a> {
+    fn new(operation: &'a Operation, pointer: &'a str) -> At<'a> {
+        At {
+            operation,
+            pointer,
+            side: Side::New,
+        }
+    }
+
+    fn old(operation: &'a Operation, pointer: &'a str) -> At<'a> {
+        At {
+            operation,
+            pointer,
+            side: Side::Old,
+        }
+    }
+}
+
+impl Kind {
+    /// The finding of this rule at `at`, with its message and what it does to the client.
+    fn at(self, at: At<'_>, message: String, rust: String) -> Finding {
+        Finding {
+            rule: self.rule.to_owned(),
+            level: self.level,
+            direction: self.direction,
+            operations: vec![at.operation.id.clone()],
+            pointer: at.pointer.to_owned(),
+            side: at.side,
+            file_kind: FileKind::Operations,
+            file: String::new(),
+            line: 0,
+            column: 0,
+            message,
+            counterexample: None,
+            rust: Impact::one(Crate::Client, self.bump, rust),
+        }
+    }
+}
 
 /// Every operation finding between two APIs.
 pub fn compare(old: &Api, new: &Api) -> Vec<Finding> {
     let mut out = Vec::new();
-    let before: HashMap<&str, &Operation> = old
-        .http
-        .operations
-        .iter()
-        .map(|it| (it.id.as_str(), it))
-        .collect();
-    let after: HashMap<&str, &Operation> = new
-        .http
-        .operations
-        .iter()
-        .map(|it| (it.id.as_str(), it))
-        .collect();
+    let before = by_id(old);
+    let after = by_id(new);
     for operation in &new.http.operations {
         match before.get(operation.id.as_str()) {
             Some(previous) => compare_operation(previous, operation, &mut out),
-            None => out.push(finding(
-                "operation-added",
-                Level::Info,
-                Direction::Both,
-                operation,
-                &operation.pointer,
-                Side::New,
-                format!(
-                    "the operation `{}` ({} {}) is added",
-                    operation.id,
-                    operation.method.name(),
-                    operation.path
-                ),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Minor,
-                    format!("new method for `{}`", operation.id),
-                ),
-            )),
+            None => {
+                let (id, route) = (&operation.id, route(operation));
+                let message = format!("the operation `{id}` ({route}) is added");
+                let rust = format!("new method for `{id}`");
+                out.push(OPERATION_ADDED.at(At::new(operation, &operation.pointer), message, rust));
+            }
         }
     }
     for operation in &old.http.operations {
         if !after.contains_key(operation.id.as_str()) {
-            out.push(finding(
-                "operation-removed",
-                Level::Breaking,
-                Direction::Both,
-                operation,
-                &operation.pointer,
-                Side::Old,
-                format!(
-                    "the operation `{}` ({} {}) is removed",
-                    operation.id,
-                    operation.method.name(),
-                    operation.path
-                ),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Major,
-                    format!("the method and module of `{}` are removed", operation.id),
-                ),
-            ));
+            let (id, route) = (&operation.id, route(operation));
+            let message = format!("the operation `{id}` ({route}) is removed");
+            let rust = format!("the method and module of `{id}` are removed");
+            out.push(OPERATION_REMOVED.at(At::old(operation, &operation.pointer), message, rust));
         }
     }
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn finding(
-    rule: &str,
-    level: Level,
-    direction: Direction,
-    operation: &Operation,
-    pointer: &str,
-    side: Side,
-    message: String,
-    rust: Impact,
-) -> Finding {
-    Finding {
-        rule: rule.to_owned(),
-        level,
-        direction,
-        operations: vec![operation.id.clone()],
-        pointer: pointer.to_owned(),
-        side,
-        file_kind: FileKind::Operations,
-        file: String::new(),
-        line: 0,
-        column: 0,
-        message,
-        counterexample: None,
-        rust,
-    }
+fn by_id(api: &Api) -> HashMap<&str, &Operation> {
+    api.http
+        .operations
+        .iter()
+        .map(|it| (it.id.as_str(), it))
+        .collect()
+}
+
+/// `POST /order`.
+fn route(operation: &Operation) -> String {
+    format!("{} {}", operation.method.name(), operation.path)
+}
+
+/// `none` or the name.
+fn shown(name: &Option<String>) -> &str {
+    name.as_deref().unwrap_or("none")
 }
 
 fn compare_operation(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
+    let at = At::new(new, &new.pointer);
     if old.method != new.method || old.path != new.path {
-        out.push(finding(
-            "operation-route-changed",
-            Level::Breaking,
-            Direction::Request,
-            new,
-            &new.pointer,
-            Side::New,
-            format!(
-                "`{}` moves from {} {} to {} {}",
-                new.id,
-                old.method.name(),
-                old.path,
-                new.method.name(),
-                new.path
-            ),
-            Impact::one(
-                Crate::Client,
-                Bump::Patch,
-                "the request goes to the new route",
-            ),
-        ));
+        let message = format!("`{}` moves from {} to {}", new.id, route(old), route(new));
+        let rust = "the request goes to the new route".to_owned();
+        out.push(ROUTE_CHANGED.at(at, message, rust));
     }
     parameters(old, new, out);
     bodies(old, new, out);
     if old.idempotency_key != new.idempotency_key {
-        let shown = |it: &Option<String>| it.clone().unwrap_or_else(|| "none".to_owned());
-        out.push(finding(
-            "request-idempotency-key-changed",
-            Level::Breaking,
-            Direction::Request,
-            new,
-            &new.pointer,
-            Side::New,
-            format!(
-                "the idempotency key header of `{}` changes from {} to {}",
-                new.id,
-                shown(&old.idempotency_key),
-                shown(&new.idempotency_key)
-            ),
-            Impact::one(
-                Crate::Client,
-                Bump::Major,
-                format!("the idempotency handling of `{}` changes", new.id),
-            ),
-        ));
+        let (before, after) = (shown(&old.idempotency_key), shown(&new.idempotency_key));
+        let message = format!(
+            "the idempotency key header of `{}` changes from {before} to {after}",
+            new.id
+        );
+        let rust = format!("the idempotency handling of `{}` changes", new.id);
+        out.push(KEY_CHANGED.at(at, message, rust));
     }
     rules(old, new, out);
 }
 
 fn parameters(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
+    // Maps and sets, so that the comparison is linear in the number of parameters.
     let before: HashMap<&str, &Parameter> = old
         .parameters
         .iter()
         .map(|it| (it.name.as_str(), it))
         .collect();
-    let after: HashMap<&str, &Parameter> = new
-        .parameters
-        .iter()
-        .map(|it| (it.name.as_str(), it))
-        .collect();
+    let after: HashSet<&str> = new.parameters.iter().map(|it| it.name.as_str()).collect();
     for parameter in &new.parameters {
-        let name = &parameter.name;
-        let place = parameter.location.name();
+        let (name, place, id) = (&parameter.name, parameter.location.name(), &new.id);
+        let at = At::new(new, &parameter.pointer);
         match before.get(name.as_str()) {
-            None if parameter.required => out.push(finding(
-                "request-parameter-required-added",
-                Level::Breaking,
-                Direction::Request,
-                new,
-                &parameter.pointer,
-                Side::New,
-                format!("`{}` gains the required {place} parameter `{name}`", new.id),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Major,
-                    format!("calls of `{}` must give `{name}`", new.id),
-                ),
-            )),
-            None => out.push(finding(
-                "request-parameter-added",
-                Level::Info,
-                Direction::Request,
-                new,
-                &parameter.pointer,
-                Side::New,
-                format!("`{}` gains the optional {place} parameter `{name}`", new.id),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Minor,
-                    format!("new optional `{name}` for `{}`", new.id),
-                ),
-            )),
+            None if parameter.required => {
+                let message = format!("`{id}` gains the required {place} parameter `{name}`");
+                let rust = format!("calls of `{id}` must give `{name}`");
+                out.push(PARAMETER_REQUIRED_ADDED.at(at, message, rust));
+            }
+            None => {
+                let message = format!("`{id}` gains the optional {place} parameter `{name}`");
+                out.push(PARAMETER_ADDED.at(
+                    at,
+                    message,
+                    format!("new optional `{name}` for `{id}`"),
+                ));
+            }
             Some(previous) => parameter_changed(previous, parameter, new, out),
         }
     }
     for parameter in &old.parameters {
-        if !after.contains_key(parameter.name.as_str()) {
-            out.push(finding(
-                "request-parameter-removed",
-                Level::Warning,
-                Direction::Request,
-                old,
-                &parameter.pointer,
-                Side::Old,
-                format!(
-                    "`{}` loses the {} parameter `{}`",
-                    old.id,
-                    parameter.location.name(),
-                    parameter.name
-                ),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Major,
-                    format!("`{}` is no longer accepted by `{}`", parameter.name, old.id),
-                ),
-            ));
+        if !after.contains(parameter.name.as_str()) {
+            let (name, place, id) = (&parameter.name, parameter.location.name(), &old.id);
+            let message = format!("`{id}` loses the {place} parameter `{name}`");
+            let rust = format!("`{name}` is no longer accepted by `{id}`");
+            out.push(PARAMETER_REMOVED.at(At::old(old, &parameter.pointer), message, rust));
         }
     }
 }
@@ -262,131 +243,66 @@ fn parameter_changed(
         upper(new.maximum) < upper(old.maximum),
         upper(new.maximum) > upper(old.maximum),
     );
-    let effect = match (narrows, widens) {
+    let (effect, rule, word) = match (narrows, widens) {
         (false, false) => return,
-        (true, false) => Effect::Narrows,
-        (false, true) => Effect::Widens,
-        (true, true) => Effect::Changes,
-    };
-    let word = match effect {
-        Effect::Narrows => "narrowed",
-        Effect::Widens => "widened",
-        _ => "changed",
+        (true, false) => (Effect::Narrows, "request-parameter-narrowed", "narrowed"),
+        (false, true) => (Effect::Widens, "request-parameter-widened", "widened"),
+        (true, true) => (Effect::Changes, "request-parameter-changed", "changed"),
     };
     let bump = if narrows { Bump::Major } else { Bump::Minor };
-    out.push(finding(
-        &format!("request-parameter-{word}"),
-        judge(effect, Direction::Request),
-        Direction::Request,
-        operation,
-        &new.pointer,
-        Side::New,
-        format!(
-            "the {} parameter `{}` of `{}` is {word}",
-            new.location.name(),
-            new.name,
-            operation.id
-        ),
-        Impact::one(
-            Crate::Client,
-            bump,
-            format!("the values `{}` accepts change", new.name),
-        ),
-    ));
+    let kind = kind(rule, judge(effect, Request), Request, bump);
+    let message = format!(
+        "the {} parameter `{}` of `{}` is {word}",
+        new.location.name(),
+        new.name,
+        operation.id
+    );
+    let rust = format!("the values `{}` accepts change", new.name);
+    out.push(kind.at(At::new(operation, &new.pointer), message, rust));
 }
 
 fn bodies(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     if old.request_body != new.request_body {
-        let shown = |it: &Option<String>| it.clone().unwrap_or_else(|| "none".to_owned());
-        out.push(finding(
-            "request-body-changed",
-            Level::Breaking,
-            Direction::Request,
-            new,
-            &new.pointer,
-            Side::New,
-            format!(
-                "the request body of `{}` changes from {} to {}",
-                new.id,
-                shown(&old.request_body),
-                shown(&new.request_body)
-            ),
-            Impact::one(
-                Crate::Client,
-                Bump::Major,
-                format!("the body type of `{}` changes", new.id),
-            ),
-        ));
+        let (before, after) = (shown(&old.request_body), shown(&new.request_body));
+        let message = format!(
+            "the request body of `{}` changes from {before} to {after}",
+            new.id
+        );
+        let rust = format!("the body type of `{}` changes", new.id);
+        out.push(REQUEST_BODY_CHANGED.at(At::new(new, &new.pointer), message, rust));
     }
-    let before: HashMap<u16, &str> = old
-        .responses
-        .iter()
-        .map(|it| (it.status, it.body.as_str()))
-        .collect();
-    let after: HashMap<u16, &str> = new
-        .responses
-        .iter()
-        .map(|it| (it.status, it.body.as_str()))
-        .collect();
+    let statuses = |operation: &'_ Operation| -> HashMap<u16, String> {
+        operation
+            .responses
+            .iter()
+            .map(|it| (it.status, it.body.clone()))
+            .collect()
+    };
+    let (before, after) = (statuses(old), statuses(new));
     for response in &new.responses {
-        let status = response.status;
+        let (status, id, body) = (response.status, &new.id, &response.body);
+        let at = At::new(new, &new.pointer);
         match before.get(&status) {
-            None => out.push(finding(
-                "response-status-added",
-                Level::Warning,
-                Direction::Response,
-                new,
-                &new.pointer,
-                Side::New,
-                format!("`{}` may answer {status} ({})", new.id, response.body),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Minor,
-                    format!(
-                        "the decoder of `{}` reads {status} as `{}`",
-                        new.id, response.body
-                    ),
-                ),
-            )),
-            Some(body) if *body != response.body => out.push(finding(
-                "response-body-changed",
-                Level::Breaking,
-                Direction::Response,
-                new,
-                &new.pointer,
-                Side::New,
-                format!(
-                    "the {status} body of `{}` changes from {body} to {}",
-                    new.id, response.body
-                ),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Major,
-                    format!("the {status} answer of `{}` has another type", new.id),
-                ),
-            )),
+            None => {
+                let message = format!("`{id}` may answer {status} ({body})");
+                let rust = format!("the decoder of `{id}` reads {status} as `{body}`");
+                out.push(STATUS_ADDED.at(at, message, rust));
+            }
+            Some(previous) if previous != body => {
+                let message =
+                    format!("the {status} body of `{id}` changes from {previous} to {body}");
+                let rust = format!("the {status} answer of `{id}` has another type");
+                out.push(RESPONSE_BODY_CHANGED.at(at, message, rust));
+            }
             Some(_) => {}
         }
     }
     for response in &old.responses {
-        if !after.contains_key(&response.status) {
-            out.push(finding(
-                "response-status-removed",
-                Level::Info,
-                Direction::Response,
-                old,
-                &old.pointer,
-                Side::Old,
-                format!("`{}` no longer answers {}", old.id, response.status),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Major,
-                    format!(
-                        "the {} answer of `{}` is an unexpected response",
-                        response.status, old.id
-                    ),
-                ),
-            ));
+        let (status, id) = (response.status, &old.id);
+        if !after.contains_key(&status) {
+            let message = format!("`{id}` no longer answers {status}");
+            let rust = format!("the {status} answer of `{id}` is an unexpected response");
+            out.push(STATUS_REMOVED.at(At::old(old, &old.pointer), message, rust));
         }
     }
 }
@@ -402,57 +318,37 @@ fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     let after: HashMap<_, &Rule> = new.rules.iter().map(|it| (key(it), it)).collect();
     for rule in &new.rules {
         let (header, value, field) = key(rule);
-        let effect = match before.get(&key(rule)) {
-            None => Effect::Narrows,
-            Some(previous) if max(previous) > max(rule) => Effect::Narrows,
-            Some(previous) if max(previous) < max(rule) => Effect::Widens,
-            Some(previous) if previous != &rule => Effect::Doc,
+        let (effect, id, word) = match before.get(&key(rule)) {
+            None => (Effect::Narrows, "request-header-rule-narrowed", "narrowed"),
+            Some(previous) if max(previous) > max(rule) => {
+                (Effect::Narrows, "request-header-rule-narrowed", "narrowed")
+            }
+            Some(previous) if max(previous) < max(rule) => {
+                (Effect::Widens, "request-header-rule-widened", "widened")
+            }
+            Some(previous) if previous != &rule => {
+                (Effect::Doc, "request-header-rule-changed", "changed")
+            }
             Some(_) => continue,
         };
-        let word = match effect {
-            Effect::Narrows => "narrowed",
-            Effect::Widens => "widened",
-            _ => "changed",
-        };
-        out.push(finding(
-            &format!("request-header-rule-{word}"),
-            judge(effect, Direction::Request),
-            Direction::Request,
-            new,
-            &new.pointer,
-            Side::New,
-            format!(
-                "`{}`: with {header}: {value}, `{field}` may hold at most {} items ({word})",
-                new.id,
-                max(rule)
-            ),
-            Impact::one(
-                Crate::Client,
-                Bump::Patch,
-                format!("the check of `{}` before sending changes", new.id),
-            ),
-        ));
+        let kind = kind(id, judge(effect, Request), Request, Bump::Patch);
+        let message = format!(
+            "`{}`: with {header}: {value}, `{field}` may hold at most {} items ({word})",
+            new.id,
+            max(rule)
+        );
+        let rust = format!("the check of `{}` before sending changes", new.id);
+        out.push(kind.at(At::new(new, &new.pointer), message, rust));
     }
     for rule in &old.rules {
         if !after.contains_key(&key(rule)) {
             let (header, value, field) = key(rule);
-            out.push(finding(
-                "request-header-rule-removed",
-                Level::Info,
-                Direction::Request,
-                old,
-                &old.pointer,
-                Side::Old,
-                format!(
-                    "`{}`: the limit on `{field}` with {header}: {value} is removed",
-                    old.id
-                ),
-                Impact::one(
-                    Crate::Client,
-                    Bump::Patch,
-                    format!("the check of `{}` before sending changes", old.id),
-                ),
-            ));
+            let message = format!(
+                "`{}`: the limit on `{field}` with {header}: {value} is removed",
+                old.id
+            );
+            let rust = format!("the check of `{}` before sending changes", old.id);
+            out.push(HEADER_RULE_REMOVED.at(At::old(old, &old.pointer), message, rust));
         }
     }
 }

@@ -25,8 +25,27 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
-fn place(finding: &Finding) -> String {
-    format!("{}:{}:{}", finding.file, finding.line, finding.column)
+/// The fields of a finding that the text and markdown formats show first, as text.
+struct Row<'a> {
+    level: &'static str,
+    rule: &'a str,
+    direction: &'static str,
+    /// The operations, or `no operation`.
+    operations: String,
+    /// `file:line:column`.
+    place: String,
+}
+
+impl<'a> Row<'a> {
+    fn of(finding: &'a Finding) -> Row<'a> {
+        Row {
+            level: finding.level.name(),
+            rule: &finding.rule,
+            direction: finding.direction.name(),
+            operations: operations(finding),
+            place: format!("{}:{}:{}", finding.file, finding.line, finding.column),
+        }
+    }
 }
 
 fn operations(finding: &Finding) -> String {
@@ -40,14 +59,16 @@ fn operations(finding: &Finding) -> String {
 fn text(report: &Report) -> String {
     let mut out = format!("changes since {}: {}\n", report.base, summary(report));
     for finding in &report.findings {
+        let Row {
+            level,
+            rule,
+            direction,
+            operations,
+            place,
+        } = Row::of(finding);
         let _ = writeln!(
             out,
-            "\n{} [{}] {} ({}; {})",
-            finding.level.name(),
-            finding.rule,
-            place(finding),
-            finding.direction.name(),
-            operations(finding)
+            "\n{level} [{rule}] {place} ({direction}; {operations})"
         );
         let _ = writeln!(out, "  {}", finding.message);
         let _ = writeln!(out, "  pointer: {}", finding.pointer);
@@ -92,16 +113,16 @@ fn markdown(report: &Report) -> String {
         out.push_str("| Level | Rule | Direction | Operations | Place | Change | Rust |\n");
         out.push_str("|---|---|---|---|---|---|---|\n");
         for finding in &report.findings {
+            let row = Row::of(finding);
+            let (level, rule, direction, place) = (row.level, row.rule, row.direction, row.place);
+            let operations = cell(&row.operations);
+            let (message, rust) = (
+                cell(&finding.message),
+                cell(&finding.rust.lines().join("; ")),
+            );
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} | `{}` | {} | {} |",
-                finding.level.name(),
-                finding.rule,
-                finding.direction.name(),
-                cell(&operations(finding)),
-                place(finding),
-                cell(&finding.message),
-                cell(&finding.rust.lines().join("; "))
+                "| {level} | `{rule}` | {direction} | {operations} | `{place}` | {message} | {rust} |"
             );
         }
         out.push('\n');
