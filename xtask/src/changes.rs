@@ -18,12 +18,14 @@ use crate::codegen::{
 };
 
 pub mod branches;
+pub mod decide;
 pub mod direction;
 pub mod objects;
 pub mod operations;
 pub mod render;
 pub mod rust;
 pub mod schemas;
+pub mod witness;
 
 pub use direction::Direction;
 pub use rust::{Bump, Crate};
@@ -89,6 +91,12 @@ pub struct Finding {
     pub message: String,
     /// A payload the old spec accepts and the new one refuses (for a request), or the reverse.
     pub counterexample: Option<serde_json::Value>,
+    /// Which way the counter-example breaks: `Request` (the old spec accepts it, the new one
+    /// refuses it) or `Response` (the new spec allows it, the old one refused it).
+    pub counterexample_way: Option<Direction>,
+    /// No rule decided the change (a combination of `oneOf` or `allOf` branches): the set
+    /// operations of [`decide`] are asked, and it stays a warning when they cannot tell.
+    pub undecided: bool,
     /// What the change does to the generated crates.
     pub rust: rust::Impact,
 }
@@ -258,6 +266,7 @@ fn git_show(root: &Path, object: &str, max_bytes: u64) -> anyhow::Result<String>
 pub fn compare(old: &Spec, new: &Spec, base: &str) -> Report {
     let mut findings = schemas::compare(&old.api, &new.api);
     findings.extend(operations::compare(&old.api, &new.api));
+    decide::decide(&mut findings, old, new);
     for finding in &mut findings {
         locate(finding, old, new);
     }

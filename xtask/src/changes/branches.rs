@@ -20,9 +20,9 @@ pub(crate) fn compare<'a>(cx: &mut Cx<'a>, old: &'a Schema, new: &'a Schema, own
     let one_of = if tagged {
         Effect::Widens
     } else {
-        Effect::Undecided
+        Effect::Combination
     };
-    let all_of = Effect::Undecided;
+    let all_of = Effect::Combination;
     for (keyword, before, after, grows) in [
         (&keywords::ONE_OF, &old.one_of, &new.one_of, one_of),
         (&keywords::ANY_OF, &old.any_of, &new.any_of, Effect::Widens),

@@ -98,6 +98,8 @@ impl Kind {
             column: 0,
             message,
             counterexample: None,
+            counterexample_way: None,
+            undecided: false,
             rust: Impact::one(Crate::Client, self.bump, rust),
         }
     }

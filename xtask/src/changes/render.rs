@@ -48,6 +48,35 @@ impl<'a> Row<'a> {
     }
 }
 
+/// The longest counter-example the text, markdown and GitHub formats show whole; a longer one
+/// is cut there (JSON always has it whole).
+pub const SHOWN_COUNTEREXAMPLE: usize = 240;
+
+/// The counter-example as compact JSON, cut after [`SHOWN_COUNTEREXAMPLE`] bytes.
+fn shown_counterexample(finding: &Finding) -> Option<String> {
+    let text = finding.counterexample.as_ref()?.to_string();
+    if text.len() <= SHOWN_COUNTEREXAMPLE {
+        return Some(text);
+    }
+    let mut end = SHOWN_COUNTEREXAMPLE;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(format!(
+        "{}… ({} bytes; `--format json` has it whole)",
+        &text[..end],
+        text.len()
+    ))
+}
+
+/// The message, with the counter-example when there is one.
+fn change(finding: &Finding) -> String {
+    match shown_counterexample(finding) {
+        Some(value) => format!("{} (counter-example: `{value}`)", finding.message),
+        None => finding.message.clone(),
+    }
+}
+
 fn operations(finding: &Finding) -> String {
     if finding.operations.is_empty() {
         "no operation".to_owned()
@@ -72,6 +101,9 @@ fn text(report: &Report) -> String {
         );
         let _ = writeln!(out, "  {}", finding.message);
         let _ = writeln!(out, "  pointer: {}", finding.pointer);
+        if let Some(value) = shown_counterexample(finding) {
+            let _ = writeln!(out, "  counter-example: {value}");
+        }
         for line in finding.rust.lines() {
             let _ = writeln!(out, "  rust: {line}");
         }
@@ -117,7 +149,7 @@ fn markdown(report: &Report) -> String {
             let (level, rule, direction, place) = (row.level, row.rule, row.direction, row.place);
             let operations = cell(&row.operations);
             let (message, rust) = (
-                cell(&finding.message),
+                cell(&change(finding)),
                 cell(&finding.rust.lines().join("; ")),
             );
             let _ = writeln!(
@@ -158,7 +190,7 @@ fn github(report: &Report) -> String {
         let title = format!("{} ({})", finding.rule, finding.direction.name());
         let body = format!(
             "{} [{}] {}",
-            finding.message,
+            change(finding),
             operations(finding),
             finding.rust.lines().join("; ")
         );

@@ -24,8 +24,11 @@ pub enum Effect {
     Changes,
     /// Documentation only.
     Doc,
-    /// Neither rule nor set operation decides: reported as a warning.
+    /// May break some clients (a new value where clients are told to expect unknown ones).
     Undecided,
+    /// A combination of `oneOf`/`allOf` branches no rule decides: `decide` asks the set
+    /// operations, and it is a warning when they cannot tell.
+    Combination,
 }
 
 impl Effect {
@@ -54,7 +57,7 @@ pub fn judge(effect: Effect, direction: Direction) -> Level {
         Effect::Widens => direction != Direction::Request,
         Effect::Changes => true,
         Effect::Doc => false,
-        Effect::Undecided => return Level::Warning,
+        Effect::Undecided | Effect::Combination => return Level::Warning,
     };
     if breaks { Level::Breaking } else { Level::Info }
 }
@@ -143,6 +146,8 @@ impl<'a> Cx<'a> {
             column: 0,
             message: change.message,
             counterexample: None,
+            counterexample_way: None,
+            undecided: change.effect == Effect::Combination,
             rust: change.rust,
         });
     }

@@ -193,6 +193,10 @@ pub const DEFINITIONS: Keyword = row(
     Growth::None,
 );
 
+/// Not implemented by the generator; the change report reads it in the canonical schemas of
+/// the `jsonschema` crate, which write the items an array must hold with it.
+pub const CONTAINS: Keyword = unimplemented("contains");
+
 /// Every row: the keywords supported in a schema (in the order "did you mean" prefers them),
 /// the root's, the refused ones with a hint, then the rest of JSON Schema 2020-12.
 pub const TABLE: &[Keyword] = &[
@@ -242,7 +246,7 @@ pub const TABLE: &[Keyword] = &[
     unimplemented("$dynamicAnchor"),
     unimplemented("$dynamicRef"),
     unimplemented("$vocabulary"),
-    unimplemented("contains"),
+    CONTAINS,
     unimplemented("contentEncoding"),
     unimplemented("contentMediaType"),
     unimplemented("contentSchema"),
@@ -325,6 +329,8 @@ pub struct FormatValue {
     pub check: Option<&'static str>,
     /// What a valid value is, for the validator's messages (`an e-mail address`).
     pub what: &'static str,
+    /// A valid value, for the counter-examples of the change report.
+    pub example: &'static str,
 }
 
 /// The `format` values the generator supports. A new value is one row here and its
@@ -336,6 +342,7 @@ pub const FORMATS: &[FormatValue] = &[
         applies_to: STRING,
         check: Some("is_email"),
         what: "an e-mail address",
+        example: "someone@example.com",
     },
     FormatValue {
         name: "date-time",
@@ -343,6 +350,7 @@ pub const FORMATS: &[FormatValue] = &[
         applies_to: STRING,
         check: Some("is_date_time"),
         what: "an RFC 3339 date-time",
+        example: "2024-02-05T12:00:00Z",
     },
     // A money amount, a JSON number or a decimal string: an annotation for the validator, as
     // unknown formats are in 2020-12; it makes the Rust type `rust_decimal::Decimal`
@@ -353,6 +361,7 @@ pub const FORMATS: &[FormatValue] = &[
         applies_to: DECIMAL,
         check: None,
         what: "an exact decimal amount",
+        example: "10.00",
     },
 ];
 

@@ -1,0 +1,348 @@
+//! The change report's set operations and counter-examples, against the generated validator:
+//! changes no rule decides (`oneOf`/`allOf` branches) are decided, and every counter-example
+//! the report shows is one by the validators of both specs.
+//!
+//! One side of each comparison is the real spec, whose generated validator is
+//! `runa-order-validator`; the other side is a seeded edit of it, checked with the `jsonschema`
+//! crate (the reference the differential suite holds the generated validator to), since its own
+//! generated validator does not exist. Each edit is compared both ways (real → edited and
+//! edited → real), so the generated validator is the old spec's in one and the new spec's in the
+//! other. `RUNA_CHANGES_SEED` replays a seed.
+
+use rand::{RngExt, SeedableRng, rngs::StdRng};
+use runa_order_validator::Kind;
+use serde_json::{Value, json};
+use xtask::changes::{self, Direction, Level, Spec};
+
+fn read(path: &str) -> Value {
+    let text = std::fs::read_to_string(codegen_tests::root().join(path)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn real() -> (Value, Value) {
+    (
+        read("spec/order-api.schema.json"),
+        read("spec/operations.json"),
+    )
+}
+
+fn spec(schema: &Value, ops: &Value) -> Result<Spec, String> {
+    Spec::from_texts(
+        (
+            "spec/order-api.schema.json",
+            serde_json::to_string_pretty(schema).unwrap(),
+        ),
+        (
+            "spec/operations.json",
+            serde_json::to_string_pretty(ops).unwrap(),
+        ),
+    )
+    .map_err(|it| it.to_string())
+}
+
+fn edited(edit: impl FnOnce(&mut Value)) -> Spec {
+    let (mut schema, ops) = real();
+    edit(&mut schema);
+    spec(&schema, &ops).unwrap_or_else(|err| panic!("{err}"))
+}
+
+fn def<'v>(schema: &'v mut Value, name: &str) -> &'v mut Value {
+    &mut schema["$defs"][name]
+}
+
+fn branches<'v>(schema: &'v mut Value, pointer: &str) -> &'v mut Vec<Value> {
+    schema
+        .pointer_mut(pointer)
+        .and_then(Value::as_array_mut)
+        .unwrap_or_else(|| panic!("no array at {pointer}"))
+}
+
+/// The one finding of `rule` in a comparison of the real spec with an edit of it.
+fn finding(new: &Spec, rule: &str) -> changes::Finding {
+    let (schema, ops) = real();
+    let report = changes::compare(&spec(&schema, &ops).unwrap(), new, "HEAD");
+    let found: Vec<_> = report
+        .findings
+        .into_iter()
+        .filter(|it| it.rule == rule)
+        .collect();
+    assert_eq!(found.len(), 1, "{rule}: {found:#?}");
+    found.into_iter().next().unwrap()
+}
+
+#[test]
+fn an_untagged_branch_that_makes_a_request_match_twice_is_breaking_with_its_counterexample() {
+    // A branch every product object also matches: a payload that matched one branch now
+    // matches two, which `oneOf` refuses.
+    let new = edited(|schema| {
+        branches(schema, "/$defs/NewOrderItemProducts/oneOf").push(json!({
+            "type": "object",
+            "properties": {"note": {"type": "integer"}},
+            "required": ["note"]
+        }));
+    });
+    let found = finding(&new, "request-one-of-branch-added");
+    assert_eq!(found.level, Level::Breaking, "{found:#?}");
+    assert_eq!(found.counterexample_way, Some(Direction::Request));
+    let value = found.counterexample.expect("a counter-example");
+    assert!(Kind::NewOrderItemProducts.is_valid(&value), "{value}");
+    assert!(value.get("note").is_some(), "{value}");
+}
+
+#[test]
+fn an_untagged_branch_no_request_can_also_match_is_proven_safe() {
+    // Strings: no product object is one, so every old payload still matches one branch.
+    let new = edited(|schema| {
+        branches(schema, "/$defs/NewOrderItemProducts/oneOf")
+            .push(json!({"type": "string", "minLength": 1}));
+    });
+    let found = finding(&new, "request-one-of-branch-added");
+    assert_eq!(found.level, Level::Info, "{found:#?}");
+    assert!(found.message.contains("prove"), "{}", found.message);
+    assert_eq!(found.counterexample, None);
+}
+
+#[test]
+fn a_narrowing_all_of_branch_in_a_request_is_breaking_with_its_counterexample() {
+    let new = edited(|schema| {
+        branches(
+            schema,
+            "/$defs/NewOrderDetails/properties/payment_method/allOf",
+        )
+        .push(json!({"type": "object", "properties": {"currency": {"type": "string", "maxLength": 2}}}));
+    });
+    let found = finding(&new, "request-all-of-branch-added");
+    assert_eq!(found.level, Level::Breaking, "{found:#?}");
+    let value = found.counterexample.expect("a counter-example");
+    assert!(Kind::NewOrderDetails.is_valid(&value), "{value}");
+}
+
+#[test]
+fn a_breaking_bound_gets_the_smallest_counterexample_found() {
+    let new = edited(|schema| def(schema, "RecipientReference")["maxLength"] = json!(10));
+    let found = finding(&new, "both-max-length-decreased");
+    assert_eq!(found.level, Level::Breaking);
+    let value = found.counterexample.expect("a counter-example");
+    assert!(Kind::RecipientReference.is_valid(&value), "{value}");
+    assert_eq!(value.as_str().map(str::len), Some(11), "{value}");
+}
+
+#[test]
+fn the_counterexample_appears_in_every_output_format() {
+    let (schema, ops) = real();
+    let new = edited(|schema| def(schema, "RecipientReference")["maxLength"] = json!(10));
+    let report = changes::compare(&spec(&schema, &ops).unwrap(), &new, "HEAD");
+    let value = report.findings[0]
+        .counterexample
+        .clone()
+        .unwrap()
+        .to_string();
+    for format in [
+        changes::render::Format::Text,
+        changes::render::Format::Markdown,
+        changes::render::Format::Github,
+        changes::render::Format::Json,
+    ] {
+        let out = changes::render::render(&report, format);
+        assert!(
+            out.contains(&value) || out.contains(&value.replace('"', "\\\"")),
+            "{format:?}: {out}"
+        );
+    }
+}
+
+// The property.
+
+/// One seeded edit of the real spec that still lowers: a bound moved, an enum value or a
+/// branch taken away or added, a property made required, `null` taken away.
+fn edit(schema: &mut Value, rng: &mut StdRng) -> String {
+    let mut places = Vec::new();
+    collect(schema, String::new(), &mut places);
+    let (pointer, keyword) = places[rng.random_range(0..places.len())].clone();
+    let node = schema.pointer_mut(&pointer).unwrap();
+    let step = |value: &Value, by: i64| json!((value.as_i64().unwrap_or(1) + by).max(0));
+    let label = format!("{pointer}/{keyword}");
+    match keyword.as_str() {
+        "maxLength" | "maxItems" | "maxProperties" | "maximum" => {
+            let by = if rng.random_bool(0.5) { -1 } else { 1 };
+            node[&keyword] = step(&node[&keyword], by * rng.random_range(1..4));
+        }
+        "minLength" | "minItems" | "minimum" => {
+            let by = if rng.random_bool(0.5) { -1 } else { 1 };
+            node[&keyword] = step(&node[&keyword], by);
+        }
+        "enum" | "oneOf" | "anyOf" => {
+            let items = node[&keyword].as_array_mut().unwrap();
+            if items.len() > 2 {
+                let index = rng.random_range(0..items.len());
+                items.remove(index);
+            }
+        }
+        "untagged" => node["oneOf"].as_array_mut().unwrap().push(json!({
+            "type": "object",
+            "properties": {"note": {"type": "integer"}},
+            "required": ["note"]
+        })),
+        "required" => {
+            let names: Vec<String> = node["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            let name = &names[rng.random_range(0..names.len())];
+            let required = node
+                .as_object_mut()
+                .unwrap()
+                .entry("required")
+                .or_insert_with(|| json!([]));
+            if !required
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|it| it == name.as_str())
+            {
+                required.as_array_mut().unwrap().push(json!(name));
+            }
+        }
+        "null" => {
+            let types = node["type"].as_array_mut().unwrap();
+            types.retain(|it| it != "null");
+        }
+        _ => unreachable!("{keyword}"),
+    }
+    label
+}
+
+/// Every place an edit can be made, with the edit's name.
+fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    let Value::Object(map) = value else {
+        if let Value::Array(items) = value {
+            for (index, item) in items.iter().enumerate() {
+                collect(item, format!("{pointer}/{index}"), out);
+            }
+        }
+        return;
+    };
+    for (key, child) in map {
+        match (key.as_str(), child) {
+            (
+                "maxLength" | "maxItems" | "maxProperties" | "maximum" | "minLength" | "minItems"
+                | "minimum",
+                Value::Number(_),
+            ) => out.push((pointer.clone(), key.clone())),
+            ("enum" | "anyOf", Value::Array(_)) => out.push((pointer.clone(), key.clone())),
+            ("oneOf", Value::Array(_)) => {
+                out.push((pointer.clone(), key.clone()));
+                if !map.contains_key("discriminator") {
+                    out.push((pointer.clone(), "untagged".to_owned()));
+                }
+            }
+            ("properties", Value::Object(it)) if !it.is_empty() => {
+                out.push((pointer.clone(), "required".to_owned()));
+            }
+            ("type", Value::Array(it)) if it.iter().any(|it| it == "null") => {
+                out.push((pointer.clone(), "null".to_owned()));
+            }
+            _ => {}
+        }
+        let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+        collect(child, child_pointer, out);
+    }
+}
+
+/// The definition a pointer is in.
+fn owner(pointer: &str) -> &str {
+    pointer
+        .strip_prefix("#/$defs/")
+        .and_then(|it| it.split('/').next())
+        .unwrap_or_else(|| panic!("{pointer} is not in a definition"))
+}
+
+/// The `jsonschema` crate's verdict on `value` as the definition `name` of `schema`.
+fn reference_accepts(schema: &Value, name: &str, value: &Value) -> bool {
+    let document = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": schema["$defs"].clone(),
+        "$ref": format!("#/$defs/{name}"),
+    });
+    jsonschema061::options()
+        .should_validate_formats(true)
+        .build(&document)
+        .unwrap()
+        .is_valid(value)
+}
+
+#[test]
+fn every_counterexample_is_accepted_by_one_side_and_refused_by_the_other() {
+    let seed: u64 = std::env::var("RUNA_CHANGES_SEED")
+        .ok()
+        .and_then(|it| it.parse().ok())
+        .unwrap_or(20_240_205);
+    let (schema, ops) = real();
+    let real_spec = spec(&schema, &ops).unwrap();
+    let mut checked_by_generated = 0;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut edits = 0;
+    let mut breaking = 0;
+    while edits < 60 {
+        let mut other = schema.clone();
+        let label = edit(&mut other, &mut rng);
+        let Ok(other_spec) = spec(&other, &ops) else {
+            continue; // an edit the generator refuses (a bound below its partner, say)
+        };
+        edits += 1;
+        // `real_is_old`: the real spec is the old side of the comparison.
+        for real_is_old in [true, false] {
+            let (old, new, old_json, new_json) = if real_is_old {
+                (&real_spec, &other_spec, &schema, &other)
+            } else {
+                (&other_spec, &real_spec, &other, &schema)
+            };
+            let report = changes::compare(old, new, "seeded");
+            for finding in &report.findings {
+                if finding.level == Level::Breaking && finding.pointer.starts_with("#/$defs/") {
+                    breaking += 1;
+                }
+                let Some(value) = &finding.counterexample else {
+                    continue;
+                };
+                let context = format!(
+                    "RUNA_CHANGES_SEED={seed}, edit {label}, real is old: {real_is_old}, {} at {}: {value}",
+                    finding.rule, finding.pointer
+                );
+                assert_eq!(finding.level, Level::Breaking, "{context}");
+                let name = owner(&finding.pointer);
+                let generated = Kind::from_name(name)
+                    .unwrap_or_else(|| panic!("{context}: no generated kind"))
+                    .is_valid(value);
+                // Which spec must accept it and which refuse it.
+                let (accepting_is_old, accepting, refusing) = match finding.counterexample_way {
+                    Some(Direction::Response) => (false, new_json, old_json),
+                    _ => (true, old_json, new_json),
+                };
+                let real_accepts = accepting_is_old == real_is_old;
+                assert_eq!(generated, real_accepts, "generated validator: {context}");
+                let (other_json, other_should) = if real_accepts {
+                    (refusing, false)
+                } else {
+                    (accepting, true)
+                };
+                assert_eq!(
+                    reference_accepts(other_json, name, value),
+                    other_should,
+                    "jsonschema on the edited spec: {context}"
+                );
+                checked_by_generated += 1;
+            }
+        }
+    }
+    eprintln!(
+        "RUNA_CHANGES_SEED={seed}: {checked_by_generated} counter-examples checked, \
+         for {breaking} breaking schema findings in {edits} edits compared both ways"
+    );
+    assert!(
+        checked_by_generated >= 20,
+        "RUNA_CHANGES_SEED={seed}: only {checked_by_generated} counter-examples in 60 edits"
+    );
+}
