@@ -17,7 +17,9 @@ use crate::codegen::{
     lower,
 };
 
+pub mod annotations;
 pub mod branches;
+pub mod catalogue;
 pub mod direction;
 pub mod objects;
 pub mod operations;

@@ -7,7 +7,6 @@ use super::{
     FileKind, Finding, Level, Side,
     direction::Direction,
     rust::{Bump, Crate, Impact},
-    schemas::{Effect, judge},
 };
 use crate::codegen::ir::{Api, Operation, Parameter, Rule};
 use Direction::{Both, Request, Response};
@@ -16,11 +15,11 @@ use Level::{Breaking, Info, Warning};
 /// One rule of this file: its stable ID, level and direction, and the bump of the client
 /// crate it calls for (every operation finding is about the client).
 #[derive(Debug, Clone, Copy)]
-struct Kind {
-    rule: &'static str,
-    level: Level,
-    direction: Direction,
-    bump: Bump,
+pub struct Kind {
+    pub rule: &'static str,
+    pub level: Level,
+    pub direction: Direction,
+    pub bump: Bump,
 }
 
 const fn kind(rule: &'static str, level: Level, direction: Direction, bump: Bump) -> Kind {
@@ -49,11 +48,45 @@ const PARAMETER_REQUIRED_ADDED: Kind = kind(
 );
 const PARAMETER_ADDED: Kind = kind("request-parameter-added", Info, Request, Bump::Minor);
 const PARAMETER_REMOVED: Kind = kind("request-parameter-removed", Warning, Request, Bump::Major);
+const PARAMETER_NARROWED: Kind = kind("request-parameter-narrowed", Breaking, Request, Bump::Major);
+const PARAMETER_WIDENED: Kind = kind("request-parameter-widened", Info, Request, Bump::Minor);
+const PARAMETER_CHANGED: Kind = kind("request-parameter-changed", Breaking, Request, Bump::Major);
 const REQUEST_BODY_CHANGED: Kind = kind("request-body-changed", Breaking, Request, Bump::Major);
 const STATUS_ADDED: Kind = kind("response-status-added", Warning, Response, Bump::Minor);
 const RESPONSE_BODY_CHANGED: Kind = kind("response-body-changed", Breaking, Response, Bump::Major);
 const STATUS_REMOVED: Kind = kind("response-status-removed", Info, Response, Bump::Major);
+const HEADER_RULE_NARROWED: Kind = kind(
+    "request-header-rule-narrowed",
+    Breaking,
+    Request,
+    Bump::Patch,
+);
+const HEADER_RULE_WIDENED: Kind = kind("request-header-rule-widened", Info, Request, Bump::Patch);
+const HEADER_RULE_CHANGED: Kind = kind("request-header-rule-changed", Info, Request, Bump::Patch);
 const HEADER_RULE_REMOVED: Kind = kind("request-header-rule-removed", Info, Request, Bump::Patch);
+
+/// Every rule of this file, for the catalogue (`catalogue.rs`); a test of that file checks
+/// that each `Kind` constant is listed.
+pub const KINDS: &[Kind] = &[
+    OPERATION_ADDED,
+    OPERATION_REMOVED,
+    ROUTE_CHANGED,
+    KEY_CHANGED,
+    PARAMETER_REQUIRED_ADDED,
+    PARAMETER_ADDED,
+    PARAMETER_REMOVED,
+    PARAMETER_NARROWED,
+    PARAMETER_WIDENED,
+    PARAMETER_CHANGED,
+    REQUEST_BODY_CHANGED,
+    STATUS_ADDED,
+    RESPONSE_BODY_CHANGED,
+    STATUS_REMOVED,
+    HEADER_RULE_NARROWED,
+    HEADER_RULE_WIDENED,
+    HEADER_RULE_CHANGED,
+    HEADER_RULE_REMOVED,
+];
 
 /// Where a finding is: an operation, the pointer of the node in `operations.json`, and the
 /// spec that node is in.
@@ -85,6 +118,11 @@ impl<'a> At<'a> {
 impl Kind {
     /// The finding of this rule at `at`, with its message and what it does to the client.
     fn at(self, at: At<'_>, message: String, rust: String) -> Finding {
+        debug_assert!(
+            KINDS.iter().any(|it| it.rule == self.rule),
+            "{} is not in `KINDS`",
+            self.rule
+        );
         Finding {
             rule: self.rule.to_owned(),
             level: self.level,
@@ -243,14 +281,12 @@ fn parameter_changed(
         upper(new.maximum) < upper(old.maximum),
         upper(new.maximum) > upper(old.maximum),
     );
-    let (effect, rule, word) = match (narrows, widens) {
+    let (kind, word) = match (narrows, widens) {
         (false, false) => return,
-        (true, false) => (Effect::Narrows, "request-parameter-narrowed", "narrowed"),
-        (false, true) => (Effect::Widens, "request-parameter-widened", "widened"),
-        (true, true) => (Effect::Changes, "request-parameter-changed", "changed"),
+        (true, false) => (PARAMETER_NARROWED, "narrowed"),
+        (false, true) => (PARAMETER_WIDENED, "widened"),
+        (true, true) => (PARAMETER_CHANGED, "changed"),
     };
-    let bump = if narrows { Bump::Major } else { Bump::Minor };
-    let kind = kind(rule, judge(effect, Request), Request, bump);
     let message = format!(
         "the {} parameter `{}` of `{}` is {word}",
         new.location.name(),
@@ -318,20 +354,13 @@ fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     let after: HashMap<_, &Rule> = new.rules.iter().map(|it| (key(it), it)).collect();
     for rule in &new.rules {
         let (header, value, field) = key(rule);
-        let (effect, id, word) = match before.get(&key(rule)) {
-            None => (Effect::Narrows, "request-header-rule-narrowed", "narrowed"),
-            Some(previous) if max(previous) > max(rule) => {
-                (Effect::Narrows, "request-header-rule-narrowed", "narrowed")
-            }
-            Some(previous) if max(previous) < max(rule) => {
-                (Effect::Widens, "request-header-rule-widened", "widened")
-            }
-            Some(previous) if previous != &rule => {
-                (Effect::Doc, "request-header-rule-changed", "changed")
-            }
+        let (kind, word) = match before.get(&key(rule)) {
+            None => (HEADER_RULE_NARROWED, "narrowed"),
+            Some(previous) if max(previous) > max(rule) => (HEADER_RULE_NARROWED, "narrowed"),
+            Some(previous) if max(previous) < max(rule) => (HEADER_RULE_WIDENED, "widened"),
+            Some(previous) if previous != &rule => (HEADER_RULE_CHANGED, "changed"),
             Some(_) => continue,
         };
-        let kind = kind(id, judge(effect, Request), Request, Bump::Patch);
         let message = format!(
             "`{}`: with {header}: {value}, `{field}` may hold at most {} items ({word})",
             new.id,
@@ -350,5 +379,25 @@ fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
             let rust = format!("the check of `{}` before sending changes", old.id);
             out.push(HEADER_RULE_REMOVED.at(At::old(old, &old.pointer), message, rust));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+
+    /// A `Kind` constant missing from `KINDS` would be a rule the catalogue does not know.
+    #[test]
+    fn every_kind_constant_is_listed() {
+        let source = include_str!("operations.rs");
+        let constants = source
+            .lines()
+            .filter(|it| it.starts_with("const ") && it.contains(": Kind ="))
+            .count();
+        assert_eq!(
+            constants,
+            KINDS.len(),
+            "a `Kind` constant is not in `KINDS`"
+        );
     }
 }
