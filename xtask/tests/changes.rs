@@ -3,7 +3,7 @@
 //! spec compared with itself, or with its keys shuffled and re-indented, reports nothing.
 
 use serde_json::{Value, json};
-use xtask::changes::{self, Direction, Level, Spec, catalogue};
+use xtask::changes::{self, Bump, Crate, Direction, Level, Spec, catalogue};
 
 /// The probe properties of `base()` and the cases of every schema rule in the three directions.
 #[path = "changes/table.rs"]
@@ -221,6 +221,87 @@ fn every_catalogued_rule_has_a_case_in_each_of_its_directions() {
         unknown.is_empty(),
         "cases of rules the catalogue does not list:\n{}",
         unknown.join("\n")
+    );
+}
+
+/// The one finding of `rule` after `edits` of the base.
+fn finding(edits: Vec<Edit>, rule: &str) -> changes::Finding {
+    let (schema, ops) = base();
+    let old = lower(&schema, &ops);
+    let case = case(edits, rule, Direction::Both, Level::Info, &[]);
+    let (schema, ops) = apply(&case);
+    let report = changes::compare(&old, &lower(&schema, &ops), "base");
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|it| it.rule == rule)
+        .collect();
+    assert_eq!(found.len(), 1, "{rule}: {:?}", report.findings);
+    found[0].clone()
+}
+
+/// The bump of `krate` a finding calls for (`None` when it does not touch it).
+fn bump(finding: &changes::Finding, krate: Crate) -> Bump {
+    let bumps = finding.rust.items.iter().filter(|it| it.0 == krate);
+    bumps.map(|it| it.1).max().unwrap_or(Bump::None)
+}
+
+#[test]
+fn annotations_say_what_the_generated_code_does() {
+    let at = |path: &str| format!("/$defs/NewOrderItemDetails/properties/{path}");
+    // An optional field becomes `T` with `#[serde(default = …)]`: major.
+    let it = finding(
+        vec![s(at("word/default"), json!("a"))],
+        "request-default-added",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Types)),
+        (Level::Info, Bump::Major)
+    );
+    // A definition gains `impl Default`: minor.
+    let it = finding(
+        vec![s("/$defs/OrderStatus/default", json!("PROCESSING"))],
+        "response-default-added",
+    );
+    assert_eq!(bump(&it, Crate::Types), Bump::Minor, "{:?}", it.rust);
+    // The generator does not write `#[deprecated]`: nothing changes in any crate.
+    let it = finding(
+        vec![s(at("word/deprecated"), json!(true))],
+        "request-deprecated-added",
+    );
+    assert_eq!((it.level, it.rust.semver()), (Level::Info, Bump::None));
+    // The validator's messages print the value again.
+    let it = finding(
+        vec![s_del(at("mixed/x-personal"))],
+        "request-x-personal-removed",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Validator)),
+        (Level::Warning, Bump::Patch)
+    );
+    // typify names the variant `DistributionMethod::Email` after this title.
+    let it = finding(
+        vec![s("/$defs/EmailDistribution/title", json!("Mail"))],
+        "both-title-changed",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Types)),
+        (Level::Info, Bump::Major)
+    );
+    // The title of a plain string names no type: documentation.
+    let it = finding(
+        vec![s(at("mixed/title"), json!("Either"))],
+        "request-title-changed",
+    );
+    assert_eq!(bump(&it, Crate::Types), Bump::Patch);
+    // `decimal` accepts the same payloads but makes the field a `Decimal`.
+    let it = finding(
+        vec![s(at("amount/format"), json!("decimal"))],
+        "request-format-added",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Types)),
+        (Level::Info, Bump::Major)
     );
 }
 

@@ -37,7 +37,7 @@ fn change<'a>(
     }
 }
 
-/// Nothing in the generated crates changes: `what` says why.
+/// Nothing in the generated crates changes: `why` says why.
 fn nothing(why: &str) -> Impact {
     Impact::one(Crate::Types, Bump::None, why)
 }
@@ -61,7 +61,7 @@ pub(crate) fn compare<'a>(cx: &mut Cx<'a>, old: &'a Schema, new: &'a Schema, own
     let (a, b) = (&old.notes, &new.notes);
     if a.comment != b.comment {
         let change_word = word(a.comment.is_some(), b.comment.is_some());
-        let rust = nothing("none: no generated code carries `$comment`");
+        let rust = nothing("no generated code carries `$comment`");
         cx.push(owner, change(&keywords::COMMENT, change_word, new, rust));
     }
     let flags = [
@@ -69,19 +69,19 @@ pub(crate) fn compare<'a>(cx: &mut Cx<'a>, old: &'a Schema, new: &'a Schema, own
             &keywords::DEPRECATED,
             a.deprecated,
             b.deprecated,
-            "none: the generator does not mark items `#[deprecated]`, so no build warns",
+            "no generated code changes: the generator writes no `#[deprecated]`, so no build warns",
         ),
         (
             &keywords::READ_ONLY,
             a.read_only,
             b.read_only,
-            "none: the types and the validator ignore it; the field stays in requests and responses",
+            "no generated code changes: the types and the validator ignore it, and the field stays in requests and responses",
         ),
         (
             &keywords::WRITE_ONLY,
             a.write_only,
             b.write_only,
-            "none: the types and the validator ignore it; the field stays in requests and responses",
+            "no generated code changes: the types and the validator ignore it, and the field stays in requests and responses",
         ),
     ];
     for (keyword, before, after, why) in flags {
