@@ -4,7 +4,7 @@
 use serde_json::json;
 use xtask::changes::{Direction, Level};
 
-use super::{ALL, CREATE, Case, ESTIMATE, READS, case, o, o_del, s, s_del};
+use super::{ALL, CREATE, CREATE_GET, Case, ESTIMATE, READS, case, o, o_del, s, s_del};
 
 pub fn cases(out: &mut Vec<Case>) {
     number_and_array_cases_1(out);
@@ -13,6 +13,42 @@ pub fn cases(out: &mut Vec<Case>) {
     object_cases_2(out);
     enum_and_shared_cases(out);
     operation_cases(out);
+    tagged_cases(out);
+}
+
+/// A tagged `oneOf` decides: a new variant widens (breaks what responses carry), a removed
+/// one narrows (breaks what requests send); `DistributionMethod` travels both ways.
+fn tagged_cases(out: &mut Vec<Case>) {
+    use Level::Breaking as B;
+    let sms = json!({
+        "title": "Sms",
+        "description": "Sent by text message.",
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "enum": ["SMS"]}}
+    });
+    out.extend([
+        case(
+            vec![
+                s("/$defs/SmsDistribution", sms),
+                s(
+                    "/$defs/DistributionMethod/oneOf/3",
+                    json!({"$ref": "#/$defs/SmsDistribution"}),
+                ),
+            ],
+            "both-one-of-branch-added",
+            Direction::Both,
+            B,
+            CREATE_GET,
+        ),
+        case(
+            vec![s_del("/$defs/DistributionMethod/oneOf/1")],
+            "both-one-of-branch-removed",
+            Direction::Both,
+            B,
+            CREATE_GET,
+        ),
+    ]);
 }
 
 fn number_and_array_cases_1(out: &mut Vec<Case>) {
