@@ -2,9 +2,9 @@
 //! it can have. The schema rules are `{direction}-{what}-{change}` and come in every
 //! direction; the operation rules are the `Kind` constants of `operations.rs`, each with one.
 //!
-//! The rules push their findings through [`Cx::push`](super::schemas::Cx::push) and
-//! `Kind::at`, which check (in debug builds, so in every test) that the rule is listed here;
-//! `xtask/tests/changes.rs` checks that every (rule, direction) listed here has a case.
+//! The rules push their findings through `schemas::Cx::push` and `Kind::at`, which check (in
+//! debug builds, so in every test) that the rule is listed here; `xtask/tests/changes.rs`
+//! checks that every (rule, direction) listed here has a case.
 
 use std::sync::LazyLock;
 
