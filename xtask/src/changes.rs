@@ -18,6 +18,7 @@ use crate::codegen::{
 };
 
 pub mod annotations;
+pub mod api;
 pub mod branches;
 pub mod catalogue;
 pub mod direction;

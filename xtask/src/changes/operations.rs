@@ -1,5 +1,7 @@
 //! The rules on `operations.json`: operations, parameters and headers, status codes, body
-//! types, the idempotency key and the execution-mode rules.
+//! types, the idempotency key and the execution-mode rules (and, in `api.rs`, the texts, the
+//! error types, the API version, the servers and the API key header). Every rule of both
+//! files is a `Kind` constant of this file.
 
 use std::collections::{HashMap, HashSet};
 
@@ -64,8 +66,31 @@ const HEADER_RULE_NARROWED: Kind = kind(
 const HEADER_RULE_WIDENED: Kind = kind("request-header-rule-widened", Info, Request, Bump::Patch);
 const HEADER_RULE_CHANGED: Kind = kind("request-header-rule-changed", Info, Request, Bump::Patch);
 const HEADER_RULE_REMOVED: Kind = kind("request-header-rule-removed", Info, Request, Bump::Patch);
+pub(super) const OPERATION_DOCS_CHANGED: Kind =
+    kind("operation-docs-changed", Info, Both, Bump::Patch);
+pub(super) const API_VERSION_CHANGED: Kind =
+    kind("request-api-version-changed", Warning, Request, Bump::Major);
+pub(super) const REMOVED_VERSIONS_CHANGED: Kind = kind(
+    "request-removed-versions-changed",
+    Warning,
+    Request,
+    Bump::Patch,
+);
+pub(super) const AUTH_HEADER_CHANGED: Kind = kind(
+    "request-auth-header-changed",
+    Breaking,
+    Request,
+    Bump::Major,
+);
+pub(super) const SERVERS_CHANGED: Kind = kind("api-servers-changed", Warning, Both, Bump::Major);
+pub(super) const ERROR_TYPE_ADDED: Kind =
+    kind("response-error-type-added", Warning, Response, Bump::Major);
+pub(super) const ERROR_TYPE_REMOVED: Kind =
+    kind("response-error-type-removed", Info, Response, Bump::Major);
+pub(super) const ERROR_TYPE_CHANGED: Kind =
+    kind("response-error-type-changed", Info, Response, Bump::Patch);
 
-/// Every rule of this file, for the catalogue (`catalogue.rs`); a test of that file checks
+/// Every rule of this file and of `api.rs`, for the catalogue (`catalogue.rs`); a test of that file checks
 /// that each `Kind` constant is listed.
 pub const KINDS: &[Kind] = &[
     OPERATION_ADDED,
@@ -86,6 +111,14 @@ pub const KINDS: &[Kind] = &[
     HEADER_RULE_WIDENED,
     HEADER_RULE_CHANGED,
     HEADER_RULE_REMOVED,
+    OPERATION_DOCS_CHANGED,
+    API_VERSION_CHANGED,
+    REMOVED_VERSIONS_CHANGED,
+    AUTH_HEADER_CHANGED,
+    SERVERS_CHANGED,
+    ERROR_TYPE_ADDED,
+    ERROR_TYPE_REMOVED,
+    ERROR_TYPE_CHANGED,
 ];
 
 /// Where a finding is: an operation, the pointer of the node in `operations.json`, and the
@@ -118,6 +151,19 @@ impl<'a> At<'a> {
 impl Kind {
     /// The finding of this rule at `at`, with its message and what it does to the client.
     fn at(self, at: At<'_>, message: String, rust: String) -> Finding {
+        let (operations, pointer) = (vec![at.operation.id.clone()], at.pointer.to_owned());
+        self.finding(operations, pointer, at.side, message, rust)
+    }
+
+    /// The finding of this rule for `operations`, at `pointer` of `operations.json`.
+    pub(super) fn finding(
+        self,
+        operations: Vec<String>,
+        pointer: String,
+        side: Side,
+        message: String,
+        rust: String,
+    ) -> Finding {
         debug_assert!(
             KINDS.iter().any(|it| it.rule == self.rule),
             "{} is not in `KINDS`",
@@ -127,9 +173,9 @@ impl Kind {
             rule: self.rule.to_owned(),
             level: self.level,
             direction: self.direction,
-            operations: vec![at.operation.id.clone()],
-            pointer: at.pointer.to_owned(),
-            side: at.side,
+            operations,
+            pointer,
+            side,
             file_kind: FileKind::Operations,
             file: String::new(),
             line: 0,
@@ -165,6 +211,7 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Finding> {
             out.push(OPERATION_REMOVED.at(At::old(operation, &operation.pointer), message, rust));
         }
     }
+    super::api::compare(old, new, &mut out);
     out
 }
 
@@ -205,6 +252,7 @@ fn compare_operation(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
         out.push(KEY_CHANGED.at(at, message, rust));
     }
     rules(old, new, out);
+    super::api::docs(old, new, out);
 }
 
 fn parameters(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
@@ -392,6 +440,7 @@ mod tests {
         let source = include_str!("operations.rs");
         let constants = source
             .lines()
+            .map(|it| it.trim_start_matches("pub(super) "))
             .filter(|it| it.starts_with("const ") && it.contains(": Kind ="))
             .count();
         assert_eq!(

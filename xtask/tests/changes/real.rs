@@ -14,6 +14,90 @@ pub fn cases(out: &mut Vec<Case>) {
     enum_and_shared_cases(out);
     operation_cases(out);
     tagged_cases(out);
+    api_cases(out);
+}
+
+/// The texts of `operations.json` and what it says of the API as a whole.
+fn api_cases(out: &mut Vec<Case>) {
+    use Direction::{Both, Request, Response};
+    use Level::{Breaking as B, Info as I, Warning as W};
+    out.extend([
+        case(
+            vec![o("/operations/1/summary", json!("Read one order."))],
+            "operation-docs-changed",
+            Both,
+            I,
+            &["getSingleOrder"],
+        ),
+        case(
+            vec![o(
+                "/operations/1/responses/404/description",
+                json!("No such order."),
+            )],
+            "operation-docs-changed",
+            Both,
+            I,
+            &["getSingleOrder"],
+        ),
+        case(
+            vec![o("/api_version", json!("2025-01-01"))],
+            "request-api-version-changed",
+            Request,
+            W,
+            ALL,
+        ),
+        case(
+            vec![o("/removed_versions/2", json!("2022-06-01"))],
+            "request-removed-versions-changed",
+            Request,
+            W,
+            ALL,
+        ),
+        case(
+            vec![o("/auth_header", json!("X-Runa-Key"))],
+            "request-auth-header-changed",
+            Request,
+            B,
+            ALL,
+        ),
+        case(
+            vec![o(
+                "/servers/2",
+                json!({"name": "sandbox", "url": "https://sandbox.runa.io/v2"}),
+            )],
+            "api-servers-changed",
+            Both,
+            W,
+            ALL,
+        ),
+        case(
+            vec![o(
+                "/error_types/22",
+                json!({"type": "payment_declined", "status": 400, "message": "The payment was declined."}),
+            )],
+            "response-error-type-added",
+            Response,
+            W,
+            ALL,
+        ),
+        case(
+            vec![o_del("/error_types/21")],
+            "response-error-type-removed",
+            Response,
+            I,
+            ALL,
+        ),
+        case(
+            vec![o(
+                "/error_types/0/message",
+                json!("The payload is malformed."),
+            )],
+            "response-error-type-changed",
+            Response,
+            I,
+            ALL,
+        ),
+    ]);
 }
 
 /// A tagged `oneOf` decides: a new variant widens (breaks what responses carry), a removed
