@@ -10,7 +10,7 @@ use super::{
     direction::Direction,
     rust::{Bump, Crate, Impact},
 };
-use crate::codegen::ir::{Api, Operation, Parameter, Rule};
+use crate::codegen::ir::{Api, Literal, Operation, Parameter, Rule};
 use Direction::{Both, Request, Response};
 use Level::{Breaking, Info, Warning};
 
@@ -53,6 +53,12 @@ const PARAMETER_REMOVED: Kind = kind("request-parameter-removed", Warning, Reque
 const PARAMETER_NARROWED: Kind = kind("request-parameter-narrowed", Breaking, Request, Bump::Major);
 const PARAMETER_WIDENED: Kind = kind("request-parameter-widened", Info, Request, Bump::Minor);
 const PARAMETER_CHANGED: Kind = kind("request-parameter-changed", Breaking, Request, Bump::Major);
+const PARAMETER_DEFAULT_CHANGED: Kind = kind(
+    "request-parameter-default-changed",
+    Warning,
+    Request,
+    Bump::Major,
+);
 const REQUEST_BODY_CHANGED: Kind = kind("request-body-changed", Breaking, Request, Bump::Major);
 const STATUS_ADDED: Kind = kind("response-status-added", Warning, Response, Bump::Minor);
 const RESPONSE_BODY_CHANGED: Kind = kind("response-body-changed", Breaking, Response, Bump::Major);
@@ -103,6 +109,7 @@ pub const KINDS: &[Kind] = &[
     PARAMETER_NARROWED,
     PARAMETER_WIDENED,
     PARAMETER_CHANGED,
+    PARAMETER_DEFAULT_CHANGED,
     REQUEST_BODY_CHANGED,
     STATUS_ADDED,
     RESPONSE_BODY_CHANGED,
@@ -300,6 +307,23 @@ fn parameter_changed(
     operation: &Operation,
     out: &mut Vec<Finding>,
 ) {
+    if old.default != new.default {
+        let shown =
+            |it: &Option<Literal>| it.as_ref().map_or("none".to_owned(), ToString::to_string);
+        let message = format!(
+            "the default of the {} parameter `{}` of `{}` changes from {} to {}",
+            new.location.name(),
+            new.name,
+            operation.id,
+            shown(&old.default),
+            shown(&new.default)
+        );
+        let rust = format!(
+            "what `{}` sends or assumes for `{}` when it is not given changes",
+            operation.id, new.name
+        );
+        out.push(PARAMETER_DEFAULT_CHANGED.at(At::new(operation, &new.pointer), message, rust));
+    }
     let mut narrows = false;
     let mut widens = false;
     let mut note = |narrow: bool, widen: bool| {
@@ -307,7 +331,9 @@ fn parameter_changed(
         widens |= widen;
     };
     note(!old.required && new.required, old.required && !new.required);
-    note(old.ty != new.ty, old.ty != new.ty);
+    // Another type, or another place (a header that becomes a query parameter).
+    let moved = old.ty != new.ty || old.location != new.location;
+    note(moved, moved);
     // Sets, so that the comparison is linear in the number of values.
     let before: HashSet<&String> = old.enum_values.iter().collect();
     let after: HashSet<&String> = new.enum_values.iter().collect();

@@ -578,6 +578,21 @@ fn operation_cases(out: &mut Vec<Case>) {
             B,
             LIST,
         ),
+        // A query parameter that becomes a header: sent elsewhere.
+        case(
+            vec![o("/operations/2/parameters/2/in", json!("header"))],
+            "request-parameter-changed",
+            Request,
+            B,
+            LIST,
+        ),
+        case(
+            vec![o(format!("{limit}/default"), json!(50))],
+            "request-parameter-default-changed",
+            Request,
+            W,
+            LIST,
+        ),
         case(
             vec![o("/operations/0/rules/1", rule)],
             "request-header-rule-narrowed",
