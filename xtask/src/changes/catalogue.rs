@@ -150,6 +150,28 @@ mod tests {
         assert_eq!(before, rules.len(), "a rule ID is listed twice");
     }
 
+    /// A keyword the generator learns to read (a new row of the keyword table) must get its
+    /// rules here, or its changes would be reported as nothing.
+    #[test]
+    fn every_schema_keyword_has_rules() {
+        let families: Vec<&str> = SCHEMA_FAMILIES
+            .iter()
+            .filter_map(|(subject, _)| match subject {
+                Subject::Keyword(keyword, _) => Some(keyword.name),
+                Subject::Word(_) => None,
+            })
+            .collect();
+        let missing: Vec<&str> = kw::TABLE
+            .iter()
+            .filter(|it| it.in_schema())
+            // `properties` is compared member by member: the `property` rules.
+            .filter(|it| **it != kw::PROPERTIES)
+            .map(|it| it.name)
+            .filter(|it| !families.contains(it))
+            .collect();
+        assert!(missing.is_empty(), "keywords without rules: {missing:?}");
+    }
+
     #[test]
     fn schema_rules_are_found_by_their_parts() {
         assert!(is_schema_rule("max-length", "decreased"));
