@@ -65,6 +65,13 @@ pub(super) fn docs(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     }
     for (pointer, before, after, what) in texts {
         if before != after {
+            // A removed text is placed at what held it.
+            let pointer = match after {
+                Some(_) => pointer,
+                None => pointer
+                    .rsplit_once('/')
+                    .map_or(pointer.clone(), |it| it.0.to_owned()),
+            };
             let message = format!("{what} changed");
             let rust = format!("the docs of `{id}` change");
             let operations = vec![id.clone()];
