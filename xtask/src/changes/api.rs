@@ -12,20 +12,23 @@ use super::{
         ERROR_TYPE_REMOVED, OPERATION_DOCS_CHANGED, REMOVED_VERSIONS_CHANGED, SERVERS_CHANGED,
     },
 };
-use crate::codegen::ir::{Api, ErrorType, Http, Operation};
+use crate::codegen::{
+    ir::{Api, ErrorType, Http, Operation},
+    keywords,
+};
 
 /// Every finding about the texts of `old` and `new` (one operation, in both specs).
 pub(super) fn docs(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     let id = &new.id;
     let mut texts: Vec<(String, Option<&str>, Option<&str>, String)> = vec![
         (
-            format!("{}/summary", new.pointer),
+            keywords::SUMMARY.at(&new.pointer),
             Some(old.summary.as_str()),
             Some(new.summary.as_str()),
             format!("the summary of `{id}`"),
         ),
         (
-            format!("{}/description", new.pointer),
+            keywords::DESCRIPTION.at(&new.pointer),
             old.description.as_deref(),
             new.description.as_deref(),
             format!("the description of `{id}`"),
@@ -39,7 +42,7 @@ pub(super) fn docs(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     for parameter in &new.parameters {
         if let Some(before) = parameters.get(parameter.name.as_str()) {
             texts.push((
-                format!("{}/description", parameter.pointer),
+                keywords::DESCRIPTION.at(&parameter.pointer),
                 before.description.as_deref(),
                 parameter.description.as_deref(),
                 format!(
@@ -53,7 +56,7 @@ pub(super) fn docs(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     for response in &new.responses {
         if let Some(before) = responses.get(&response.status) {
             texts.push((
-                format!("{}/responses/{}/description", new.pointer, response.status),
+                keywords::DESCRIPTION.at(&format!("{}/responses/{}", new.pointer, response.status)),
                 before.description.as_deref(),
                 response.description.as_deref(),
                 format!(
