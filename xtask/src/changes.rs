@@ -17,7 +17,10 @@ use crate::codegen::{
     lower,
 };
 
+pub mod annotations;
+pub mod api;
 pub mod branches;
+pub mod catalogue;
 pub mod decide;
 pub mod direction;
 pub mod objects;

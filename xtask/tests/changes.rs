@@ -1,9 +1,17 @@
-//! The change report on pairs of specs that differ by one change each (table-driven), and the
-//! properties: a spec compared with itself, or with its keys shuffled and re-indented, reports
-//! nothing.
+//! The change report on pairs of specs that differ by one change each (table-driven, with a
+//! case for every rule of the catalogue in each of its directions), and the properties: a
+//! spec compared with itself, or with its keys shuffled and re-indented, reports nothing.
 
 use serde_json::{Value, json};
-use xtask::changes::{self, Level, Spec};
+use xtask::changes::{self, Bump, Crate, Direction, Level, Spec, catalogue};
+
+/// The probe properties of `base()` and the cases of every schema rule in the three directions.
+#[path = "changes/table.rs"]
+mod table;
+
+/// Cases on nodes of the real spec, and the rules of `operations.json`.
+#[path = "changes/real.rs"]
+mod real;
 
 const SCHEMA: &str = "spec/order-api.schema.json";
 const OPERATIONS: &str = "spec/operations.json";
@@ -16,22 +24,12 @@ fn real() -> (Value, Value) {
     (read(SCHEMA), read(OPERATIONS))
 }
 
-/// The base of every pair: the real spec with a request-only, a response-only and a
-/// both-ways string property `note`, so that every string rule has a node of each direction.
+/// The base of every pair: the real spec with probe properties in a request-only, a
+/// response-only and a both-ways definition (see `table::probes`), so that every schema rule
+/// has a node of each direction.
 fn base() -> (Value, Value) {
     let (mut schema, ops) = real();
-    let note = json!({"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[a-z]+$"});
-    for def in [
-        "NewOrderItemDetails",
-        "IncompleteOrder",
-        "EmailDistribution",
-    ] {
-        set(
-            &mut schema,
-            &format!("/$defs/{def}/properties/note"),
-            note.clone(),
-        );
-    }
+    table::add_probes(&mut schema);
     (schema, ops)
 }
 
@@ -79,12 +77,13 @@ fn lower(schema: &Value, ops: &Value) -> Spec {
 }
 
 /// One edit of a pair: in the schema (`S`) or the operations (`O`); `None` removes.
-type Edit = (char, &'static str, Option<Value>);
+type Edit = (char, String, Option<Value>);
 
 struct Case {
     edits: Vec<Edit>,
-    rule: &'static str,
+    rule: String,
     level: Level,
+    direction: Direction,
     operations: &'static [&'static str],
 }
 
@@ -101,439 +100,36 @@ const CREATE_GET: &[&str] = &["createOrder", "getSingleOrder"];
 
 fn case(
     edits: Vec<Edit>,
-    rule: &'static str,
+    rule: &str,
+    direction: Direction,
     level: Level,
     operations: &'static [&'static str],
 ) -> Case {
     Case {
         edits,
-        rule,
+        rule: rule.to_owned(),
         level,
+        direction,
         operations,
     }
 }
 
-fn s(pointer: &'static str, value: Value) -> Edit {
-    ('S', pointer, Some(value))
+fn s(pointer: impl Into<String>, value: Value) -> Edit {
+    ('S', pointer.into(), Some(value))
 }
-fn s_del(pointer: &'static str) -> Edit {
-    ('S', pointer, None)
+fn s_del(pointer: impl Into<String>) -> Edit {
+    ('S', pointer.into(), None)
 }
-fn o(pointer: &'static str, value: Value) -> Edit {
-    ('O', pointer, Some(value))
+fn o(pointer: impl Into<String>, value: Value) -> Edit {
+    ('O', pointer.into(), Some(value))
 }
-fn o_del(pointer: &'static str) -> Edit {
-    ('O', pointer, None)
-}
-
-/// The same string edits on the request-only, response-only and both-ways `note`.
-fn string_cases(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I};
-    let places: [(&str, &str, &[&str]); 3] = [
-        (
-            "request",
-            "/$defs/NewOrderItemDetails/properties/note",
-            CREATE,
-        ),
-        ("response", "/$defs/IncompleteOrder/properties/note", READS),
-        (
-            "both",
-            "/$defs/EmailDistribution/properties/note",
-            CREATE_GET,
-        ),
-    ];
-    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
-    for (direction, place, ops) in places {
-        let at = |key: &str| leak(format!("{place}/{key}"));
-        let req = direction == "request";
-        let resp = direction == "response";
-        let pick = |narrow: bool| {
-            if narrow {
-                if resp { I } else { B }
-            } else if req {
-                I
-            } else {
-                B
-            }
-        };
-        let table: Vec<(Edit, &str, Level)> = vec![
-            (
-                s(at("maxLength"), json!(10)),
-                "max-length-decreased",
-                pick(true),
-            ),
-            (
-                s(at("maxLength"), json!(100)),
-                "max-length-increased",
-                pick(false),
-            ),
-            (s_del(at("maxLength")), "max-length-removed", pick(false)),
-            (
-                s(at("minLength"), json!(5)),
-                "min-length-increased",
-                pick(true),
-            ),
-            (s_del(at("minLength")), "min-length-removed", pick(false)),
-            (
-                s(at("pattern"), json!("^[a-z]+[0-9]*$")),
-                "pattern-changed",
-                B,
-            ),
-            (s_del(at("pattern")), "pattern-removed", pick(false)),
-            (s(at("format"), json!("email")), "format-added", pick(true)),
-            (
-                s(at("type"), json!(["string", "null"])),
-                "null-added",
-                pick(false),
-            ),
-            (
-                s(at("description"), json!("A note.")),
-                "description-added",
-                I,
-            ),
-        ];
-        for (edit, rule, level) in table {
-            out.push(case(
-                vec![edit],
-                leak(format!("{direction}-{rule}")),
-                level,
-                ops,
-            ));
-        }
-    }
-}
-
-fn number_and_array_cases_1(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I};
-    out.extend([
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value/minimum",
-                json!(1),
-            )],
-            "request-minimum-increased",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value/minimum",
-                json!(0.001),
-            )],
-            "request-minimum-decreased",
-            I,
-            CREATE,
-        ),
-        case(
-            vec![s_del(
-                "/$defs/NewOrderItemDetails/properties/face_value/minimum",
-            )],
-            "request-minimum-removed",
-            I,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value/maximum",
-                json!(1000),
-            )],
-            "request-maximum-added",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value/exclusiveMaximum",
-                json!(1000),
-            )],
-            "request-exclusive-maximum-added",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value",
-                json!({"type": "string"}),
-            )],
-            "request-type-changed",
-            B,
-            CREATE,
-        ),
-    ]);
-}
-
-fn number_and_array_cases_2(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I};
-    out.extend([
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value/type",
-                json!("integer"),
-            )],
-            "request-type-narrowed",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/face_value/type",
-                json!(["number", "string"]),
-            )],
-            "request-type-widened",
-            I,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderDetails/properties/items/maxItems",
-                json!(100),
-            )],
-            "request-max-items-decreased",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderDetails/properties/items/maxItems",
-                json!(300),
-            )],
-            "request-max-items-increased",
-            I,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderDetails/properties/items/minItems",
-                json!(2),
-            )],
-            "request-min-items-increased",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderDetails/properties/items/uniqueItems",
-                json!(true),
-            )],
-            "request-unique-items-added",
-            B,
-            CREATE,
-        ),
-    ]);
-}
-
-fn object_cases_1(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I};
-    out.extend([
-        case(
-            vec![s(
-                "/$defs/OrderPriceRequest/properties/items/maxItems",
-                json!(100),
-            )],
-            "request-max-items-decreased",
-            B,
-            ESTIMATE,
-        ),
-        case(
-            vec![s("/$defs/NewOrderItemDetails/required/3", json!("note"))],
-            "request-required-added",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![s("/$defs/IncompleteOrder/required/3", json!("note"))],
-            "response-required-added",
-            I,
-            READS,
-        ),
-        case(
-            vec![s(
-                "/$defs/IncompleteOrder/required",
-                json!(["id", "status"]),
-            )],
-            "response-required-removed",
-            B,
-            READS,
-        ),
-        case(
-            vec![s(
-                "/$defs/NewOrderItemDetails/properties/extra",
-                json!({"type": "string"}),
-            )],
-            "request-property-added",
-            I,
-            CREATE,
-        ),
-        case(
-            vec![s(
-                "/$defs/IncompleteOrder/properties/extra",
-                json!({"type": "string"}),
-            )],
-            "response-property-added",
-            I,
-            READS,
-        ),
-    ]);
-}
-
-fn object_cases_2(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I, Warning as W};
-    out.extend([
-        case(
-            vec![s_del("/$defs/NewOrderItemDetails/properties/note")],
-            "request-property-removed",
-            W,
-            CREATE,
-        ),
-        case(
-            vec![s_del("/$defs/IncompleteOrder/properties/note")],
-            "response-property-removed",
-            W,
-            READS,
-        ),
-        case(
-            vec![s(
-                "/$defs/OrderStatus/enum",
-                json!(["PROCESSING", "COMPLETED", "FAILED", "CANCELLED", "NEW"]),
-            )],
-            "response-enum-value-added",
-            B,
-            &["createOrder", "getListOfOrders", "getSingleOrder"],
-        ),
-        case(
-            vec![s(
-                "/$defs/AccountPaymentType/enum",
-                json!(["ACCOUNT_BALANCE", "CARD"]),
-            )],
-            "both-enum-value-added",
-            B,
-            ALL,
-        ),
-        case(
-            vec![s(
-                "/$defs/IncompleteOrder/properties/message/maxLength",
-                json!(10),
-            )],
-            "response-max-length-added",
-            I,
-            READS,
-        ),
-        case(
-            vec![s(
-                "/$defs/OrderStatus/description",
-                json!("Where the order is."),
-            )],
-            "response-description-changed",
-            I,
-            &["createOrder", "getListOfOrders", "getSingleOrder"],
-        ),
-    ]);
-}
-
-fn enum_and_shared_cases(out: &mut Vec<Case>) {
-    use Level::{Breaking as B, Info as I, Warning as W};
-    out.extend([
-        case(
-            vec![s("/$defs/Currency/pattern", json!("^[A-Z]{3,4}$"))],
-            "both-pattern-changed",
-            B,
-            ALL,
-        ),
-        case(
-            vec![s("/$defs/Currency/maxLength", json!(3))],
-            "both-max-length-added",
-            B,
-            ALL,
-        ),
-        case(
-            vec![s(
-                "/$defs/APIErrorResponse/properties/help/type",
-                json!("string"),
-            )],
-            "response-null-removed",
-            I,
-            ALL,
-        ),
-        case(
-            vec![s("/$defs/Unused", json!({"type": "string"}))],
-            "both-definition-added",
-            I,
-            &[],
-        ),
-        case(
-            vec![s(
-                "/$defs/IncompleteOrder/properties/message/type",
-                json!("integer"),
-            )],
-            "response-type-changed",
-            B,
-            READS,
-        ),
-        case(
-            vec![o_del("/operations/3")],
-            "operation-removed",
-            B,
-            ESTIMATE,
-        ),
-        case(
-            vec![o(
-                "/operations/1/parameters/9",
-                json!({"name": "X-Trace", "in": "header", "type": "string", "required": true}),
-            )],
-            "request-parameter-required-added",
-            B,
-            &["getSingleOrder"],
-        ),
-        case(
-            vec![o(
-                "/operations/1/parameters/9",
-                json!({"name": "X-Trace", "in": "header", "type": "string"}),
-            )],
-            "request-parameter-added",
-            I,
-            &["getSingleOrder"],
-        ),
-        case(
-            vec![o(
-                "/operations/0/responses/418",
-                json!({"body": "APIErrorResponse"}),
-            )],
-            "response-status-added",
-            W,
-            CREATE,
-        ),
-        case(
-            vec![o_del("/operations/0/responses/504")],
-            "response-status-removed",
-            I,
-            CREATE,
-        ),
-        case(
-            vec![o(
-                "/operations/0/responses/202/body",
-                json!("IncompleteOrder"),
-            )],
-            "response-body-changed",
-            B,
-            CREATE,
-        ),
-        case(
-            vec![o("/operations/3/request_body", json!("NewOrderDetails"))],
-            "request-body-changed",
-            B,
-            ESTIMATE,
-        ),
-    ]);
+fn o_del(pointer: impl Into<String>) -> Edit {
+    ('O', pointer.into(), None)
 }
 
 fn cases() -> Vec<Case> {
-    let mut out = Vec::new();
-    string_cases(&mut out);
-    number_and_array_cases_1(&mut out);
-    number_and_array_cases_2(&mut out);
-    object_cases_1(&mut out);
-    object_cases_2(&mut out);
-    enum_and_shared_cases(&mut out);
+    let mut out = table::cases();
+    real::cases(&mut out);
     out
 }
 
@@ -566,20 +162,147 @@ fn every_pair_reports_its_one_change() {
             .collect();
         let ok = found.len() == 1
             && found[0].level == case.level
+            && found[0].direction == case.direction
             && found[0].operations == case.operations
-            && found[0].line > 0
-            && found[0].rule.starts_with(found[0].direction.name())
-                != found[0].rule.starts_with("operation");
+            && found[0].line > 0;
+        // Every finding of the pair, the expected one or not, is a rule of the catalogue.
+        let unknown: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|it| !catalogue::knows(&it.rule, it.direction))
+            .map(|it| (&it.rule, it.direction))
+            .collect();
+        if !unknown.is_empty() {
+            failures.push(format!("{}: not in the catalogue: {unknown:?}", case.rule));
+        }
         if !ok {
             let all: Vec<_> = report
                 .findings
                 .iter()
-                .map(|it| (&it.rule, it.level, &it.operations, &it.pointer))
+                .map(|it| {
+                    (
+                        &it.rule,
+                        it.level,
+                        it.direction,
+                        &it.operations,
+                        &it.pointer,
+                    )
+                })
                 .collect();
             failures.push(format!("{} {:?}: {all:?}", case.rule, case.edits));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_catalogued_rule_has_a_case_in_each_of_its_directions() {
+    let cases = cases();
+    let covered: std::collections::HashSet<(&str, Direction)> = cases
+        .iter()
+        .map(|it| (it.rule.as_str(), it.direction))
+        .collect();
+    let missing: Vec<String> = catalogue::entries()
+        .into_iter()
+        .filter(|it| !covered.contains(&(it.rule.as_str(), it.direction)))
+        .map(|it| format!("{} ({})", it.rule, it.direction.name()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without a case:\n{}",
+        missing.join("\n")
+    );
+    let unknown: Vec<String> = cases
+        .iter()
+        .filter(|it| !catalogue::knows(&it.rule, it.direction))
+        .map(|it| format!("{} ({})", it.rule, it.direction.name()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "cases of rules the catalogue does not list:\n{}",
+        unknown.join("\n")
+    );
+}
+
+/// The one finding of `rule` after `edits` of the base.
+fn finding(edits: Vec<Edit>, rule: &str) -> changes::Finding {
+    let (schema, ops) = base();
+    let old = lower(&schema, &ops);
+    let case = case(edits, rule, Direction::Both, Level::Info, &[]);
+    let (schema, ops) = apply(&case);
+    let report = changes::compare(&old, &lower(&schema, &ops), "base");
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|it| it.rule == rule)
+        .collect();
+    assert_eq!(found.len(), 1, "{rule}: {:?}", report.findings);
+    found[0].clone()
+}
+
+/// The bump of `krate` a finding calls for (`None` when it does not touch it).
+fn bump(finding: &changes::Finding, krate: Crate) -> Bump {
+    let bumps = finding.rust.items.iter().filter(|it| it.0 == krate);
+    bumps.map(|it| it.1).max().unwrap_or(Bump::None)
+}
+
+#[test]
+fn annotations_say_what_the_generated_code_does() {
+    let at = |path: &str| format!("/$defs/NewOrderItemDetails/properties/{path}");
+    // An optional field becomes `T` with `#[serde(default = …)]`: major.
+    let it = finding(
+        vec![s(at("word/default"), json!("a"))],
+        "request-default-added",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Types)),
+        (Level::Info, Bump::Major)
+    );
+    // A definition gains `impl Default`: minor.
+    let it = finding(
+        vec![s("/$defs/OrderStatus/default", json!("PROCESSING"))],
+        "response-default-added",
+    );
+    assert_eq!(bump(&it, Crate::Types), Bump::Minor, "{:?}", it.rust);
+    // The generator does not write `#[deprecated]`: nothing changes in any crate.
+    let it = finding(
+        vec![s(at("word/deprecated"), json!(true))],
+        "request-deprecated-added",
+    );
+    assert_eq!((it.level, it.rust.semver()), (Level::Info, Bump::None));
+    // The validator's messages print the value again.
+    let it = finding(
+        vec![s_del(at("mixed/x-personal"))],
+        "request-x-personal-removed",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Validator)),
+        (Level::Warning, Bump::Patch)
+    );
+    // typify names the variant `DistributionMethod::Email` after this title.
+    let it = finding(
+        vec![s("/$defs/EmailDistribution/title", json!("Mail"))],
+        "both-title-changed",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Types)),
+        (Level::Info, Bump::Major)
+    );
+    // The title of a plain string names no type: documentation.
+    let it = finding(
+        vec![s(at("mixed/title"), json!("Either"))],
+        "request-title-changed",
+    );
+    assert_eq!(bump(&it, Crate::Types), Bump::Patch);
+    // `decimal` accepts the same payloads but makes the field a `Decimal`.
+    let it = finding(
+        vec![s(at("amount/format"), json!("decimal"))],
+        "request-format-added",
+    );
+    assert_eq!(
+        (it.level, bump(&it, Crate::Types)),
+        (Level::Info, Bump::Major)
+    );
 }
 
 #[test]
@@ -712,6 +435,7 @@ fn mixed() -> (Spec, Spec) {
             ),
         ],
         "",
+        Direction::Both,
         Level::Info,
         &[],
     );

@@ -1,5 +1,7 @@
 //! The rules on `operations.json`: operations, parameters and headers, status codes, body
-//! types, the idempotency key and the execution-mode rules.
+//! types, the idempotency key and the execution-mode rules (and, in `api.rs`, the texts, the
+//! error types, the API version, the servers and the API key header). Every rule of both
+//! files is a `Kind` constant of this file.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,20 +9,19 @@ use super::{
     FileKind, Finding, Level, Side,
     direction::Direction,
     rust::{Bump, Crate, Impact},
-    schemas::{Effect, judge},
 };
-use crate::codegen::ir::{Api, Operation, Parameter, Rule};
+use crate::codegen::ir::{Api, Literal, Operation, Parameter, Rule};
 use Direction::{Both, Request, Response};
 use Level::{Breaking, Info, Warning};
 
 /// One rule of this file: its stable ID, level and direction, and the bump of the client
 /// crate it calls for (every operation finding is about the client).
 #[derive(Debug, Clone, Copy)]
-struct Kind {
-    rule: &'static str,
-    level: Level,
-    direction: Direction,
-    bump: Bump,
+pub struct Kind {
+    pub rule: &'static str,
+    pub level: Level,
+    pub direction: Direction,
+    pub bump: Bump,
 }
 
 const fn kind(rule: &'static str, level: Level, direction: Direction, bump: Bump) -> Kind {
@@ -49,11 +50,83 @@ const PARAMETER_REQUIRED_ADDED: Kind = kind(
 );
 const PARAMETER_ADDED: Kind = kind("request-parameter-added", Info, Request, Bump::Minor);
 const PARAMETER_REMOVED: Kind = kind("request-parameter-removed", Warning, Request, Bump::Major);
+const PARAMETER_NARROWED: Kind = kind("request-parameter-narrowed", Breaking, Request, Bump::Major);
+const PARAMETER_WIDENED: Kind = kind("request-parameter-widened", Info, Request, Bump::Minor);
+const PARAMETER_CHANGED: Kind = kind("request-parameter-changed", Breaking, Request, Bump::Major);
+const PARAMETER_DEFAULT_CHANGED: Kind = kind(
+    "request-parameter-default-changed",
+    Warning,
+    Request,
+    Bump::Major,
+);
 const REQUEST_BODY_CHANGED: Kind = kind("request-body-changed", Breaking, Request, Bump::Major);
 const STATUS_ADDED: Kind = kind("response-status-added", Warning, Response, Bump::Minor);
 const RESPONSE_BODY_CHANGED: Kind = kind("response-body-changed", Breaking, Response, Bump::Major);
 const STATUS_REMOVED: Kind = kind("response-status-removed", Info, Response, Bump::Major);
+const HEADER_RULE_NARROWED: Kind = kind(
+    "request-header-rule-narrowed",
+    Breaking,
+    Request,
+    Bump::Patch,
+);
+const HEADER_RULE_WIDENED: Kind = kind("request-header-rule-widened", Info, Request, Bump::Patch);
+const HEADER_RULE_CHANGED: Kind = kind("request-header-rule-changed", Info, Request, Bump::Patch);
 const HEADER_RULE_REMOVED: Kind = kind("request-header-rule-removed", Info, Request, Bump::Patch);
+pub(super) const OPERATION_DOCS_CHANGED: Kind =
+    kind("operation-docs-changed", Info, Both, Bump::Patch);
+pub(super) const API_VERSION_CHANGED: Kind =
+    kind("request-api-version-changed", Warning, Request, Bump::Major);
+pub(super) const REMOVED_VERSIONS_CHANGED: Kind = kind(
+    "request-removed-versions-changed",
+    Warning,
+    Request,
+    Bump::Patch,
+);
+pub(super) const AUTH_HEADER_CHANGED: Kind = kind(
+    "request-auth-header-changed",
+    Breaking,
+    Request,
+    Bump::Major,
+);
+pub(super) const SERVERS_CHANGED: Kind = kind("api-servers-changed", Warning, Both, Bump::Major);
+pub(super) const ERROR_TYPE_ADDED: Kind =
+    kind("response-error-type-added", Warning, Response, Bump::Major);
+pub(super) const ERROR_TYPE_REMOVED: Kind =
+    kind("response-error-type-removed", Info, Response, Bump::Major);
+pub(super) const ERROR_TYPE_CHANGED: Kind =
+    kind("response-error-type-changed", Info, Response, Bump::Patch);
+
+/// Every rule of this file and of `api.rs`, for the catalogue (`catalogue.rs`); a test of that file checks
+/// that each `Kind` constant is listed.
+pub const KINDS: &[Kind] = &[
+    OPERATION_ADDED,
+    OPERATION_REMOVED,
+    ROUTE_CHANGED,
+    KEY_CHANGED,
+    PARAMETER_REQUIRED_ADDED,
+    PARAMETER_ADDED,
+    PARAMETER_REMOVED,
+    PARAMETER_NARROWED,
+    PARAMETER_WIDENED,
+    PARAMETER_CHANGED,
+    PARAMETER_DEFAULT_CHANGED,
+    REQUEST_BODY_CHANGED,
+    STATUS_ADDED,
+    RESPONSE_BODY_CHANGED,
+    STATUS_REMOVED,
+    HEADER_RULE_NARROWED,
+    HEADER_RULE_WIDENED,
+    HEADER_RULE_CHANGED,
+    HEADER_RULE_REMOVED,
+    OPERATION_DOCS_CHANGED,
+    API_VERSION_CHANGED,
+    REMOVED_VERSIONS_CHANGED,
+    AUTH_HEADER_CHANGED,
+    SERVERS_CHANGED,
+    ERROR_TYPE_ADDED,
+    ERROR_TYPE_REMOVED,
+    ERROR_TYPE_CHANGED,
+];
 
 /// Where a finding is: an operation, the pointer of the node in `operations.json`, and the
 /// spec that node is in.
@@ -85,13 +158,31 @@ impl<'a> At<'a> {
 impl Kind {
     /// The finding of this rule at `at`, with its message and what it does to the client.
     fn at(self, at: At<'_>, message: String, rust: String) -> Finding {
+        let (operations, pointer) = (vec![at.operation.id.clone()], at.pointer.to_owned());
+        self.finding(operations, pointer, at.side, message, rust)
+    }
+
+    /// The finding of this rule for `operations`, at `pointer` of `operations.json`.
+    pub(super) fn finding(
+        self,
+        operations: Vec<String>,
+        pointer: String,
+        side: Side,
+        message: String,
+        rust: String,
+    ) -> Finding {
+        debug_assert!(
+            KINDS.iter().any(|it| it.rule == self.rule),
+            "{} is not in `KINDS`",
+            self.rule
+        );
         Finding {
             rule: self.rule.to_owned(),
             level: self.level,
             direction: self.direction,
-            operations: vec![at.operation.id.clone()],
-            pointer: at.pointer.to_owned(),
-            side: at.side,
+            operations,
+            pointer,
+            side,
             file_kind: FileKind::Operations,
             file: String::new(),
             line: 0,
@@ -129,6 +220,7 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Finding> {
             out.push(OPERATION_REMOVED.at(At::old(operation, &operation.pointer), message, rust));
         }
     }
+    super::api::compare(old, new, &mut out);
     out
 }
 
@@ -169,6 +261,7 @@ fn compare_operation(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
         out.push(KEY_CHANGED.at(at, message, rust));
     }
     rules(old, new, out);
+    super::api::docs(old, new, out);
 }
 
 fn parameters(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
@@ -216,6 +309,23 @@ fn parameter_changed(
     operation: &Operation,
     out: &mut Vec<Finding>,
 ) {
+    if old.default != new.default {
+        let shown =
+            |it: &Option<Literal>| it.as_ref().map_or("none".to_owned(), ToString::to_string);
+        let message = format!(
+            "the default of the {} parameter `{}` of `{}` changes from {} to {}",
+            new.location.name(),
+            new.name,
+            operation.id,
+            shown(&old.default),
+            shown(&new.default)
+        );
+        let rust = format!(
+            "what `{}` sends or assumes for `{}` when it is not given changes",
+            operation.id, new.name
+        );
+        out.push(PARAMETER_DEFAULT_CHANGED.at(At::new(operation, &new.pointer), message, rust));
+    }
     let mut narrows = false;
     let mut widens = false;
     let mut note = |narrow: bool, widen: bool| {
@@ -223,7 +333,9 @@ fn parameter_changed(
         widens |= widen;
     };
     note(!old.required && new.required, old.required && !new.required);
-    note(old.ty != new.ty, old.ty != new.ty);
+    // Another type, or another place (a header that becomes a query parameter).
+    let moved = old.ty != new.ty || old.location != new.location;
+    note(moved, moved);
     // Sets, so that the comparison is linear in the number of values.
     let before: HashSet<&String> = old.enum_values.iter().collect();
     let after: HashSet<&String> = new.enum_values.iter().collect();
@@ -245,14 +357,12 @@ fn parameter_changed(
         upper(new.maximum) < upper(old.maximum),
         upper(new.maximum) > upper(old.maximum),
     );
-    let (effect, rule, word) = match (narrows, widens) {
+    let (kind, word) = match (narrows, widens) {
         (false, false) => return,
-        (true, false) => (Effect::Narrows, "request-parameter-narrowed", "narrowed"),
-        (false, true) => (Effect::Widens, "request-parameter-widened", "widened"),
-        (true, true) => (Effect::Changes, "request-parameter-changed", "changed"),
+        (true, false) => (PARAMETER_NARROWED, "narrowed"),
+        (false, true) => (PARAMETER_WIDENED, "widened"),
+        (true, true) => (PARAMETER_CHANGED, "changed"),
     };
-    let bump = if narrows { Bump::Major } else { Bump::Minor };
-    let kind = kind(rule, judge(effect, Request), Request, bump);
     let message = format!(
         "the {} parameter `{}` of `{}` is {word}",
         new.location.name(),
@@ -320,20 +430,13 @@ fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
     let after: HashMap<_, &Rule> = new.rules.iter().map(|it| (key(it), it)).collect();
     for rule in &new.rules {
         let (header, value, field) = key(rule);
-        let (effect, id, word) = match before.get(&key(rule)) {
-            None => (Effect::Narrows, "request-header-rule-narrowed", "narrowed"),
-            Some(previous) if max(previous) > max(rule) => {
-                (Effect::Narrows, "request-header-rule-narrowed", "narrowed")
-            }
-            Some(previous) if max(previous) < max(rule) => {
-                (Effect::Widens, "request-header-rule-widened", "widened")
-            }
-            Some(previous) if previous != &rule => {
-                (Effect::Doc, "request-header-rule-changed", "changed")
-            }
+        let (kind, word) = match before.get(&key(rule)) {
+            None => (HEADER_RULE_NARROWED, "narrowed"),
+            Some(previous) if max(previous) > max(rule) => (HEADER_RULE_NARROWED, "narrowed"),
+            Some(previous) if max(previous) < max(rule) => (HEADER_RULE_WIDENED, "widened"),
+            Some(previous) if previous != &rule => (HEADER_RULE_CHANGED, "changed"),
             Some(_) => continue,
         };
-        let kind = kind(id, judge(effect, Request), Request, Bump::Patch);
         let message = format!(
             "`{}`: with {header}: {value}, `{field}` may hold at most {} items ({word})",
             new.id,
@@ -352,5 +455,26 @@ fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
             let rust = format!("the check of `{}` before sending changes", old.id);
             out.push(HEADER_RULE_REMOVED.at(At::old(old, &old.pointer), message, rust));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+
+    /// A `Kind` constant missing from `KINDS` would be a rule the catalogue does not know.
+    #[test]
+    fn every_kind_constant_is_listed() {
+        let source = include_str!("operations.rs");
+        let constants = source
+            .lines()
+            .map(|it| it.trim_start_matches("pub(super) "))
+            .filter(|it| it.starts_with("const ") && it.contains(": Kind ="))
+            .count();
+        assert_eq!(
+            constants,
+            KINDS.len(),
+            "a `Kind` constant is not in `KINDS`"
+        );
     }
 }

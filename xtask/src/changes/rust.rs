@@ -98,6 +98,12 @@ pub fn type_changes(location: &str) -> Impact {
     Impact::one(Crate::Types, Bump::Major, text)
 }
 
+/// True when `location` is a definition itself (`#/$defs/X`), not a node inside one.
+pub fn is_definition(location: &str) -> bool {
+    let rest = location.trim_start_matches('#');
+    rest.split('/').filter(|it| !it.is_empty()).count() == 2
+}
+
 /// How the types crate names the Rust type of the schema at `location` (`#/$defs/X/…`): the
 /// definition's own type, or an inline type typify names after it.
 pub fn type_name(location: &str) -> String {

@@ -84,6 +84,10 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Finding> {
         old_directions: Directions::of(old),
         out: Vec::new(),
         seen: HashSet::new(),
+        optional: optional_properties(old)
+            .chain(optional_properties(new))
+            .collect(),
+        tagged: tagged_branches(new),
     };
     for definition in &new.definitions {
         match cx.old.get(definition.name.as_str()) {
@@ -120,6 +124,11 @@ pub(crate) struct Cx<'a> {
     pub out: Vec<Finding>,
     /// Node pairs already compared (by location), so that each is compared once.
     seen: HashSet<(&'a str, &'a str)>,
+    /// The locations of the properties no `required` lists, in either spec.
+    optional: HashSet<&'a str>,
+    /// The definitions that are branches of a tagged `oneOf` in the new spec: typify names
+    /// their variant after their `title`.
+    tagged: HashSet<&'a str>,
 }
 
 impl<'a> Cx<'a> {
@@ -132,6 +141,15 @@ impl<'a> Cx<'a> {
         if change.what == "property" && change.change == "removed" {
             level = Level::Warning;
         }
+        if let Some(it) = super::annotations::level(&change.what, change.change, direction) {
+            level = it;
+        }
+        debug_assert!(
+            super::catalogue::is_schema_rule(&change.what, change.change),
+            "{}-{} is not in the catalogue (changes/catalogue.rs)",
+            change.what,
+            change.change
+        );
         let rule = format!("{}-{}-{}", direction.name(), change.what, change.change);
         self.out.push(Finding {
             rule,
@@ -150,6 +168,11 @@ impl<'a> Cx<'a> {
             undecided: change.effect == Effect::Combination,
             rust: change.rust,
         });
+    }
+
+    /// True when the node at `location` is a property no `required` lists (old or new spec).
+    pub fn is_optional_property(&self, location: &str) -> bool {
+        self.optional.contains(location)
     }
 
     /// The schema a `$ref` names (the node itself when it is not a reference).
@@ -173,6 +196,7 @@ impl<'a> Cx<'a> {
             return;
         }
         self.docs(old, new, owner);
+        super::annotations::compare(self, old, new, owner);
         if old.reference.is_some() || new.reference.is_some() {
             if old.reference == new.reference {
                 return; // the definition is compared on its own
@@ -208,14 +232,29 @@ impl<'a> Cx<'a> {
                         node: new,
                         side: Side::New,
                         message: format!("the {} of {} {change}", keyword.name, where_(new)),
-                        rust: Impact::one(
-                            Crate::Types,
-                            Bump::Patch,
-                            format!("the docs of {} change", rust::type_name(&new.location)),
-                        ),
+                        rust: if keyword == keywords::TITLE {
+                            self.title_impact(new)
+                        } else {
+                            docs_change(new)
+                        },
                     },
                 );
             }
+        }
+    }
+
+    /// typify names a type after the `title` of an inline schema it makes a type of, and a
+    /// variant of a tagged `oneOf` after its branch's title: either is renamed.
+    fn title_impact(&self, new: &Schema) -> Impact {
+        let name = new.location.rsplit('/').next().unwrap_or_default();
+        if rust::is_definition(&new.location) && self.tagged.contains(name) {
+            let text = format!("the variant of `{name}` in its tagged enum is renamed");
+            Impact::one(Crate::Types, Bump::Major, text)
+        } else if !rust::is_definition(&new.location) && makes_a_type(new) {
+            let text = format!("the inline type of {} is renamed", where_(new));
+            Impact::one(Crate::Types, Bump::Major, text)
+        } else {
+            docs_change(new)
         }
     }
 
@@ -368,26 +407,67 @@ impl<'a> Cx<'a> {
             new,
             newtype.clone(),
         );
-        let timestamp = |it: Option<Format>| it == Some(Format::DateTime);
-        let format_rust = if timestamp(a.format) != timestamp(b.format) {
-            Impact::one(
-                Crate::Types,
-                Bump::Major,
-                format!(
-                    "{} becomes or stops being `Timestamp`",
-                    rust::type_name(&new.location)
-                ),
-            )
-        } else {
-            newtype
+        self.format(owner, a.format, b.format, new, newtype);
+    }
+
+    /// `format`: only the values the validator asserts (`email`, `date-time`) accept other
+    /// payloads; `decimal` only chooses the Rust type (`Decimal`), as `date-time` does too
+    /// (`Timestamp`).
+    fn format(
+        &mut self,
+        owner: &str,
+        before: Option<Format>,
+        after: Option<Format>,
+        new: &'a Schema,
+        newtype: Impact,
+    ) {
+        let change = match (before, after) {
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            (Some(a), Some(b)) if a != b => "changed",
+            _ => return,
         };
-        self.text(
+        let asserted =
+            |it: Option<Format>| it.filter(|it| keywords::format_value(*it).check.is_some());
+        let effect = match (asserted(before), asserted(after)) {
+            (None, None) => Effect::Doc,
+            (None, Some(_)) => Effect::Narrows,
+            (Some(_), None) => Effect::Widens,
+            (Some(a), Some(b)) if a == b => Effect::Doc,
+            _ => Effect::Changes,
+        };
+        let ty = rust::type_name(&new.location);
+        let mut rust = Impact::default();
+        for (format, name) in [
+            (Format::DateTime, "Timestamp"),
+            (Format::Decimal, "Decimal"),
+        ] {
+            if (before == Some(format)) != (after == Some(format)) {
+                let text = format!("{ty} becomes or stops being `{name}`");
+                rust = rust.and(Crate::Types, Bump::Major, text);
+            }
+        }
+        if rust.items.is_empty() {
+            rust = if effect == Effect::Doc {
+                docs_change(new)
+            } else {
+                newtype
+            };
+        }
+        let shown = |it: Option<Format>| it.map_or("none", Format::name);
+        let message = format!(
+            "`{}` of {} {change} ({} to {})",
+            keywords::FORMAT.name,
+            where_(new),
+            shown(before),
+            shown(after)
+        );
+        self.push(
             owner,
-            &keywords::FORMAT,
-            a.format.map(Format::name),
-            b.format.map(Format::name),
-            new,
-            format_rust,
+            Change {
+                what: slug(&keywords::FORMAT),
+                ..simple("", change, effect, new, message, rust)
+            },
         );
     }
 
@@ -609,9 +689,60 @@ fn reference_changed<'a>(old: &Schema, new: &'a Schema) -> Change<'a> {
     );
     let rust = rust::type_changes(&new.location);
     Change {
-        what: slug(&keywords::REF).trim_start_matches('$').to_owned(),
+        what: super::catalogue::what(&keywords::REF),
         ..simple("", "changed", Effect::Changes, new, message, rust)
     }
+}
+
+/// The docs of the node's type change: a patch.
+fn docs_change(node: &Schema) -> Impact {
+    let text = format!("the docs of {} change", rust::type_name(&node.location));
+    Impact::one(Crate::Types, Bump::Patch, text)
+}
+
+/// True when typify makes a type of its own for this inline schema (a struct, an enum, a
+/// constrained string, a union), which it names after the schema's `title`.
+fn makes_a_type(node: &Schema) -> bool {
+    let string = &node.string;
+    !node.object.properties.is_empty()
+        || node.enum_values.is_some()
+        || string.min_length.is_some()
+        || string.max_length.is_some()
+        || string.pattern.is_some()
+        || !node.one_of.is_empty()
+        || !node.any_of.is_empty()
+        || !node.all_of.is_empty()
+}
+
+/// Every node of every definition of `api`, parents first.
+fn nodes(api: &Api) -> impl Iterator<Item = &Schema> {
+    let mut stack: Vec<&Schema> = api.definitions.iter().rev().map(|it| &it.schema).collect();
+    std::iter::from_fn(move || {
+        let node = stack.pop()?;
+        stack.extend(node.children().into_iter().rev().map(|(_, it)| it));
+        Some(node)
+    })
+}
+
+/// The locations of the properties that no `required` lists, in every definition.
+fn optional_properties(api: &Api) -> impl Iterator<Item = &str> {
+    nodes(api).flat_map(|node| {
+        let object = &node.object;
+        let required: HashSet<&str> = object.required.iter().map(String::as_str).collect();
+        object
+            .properties
+            .iter()
+            .filter(move |it| !required.contains(it.name.as_str()))
+            .map(|it| it.schema.location.as_str())
+    })
+}
+
+/// The definitions that are the branches of a tagged `oneOf`.
+fn tagged_branches(api: &Api) -> HashSet<&str> {
+    nodes(api)
+        .filter_map(|node| node.discriminator.as_ref())
+        .flat_map(|tag| tag.variants.iter().map(|(_, name)| name.as_str()))
+        .collect()
 }
 
 /// A human name of a node: its JSON pointer.

@@ -45,10 +45,24 @@ impl<'a> Search<'a> {
     /// Values the root `schema` accepts, smallest first: every one found, for the caller to
     /// choose from.
     pub fn roots(&mut self, schema: &Value) -> Vec<Value> {
-        self.search(schema, 0, usize::MAX)
+        // A root that only names a definition: every value of the definition, not the few a
+        // `$ref` keeps.
+        let target = schema
+            .get(kw::REF.name)
+            .and_then(Value::as_str)
+            .and_then(|it| it.strip_prefix('#'))
+            .and_then(|pointer| self.document.pointer(pointer));
+        let only_ref = schema.as_object().is_some_and(|node| {
+            node.keys()
+                .all(|key| [kw::REF.name, kw::DEFS.name, kw::SCHEMA.name].contains(&key.as_str()))
+        });
+        match target {
+            Some(target) if only_ref => self.search(target, 1, usize::MAX),
+            _ => self.search(schema, 0, usize::MAX),
+        }
     }
 
-    /// Up to [`PER_NODE`] values `schema` accepts, smallest first.
+    /// Up to [`PER_NODE`] values `schema` accepts: the smallest, and the two largest.
     fn values(&mut self, schema: &Value, depth: usize) -> Vec<Value> {
         self.search(schema, depth, PER_NODE)
     }
@@ -76,7 +90,9 @@ impl<'a> Search<'a> {
             let text = it.to_string();
             (text.len(), text)
         });
-        kept.truncate(limit);
+        if kept.len() > limit {
+            kept = varied(kept, limit);
+        }
         kept
     }
 
@@ -219,7 +235,7 @@ impl<'a> Search<'a> {
         let mut out = vec![Value::Object(base.clone())];
         // One member changed at a time: linear in the members and their values.
         for (name, values) in &choices {
-            for value in values.iter().take(4) {
+            for value in values {
                 let mut object = base.clone();
                 object.insert((*name).to_owned(), value.clone());
                 out.push(Value::Object(object));
@@ -255,6 +271,36 @@ fn validator(schema: &Value) -> Option<jsonschema061::Validator> {
 /// A validator of a whole document, asserting formats as the generated validator does.
 pub fn document_validator(document: &Value) -> Option<jsonschema061::Validator> {
     validator(document)
+}
+
+/// `limit` of the values (sorted, smallest first): the smallest of each JSON type, the two
+/// largest (a bound's far side often tells two schemas apart), then the smallest others.
+fn varied(values: Vec<Value>, limit: usize) -> Vec<Value> {
+    let kind = |value: &Value| std::mem::discriminant(value);
+    let mut chosen = vec![false; values.len()];
+    let mut kinds = Vec::new();
+    for (index, value) in values.iter().enumerate() {
+        if !kinds.contains(&kind(value)) {
+            kinds.push(kind(value));
+            chosen[index] = true;
+        }
+    }
+    for index in (0..values.len()).rev().take(2) {
+        chosen[index] = true;
+    }
+    let mut room = limit.saturating_sub(chosen.iter().filter(|it| **it).count());
+    for flag in chosen.iter_mut().filter(|it| !**it) {
+        if room == 0 {
+            break;
+        }
+        *flag = true;
+        room -= 1;
+    }
+    values
+        .into_iter()
+        .zip(chosen)
+        .filter_map(|(value, keep)| keep.then_some(value))
+        .collect()
 }
 
 /// One value of each JSON type.

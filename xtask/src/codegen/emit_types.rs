@@ -580,13 +580,8 @@ fn string_and_number(out: &mut Map<String, Value>, schema: &Schema) {
 /// definition too, so the view treats such a definition like `["…", "null"]`.
 fn null_or(schema: &Schema) -> Option<&Schema> {
     let annotations = |it: &Schema| Schema {
-        location: it.location.clone(),
-        title: it.title.clone(),
-        description: it.description.clone(),
-        default: it.default.clone(),
-        examples: it.examples.clone(),
         personal: it.personal,
-        ..Schema::default()
+        ..it.annotations()
     };
     let bare = Schema {
         any_of: schema.any_of.clone(),

@@ -59,9 +59,26 @@ pub struct Schema {
     /// `x-personal: true`: the value (and everything in it) is personal data, so error messages
     /// do not print it unless the caller asks for values to be shown.
     pub personal: bool,
+    /// The annotations no emitter turns into code (`$comment`, `deprecated`, `readOnly`,
+    /// `writeOnly`), kept so that the report of a spec change (`cargo xtask changes`) sees them.
+    pub notes: Notes,
     /// Set when every `oneOf` branch is a reference to an object schema that requires the same
     /// property with a distinct single string value (the `type` tag of the Runa API).
     pub discriminator: Option<Discriminator>,
+}
+
+/// Annotations that say something to readers of the spec and no generated code: the types,
+/// the validator and the client ignore them (typify 0.8 is not given them either).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Notes {
+    /// `$comment`: a note for maintainers of the spec.
+    pub comment: Option<String>,
+    /// `deprecated: true`: clients should stop using the value.
+    pub deprecated: bool,
+    /// `readOnly: true`: the server manages the value; a request should not send it.
+    pub read_only: bool,
+    /// `writeOnly: true`: the value is sent, never returned.
+    pub write_only: bool,
 }
 
 /// The seven JSON Schema instance types.
@@ -441,7 +458,7 @@ impl Schema {
     }
 
     /// This schema's place and annotations only (`title`, `description`, `default`,
-    /// `examples`): a schema equal to its annotations asserts nothing.
+    /// `examples` and the [`Notes`]): a schema equal to its annotations asserts nothing.
     pub fn annotations(&self) -> Schema {
         Schema {
             location: self.location.clone(),
@@ -449,6 +466,7 @@ impl Schema {
             description: self.description.clone(),
             default: self.default.clone(),
             examples: self.examples.clone(),
+            notes: self.notes.clone(),
             ..Schema::default()
         }
     }

@@ -66,12 +66,9 @@ fn discriminate(
 
 fn is_pure_reference(schema: &Schema) -> bool {
     let bare = Schema {
-        location: schema.location.clone(),
         reference: schema.reference.clone(),
-        title: schema.title.clone(),
-        description: schema.description.clone(),
-        examples: schema.examples.clone(),
-        ..Schema::default()
+        default: None,
+        ..schema.annotations()
     };
     *schema == bare
 }

@@ -150,9 +150,7 @@ impl<'a> SchemaLowerer<'a> {
         match *row {
             kw::TITLE => schema.title = self.r.string(value, at, "`title`"),
             kw::DESCRIPTION => schema.description = self.r.string(value, at, "`description`"),
-            kw::COMMENT => {
-                self.r.string(value, at, "`$comment`");
-            }
+            kw::COMMENT => schema.notes.comment = self.r.string(value, at, "`$comment`"),
             kw::DEFAULT => schema.default = Some(literal(value)),
             kw::EXAMPLES => match value {
                 Value::Array(items) => schema.examples = items.iter().map(literal).collect(),
@@ -162,9 +160,14 @@ impl<'a> SchemaLowerer<'a> {
                 }
             },
             _ => {
-                let flag = self.r.boolean(value, at, row.name);
-                if *row == kw::PERSONAL {
-                    schema.personal = flag.unwrap_or_default();
+                let flag = self.r.boolean(value, at, row.name).unwrap_or_default();
+                let notes = &mut schema.notes;
+                match *row {
+                    kw::PERSONAL => schema.personal = flag,
+                    kw::DEPRECATED => notes.deprecated = flag,
+                    kw::READ_ONLY => notes.read_only = flag,
+                    kw::WRITE_ONLY => notes.write_only = flag,
+                    _ => {}
                 }
             }
         }
