@@ -88,69 +88,52 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Finding>) {
     let mut every: Vec<String> = new.http.operations.iter().map(|it| it.id.clone()).collect();
     every.sort();
     let (a, b) = (&old.http, &new.http);
-    let mut push = |kind: super::operations::Kind, pointer: &str, message: String, rust: &str| {
-        let (operations, pointer) = (every.clone(), pointer.to_owned());
-        out.push(kind.finding(operations, pointer, Side::New, message, rust.to_owned()));
+    let listed = |it: &[String]| format!("[{}]", it.join(", "));
+    let servers = |it: &Http| -> String {
+        let it: Vec<String> = it
+            .servers
+            .iter()
+            .map(|it| format!("{} {}", it.name, it.url))
+            .collect();
+        listed(&it)
     };
-    if a.api_version != b.api_version {
-        let message = format!(
-            "the API version the client sends changes from {} to {}",
-            a.api_version, b.api_version
-        );
-        push(
+    // What each fact is called, its pointer, its value on each side, and the effect on the client.
+    let facts = [
+        (
             API_VERSION_CHANGED,
             "#/api_version",
-            message,
+            "the API version the client sends",
+            (a.api_version.clone(), b.api_version.clone()),
             "`API_VERSION`, the default `X-Api-Version`, changes: the API answers as another version",
-        );
-    }
-    if a.removed_versions != b.removed_versions {
-        let message = format!(
-            "the removed API versions change from [{}] to [{}]",
-            a.removed_versions.join(", "),
-            b.removed_versions.join(", ")
-        );
-        push(
+        ),
+        (
             REMOVED_VERSIONS_CHANGED,
             "#/removed_versions",
-            message,
+            "the list of removed API versions",
+            (listed(&a.removed_versions), listed(&b.removed_versions)),
             "`REMOVED_API_VERSIONS` changes",
-        );
-    }
-    if a.auth_header != b.auth_header {
-        let message = format!(
-            "the API key header changes from {} to {}",
-            a.auth_header, b.auth_header
-        );
-        push(
+        ),
+        (
             AUTH_HEADER_CHANGED,
             "#/auth_header",
-            message,
+            "the API key header",
+            (a.auth_header.clone(), b.auth_header.clone()),
             "the header the client sends the API key in changes",
-        );
-    }
-    let servers = |it: &Http| -> Vec<(String, String)> {
-        it.servers
-            .iter()
-            .map(|it| (it.name.clone(), it.url.clone()))
-            .collect()
-    };
-    if servers(a) != servers(b) {
-        let shown = |it: Vec<(String, String)>| -> String {
-            let it: Vec<String> = it.into_iter().map(|(n, u)| format!("{n} {u}")).collect();
-            it.join(", ")
-        };
-        let message = format!(
-            "the servers change from [{}] to [{}]",
-            shown(servers(a)),
-            shown(servers(b))
-        );
-        push(
+        ),
+        (
             SERVERS_CHANGED,
             "#/servers",
-            message,
+            "the list of servers",
+            (servers(a), servers(b)),
             "the constants of the `servers` module change",
-        );
+        ),
+    ];
+    for (kind, pointer, what, (before, after), rust) in facts {
+        if before != after {
+            let message = format!("{what} changes from {before} to {after}");
+            let (operations, pointer, rust) = (every.clone(), pointer.to_owned(), rust.to_owned());
+            out.push(kind.finding(operations, pointer, Side::New, message, rust));
+        }
     }
     error_types(&a.error_types, &b.error_types, &every, out);
 }

@@ -33,100 +33,46 @@ const fn kind(rule: &'static str, level: Level, direction: Direction, bump: Bump
     }
 }
 
-const OPERATION_ADDED: Kind = kind("operation-added", Info, Both, Bump::Minor);
-const OPERATION_REMOVED: Kind = kind("operation-removed", Breaking, Both, Bump::Major);
-const ROUTE_CHANGED: Kind = kind("operation-route-changed", Breaking, Request, Bump::Patch);
-const KEY_CHANGED: Kind = kind(
-    "request-idempotency-key-changed",
-    Breaking,
-    Request,
-    Bump::Major,
-);
-const PARAMETER_REQUIRED_ADDED: Kind = kind(
-    "request-parameter-required-added",
-    Breaking,
-    Request,
-    Bump::Major,
-);
-const PARAMETER_ADDED: Kind = kind("request-parameter-added", Info, Request, Bump::Minor);
-const PARAMETER_REMOVED: Kind = kind("request-parameter-removed", Warning, Request, Bump::Major);
-const PARAMETER_NARROWED: Kind = kind("request-parameter-narrowed", Breaking, Request, Bump::Major);
-const PARAMETER_WIDENED: Kind = kind("request-parameter-widened", Info, Request, Bump::Minor);
-const PARAMETER_CHANGED: Kind = kind("request-parameter-changed", Breaking, Request, Bump::Major);
-const PARAMETER_DEFAULT_CHANGED: Kind = kind(
-    "request-parameter-default-changed",
-    Warning,
-    Request,
-    Bump::Major,
-);
-const REQUEST_BODY_CHANGED: Kind = kind("request-body-changed", Breaking, Request, Bump::Major);
-const STATUS_ADDED: Kind = kind("response-status-added", Warning, Response, Bump::Minor);
-const RESPONSE_BODY_CHANGED: Kind = kind("response-body-changed", Breaking, Response, Bump::Major);
-const STATUS_REMOVED: Kind = kind("response-status-removed", Info, Response, Bump::Major);
-const HEADER_RULE_NARROWED: Kind = kind(
-    "request-header-rule-narrowed",
-    Breaking,
-    Request,
-    Bump::Patch,
-);
-const HEADER_RULE_WIDENED: Kind = kind("request-header-rule-widened", Info, Request, Bump::Patch);
-const HEADER_RULE_CHANGED: Kind = kind("request-header-rule-changed", Info, Request, Bump::Patch);
-const HEADER_RULE_REMOVED: Kind = kind("request-header-rule-removed", Info, Request, Bump::Patch);
-pub(super) const OPERATION_DOCS_CHANGED: Kind =
-    kind("operation-docs-changed", Info, Both, Bump::Patch);
-pub(super) const API_VERSION_CHANGED: Kind =
-    kind("request-api-version-changed", Warning, Request, Bump::Major);
-pub(super) const REMOVED_VERSIONS_CHANGED: Kind = kind(
-    "request-removed-versions-changed",
-    Warning,
-    Request,
-    Bump::Patch,
-);
-pub(super) const AUTH_HEADER_CHANGED: Kind = kind(
-    "request-auth-header-changed",
-    Breaking,
-    Request,
-    Bump::Major,
-);
-pub(super) const SERVERS_CHANGED: Kind = kind("api-servers-changed", Warning, Both, Bump::Major);
-pub(super) const ERROR_TYPE_ADDED: Kind =
-    kind("response-error-type-added", Warning, Response, Bump::Major);
-pub(super) const ERROR_TYPE_REMOVED: Kind =
-    kind("response-error-type-removed", Info, Response, Bump::Major);
-pub(super) const ERROR_TYPE_CHANGED: Kind =
-    kind("response-error-type-changed", Info, Response, Bump::Patch);
+/// Declares one constant per rule, and `KINDS`, the list of every one, from one line each:
+/// name = ID, level, direction, bump of the client crate.
+macro_rules! rules {
+    ($($vis:vis $name:ident = $rule:literal, $level:ident, $direction:ident, $bump:ident;)*) => {
+        $($vis const $name: Kind = kind($rule, $level, $direction, Bump::$bump);)*
 
-/// Every rule of this file and of `api.rs`, for the catalogue (`catalogue.rs`); a test of that file checks
-/// that each `Kind` constant is listed.
-pub const KINDS: &[Kind] = &[
-    OPERATION_ADDED,
-    OPERATION_REMOVED,
-    ROUTE_CHANGED,
-    KEY_CHANGED,
-    PARAMETER_REQUIRED_ADDED,
-    PARAMETER_ADDED,
-    PARAMETER_REMOVED,
-    PARAMETER_NARROWED,
-    PARAMETER_WIDENED,
-    PARAMETER_CHANGED,
-    PARAMETER_DEFAULT_CHANGED,
-    REQUEST_BODY_CHANGED,
-    STATUS_ADDED,
-    RESPONSE_BODY_CHANGED,
-    STATUS_REMOVED,
-    HEADER_RULE_NARROWED,
-    HEADER_RULE_WIDENED,
-    HEADER_RULE_CHANGED,
-    HEADER_RULE_REMOVED,
-    OPERATION_DOCS_CHANGED,
-    API_VERSION_CHANGED,
-    REMOVED_VERSIONS_CHANGED,
-    AUTH_HEADER_CHANGED,
-    SERVERS_CHANGED,
-    ERROR_TYPE_ADDED,
-    ERROR_TYPE_REMOVED,
-    ERROR_TYPE_CHANGED,
-];
+        /// Every rule of this file and of `api.rs`, for the catalogue (`catalogue.rs`).
+        pub const KINDS: &[Kind] = &[$($name),*];
+    };
+}
+
+rules! {
+    OPERATION_ADDED = "operation-added", Info, Both, Minor;
+    OPERATION_REMOVED = "operation-removed", Breaking, Both, Major;
+    ROUTE_CHANGED = "operation-route-changed", Breaking, Request, Patch;
+    KEY_CHANGED = "request-idempotency-key-changed", Breaking, Request, Major;
+    PARAMETER_REQUIRED_ADDED = "request-parameter-required-added", Breaking, Request, Major;
+    PARAMETER_ADDED = "request-parameter-added", Info, Request, Minor;
+    PARAMETER_REMOVED = "request-parameter-removed", Warning, Request, Major;
+    PARAMETER_NARROWED = "request-parameter-narrowed", Breaking, Request, Major;
+    PARAMETER_WIDENED = "request-parameter-widened", Info, Request, Minor;
+    PARAMETER_CHANGED = "request-parameter-changed", Breaking, Request, Major;
+    PARAMETER_DEFAULT_CHANGED = "request-parameter-default-changed", Warning, Request, Major;
+    REQUEST_BODY_CHANGED = "request-body-changed", Breaking, Request, Major;
+    STATUS_ADDED = "response-status-added", Warning, Response, Minor;
+    RESPONSE_BODY_CHANGED = "response-body-changed", Breaking, Response, Major;
+    STATUS_REMOVED = "response-status-removed", Info, Response, Major;
+    HEADER_RULE_NARROWED = "request-header-rule-narrowed", Breaking, Request, Patch;
+    HEADER_RULE_WIDENED = "request-header-rule-widened", Info, Request, Patch;
+    HEADER_RULE_CHANGED = "request-header-rule-changed", Info, Request, Patch;
+    HEADER_RULE_REMOVED = "request-header-rule-removed", Info, Request, Patch;
+    pub(super) OPERATION_DOCS_CHANGED = "operation-docs-changed", Info, Both, Patch;
+    pub(super) API_VERSION_CHANGED = "request-api-version-changed", Warning, Request, Major;
+    pub(super) REMOVED_VERSIONS_CHANGED = "request-removed-versions-changed", Warning, Request, Patch;
+    pub(super) AUTH_HEADER_CHANGED = "request-auth-header-changed", Breaking, Request, Major;
+    pub(super) SERVERS_CHANGED = "api-servers-changed", Warning, Both, Major;
+    pub(super) ERROR_TYPE_ADDED = "response-error-type-added", Warning, Response, Major;
+    pub(super) ERROR_TYPE_REMOVED = "response-error-type-removed", Info, Response, Major;
+    pub(super) ERROR_TYPE_CHANGED = "response-error-type-changed", Info, Response, Patch;
+}
 
 /// Where a finding is: an operation, the pointer of the node in `operations.json`, and the
 /// spec that node is in.
@@ -455,26 +401,5 @@ fn rules(old: &Operation, new: &Operation, out: &mut Vec<Finding>) {
             let rust = format!("the check of `{}` before sending changes", old.id);
             out.push(HEADER_RULE_REMOVED.at(At::old(old, &old.pointer), message, rust));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::KINDS;
-
-    /// A `Kind` constant missing from `KINDS` would be a rule the catalogue does not know.
-    #[test]
-    fn every_kind_constant_is_listed() {
-        let source = include_str!("operations.rs");
-        let constants = source
-            .lines()
-            .map(|it| it.trim_start_matches("pub(super) "))
-            .filter(|it| it.starts_with("const ") && it.contains(": Kind ="))
-            .count();
-        assert_eq!(
-            constants,
-            KINDS.len(),
-            "a `Kind` constant is not in `KINDS`"
-        );
     }
 }

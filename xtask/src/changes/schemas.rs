@@ -291,10 +291,7 @@ impl<'a> Cx<'a> {
         );
         self.push(
             owner,
-            Change {
-                what: slug(&keywords::TYPE),
-                ..simple("", change, effect, new, message, major)
-            },
+            simple(&slug(&keywords::TYPE), change, effect, new, message, major),
         );
     }
 
@@ -376,10 +373,7 @@ impl<'a> Cx<'a> {
         let rust = rust::type_changes(&new.location);
         self.push(
             owner,
-            Change {
-                what: slug(keyword),
-                ..simple("", change, effect, new, message, rust)
-            },
+            simple(&slug(keyword), change, effect, new, message, rust),
         );
     }
 
@@ -464,10 +458,7 @@ impl<'a> Cx<'a> {
         );
         self.push(
             owner,
-            Change {
-                what: slug(&keywords::FORMAT),
-                ..simple("", change, effect, new, message, rust)
-            },
+            simple(&slug(&keywords::FORMAT), change, effect, new, message, rust),
         );
     }
 
@@ -579,10 +570,7 @@ impl<'a> Cx<'a> {
         );
         self.push(
             owner,
-            Change {
-                what: slug(keyword),
-                ..simple("", change, effect, new, message, rust)
-            },
+            simple(&slug(keyword), change, effect, new, message, rust),
         );
     }
 
@@ -610,10 +598,7 @@ impl<'a> Cx<'a> {
         );
         self.push(
             owner,
-            Change {
-                what: slug(keyword),
-                ..simple("", change, effect, new, message, rust)
-            },
+            simple(&slug(keyword), change, effect, new, message, rust),
         );
     }
 
