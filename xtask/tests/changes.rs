@@ -429,6 +429,8 @@ fn mixed() -> (Spec, Spec) {
                 "/$defs/OrderStatus/description",
                 json!("Where the order is."),
             ),
+            // Breaking, and alone in its definition: with a counter-example.
+            s("/$defs/RecipientReference/maxLength", json!(10)),
             o(
                 "/operations/1/parameters/9",
                 json!({"name": "X-Trace", "in": "header", "type": "string"}),
