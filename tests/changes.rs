@@ -103,6 +103,23 @@ fn an_untagged_branch_no_request_can_also_match_is_proven_safe() {
 }
 
 #[test]
+fn a_branch_change_beside_another_change_it_reaches_stays_a_warning() {
+    // Two changes under one definition: a difference could come from either, so the set
+    // operations do not decide the branch, and it is reported as a warning, not dropped.
+    let new = edited(|schema| {
+        branches(schema, "/$defs/NewOrderItemProducts/oneOf").push(json!({
+            "type": "object",
+            "properties": {"note": {"type": "integer"}},
+            "required": ["note"]
+        }));
+        def(schema, "ProductCode")["maxLength"] = json!(20);
+    });
+    let found = finding(&new, "request-one-of-branch-added");
+    assert_eq!(found.level, Level::Warning, "{found:#?}");
+    assert_eq!(found.counterexample, None);
+}
+
+#[test]
 fn a_narrowing_all_of_branch_in_a_request_is_breaking_with_its_counterexample() {
     let new = edited(|schema| {
         branches(
