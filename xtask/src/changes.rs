@@ -100,6 +100,9 @@ pub struct Finding {
     /// No rule decided the change (a combination of `oneOf` or `allOf` branches): the set
     /// operations of [`decide`] are asked, and it stays a warning when they cannot tell.
     pub undecided: bool,
+    /// The change accepts the same payloads (documentation, an annotation): it does not keep
+    /// [`decide`] from deciding another change of its definition.
+    pub same_payloads: bool,
     /// What the change does to the generated crates.
     pub rust: rust::Impact,
 }

@@ -10,7 +10,8 @@
 //! `D` and one of the new `D` agree that it is one, so a shown counter-example is always true.
 //!
 //! A finding is decided only when it is the one change in `D` and in every definition `D`
-//! reaches through `$ref`s in either spec: otherwise a difference could come from another change.
+//! reaches through `$ref`s in either spec (documentation and annotations aside: they accept the
+//! same payloads); otherwise a difference could come from another change.
 //! At most [`MAX_QUESTIONS`] findings are decided per report; the rest keep their rule's verdict.
 
 use std::collections::{BTreeSet, HashMap};
@@ -38,12 +39,12 @@ enum Answer {
 /// Decides the findings no rule decided and adds counter-examples to the breaking ones.
 pub fn decide(findings: &mut [Finding], old: &Spec, new: &Spec) {
     let documents = [&old.sources.schema.value, &new.sources.schema.value];
+    // The definition of each schema finding that may change which payloads are accepted.
     let owners: Vec<Option<String>> = findings
         .iter()
         .map(|it| {
-            (it.file_kind == FileKind::Schema)
-                .then(|| owner(&it.pointer))
-                .flatten()
+            let counted = it.file_kind == FileKind::Schema && !it.same_payloads;
+            counted.then(|| owner(&it.pointer)).flatten()
         })
         .collect();
     // Findings counted for isolation: those in a definition both specs have.

@@ -136,6 +136,7 @@ impl Kind {
             message,
             counterexample: None,
             counterexample_way: None,
+            same_payloads: false,
             undecided: false,
             rust: Impact::one(Crate::Client, self.bump, rust),
         }

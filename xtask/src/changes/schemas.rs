@@ -165,6 +165,7 @@ impl<'a> Cx<'a> {
             message: change.message,
             counterexample: None,
             counterexample_way: None,
+            same_payloads: change.effect == Effect::Doc,
             undecided: change.effect == Effect::Combination,
             rust: change.rust,
         });
