@@ -5,7 +5,7 @@
 //! IR the emitters read: nothing here parses the spec its own way.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, HashMap},
     path::{Path, PathBuf},
     process::Command,
 };
@@ -272,6 +272,7 @@ fn git_show(root: &Path, object: &str, max_bytes: u64) -> anyhow::Result<String>
 pub fn compare(old: &Spec, new: &Spec, base: &str) -> Report {
     let mut findings = schemas::compare(&old.api, &new.api);
     findings.extend(operations::compare(&old.api, &new.api));
+    let mut findings = merged(findings);
     decide::decide(&mut findings, old, new);
     for finding in &mut findings {
         locate(finding, old, new);
@@ -280,13 +281,56 @@ pub fn compare(old: &Spec, new: &Spec, base: &str) -> Report {
         (&a.file, a.line, a.column, &a.rule, &a.pointer)
             .cmp(&(&b.file, b.line, b.column, &b.rule, &b.pointer))
     });
-    findings.dedup_by(|a, b| a.rule == b.rule && a.pointer == b.pointer && a.side == b.side);
+    findings.dedup_by(|a, b| {
+        (&a.rule, &a.pointer, a.side, &a.message) == (&b.rule, &b.pointer, b.side, &b.message)
+    });
     let semver = rust::bumps(&findings);
     Report {
         base: base.to_owned(),
         findings,
         semver,
     }
+}
+
+/// One finding per change: a node reached from several definitions (a schema moved into
+/// `$defs` is compared at each place that used it) is judged once per owner, so the findings of
+/// one node and change are joined, with the directions and operations of all (`request` and
+/// `response` make `both`) and the highest level. Linear, through a map.
+fn merged(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: HashMap<(String, String, bool), usize> = HashMap::new();
+    for finding in findings {
+        // Operation findings are one per change already (two new statuses of one operation
+        // share a rule and a pointer, and stay two).
+        if finding.file_kind == FileKind::Operations {
+            out.push(finding);
+            continue;
+        }
+        let suffix = finding
+            .rule
+            .split_once('-')
+            .map_or(finding.rule.clone(), |it| it.1.to_owned());
+        let key = (
+            suffix.clone(),
+            finding.pointer.clone(),
+            finding.side == Side::Old,
+        );
+        let Some(&at) = index.get(&key) else {
+            index.insert(key, out.len());
+            out.push(finding);
+            continue;
+        };
+        let kept = &mut out[at];
+        kept.direction = kept.direction.join(finding.direction);
+        kept.level = kept.level.max(finding.level);
+        kept.operations.extend(finding.operations);
+        kept.operations.sort();
+        kept.operations.dedup();
+        kept.undecided |= finding.undecided;
+        kept.same_payloads &= finding.same_payloads;
+        kept.rule = format!("{}-{suffix}", kept.direction.name());
+    }
+    out
 }
 
 fn locate(finding: &mut Finding, old: &Spec, new: &Spec) {

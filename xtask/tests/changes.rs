@@ -459,3 +459,68 @@ fn every_output_format_renders_a_mixed_change_set() {
     insta::assert_snapshot!("changes_github", render(&report, Format::Github));
     insta::assert_snapshot!("changes_json", render(&report, Format::Json));
 }
+
+#[test]
+fn a_node_reached_from_a_request_and_a_response_is_one_finding_of_both() {
+    // Old: an inline string in a request-only and in a response-only definition. New: both
+    // name one definition, with a bound: one change, so one finding, of both directions.
+    let (mut schema, ops) = base();
+    for host in ["NewOrderItemDetails", "IncompleteOrder"] {
+        set(
+            &mut schema,
+            &format!("/$defs/{host}/properties/tag"),
+            json!({"type": "string"}),
+        );
+    }
+    let old = lower(&schema, &ops);
+    set(
+        &mut schema,
+        "/$defs/Tag",
+        json!({"type": "string", "maxLength": 5}),
+    );
+    for host in ["NewOrderItemDetails", "IncompleteOrder"] {
+        set(
+            &mut schema,
+            &format!("/$defs/{host}/properties/tag"),
+            json!({"$ref": "#/$defs/Tag"}),
+        );
+    }
+    let report = changes::compare(&old, &lower(&schema, &ops), "HEAD");
+    let bounds: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|it| it.rule.ends_with("max-length-added"))
+        .collect();
+    assert_eq!(bounds.len(), 1, "{bounds:#?}");
+    assert_eq!(bounds[0].rule, "both-max-length-added");
+    assert_eq!(bounds[0].direction, Direction::Both);
+    assert_eq!(bounds[0].level, Level::Breaking);
+    for operation in ["createOrder", "getSingleOrder"] {
+        assert!(
+            bounds[0].operations.iter().any(|it| it == operation),
+            "{bounds:#?}"
+        );
+    }
+}
+
+#[test]
+fn two_new_statuses_of_one_operation_are_two_findings() {
+    let (schema, ops) = base();
+    let old = lower(&schema, &ops);
+    let mut changed = ops.clone();
+    for status in ["418", "451"] {
+        set(
+            &mut changed,
+            &format!("/operations/0/responses/{status}"),
+            json!({"body": "APIErrorResponse", "description": "Refused."}),
+        );
+    }
+    let report = changes::compare(&old, &lower(&schema, &changed), "HEAD");
+    let added: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|it| it.rule == "response-status-added")
+        .map(|it| it.message.as_str())
+        .collect();
+    assert_eq!(added.len(), 2, "{added:?}");
+}

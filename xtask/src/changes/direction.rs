@@ -27,7 +27,8 @@ impl Direction {
         }
     }
 
-    fn join(self, other: Direction) -> Direction {
+    /// The direction of something that travels both `self` and `other`.
+    pub fn join(self, other: Direction) -> Direction {
         if self == other { self } else { Direction::Both }
     }
 }
