@@ -363,3 +363,45 @@ fn every_counterexample_is_accepted_by_one_side_and_refused_by_the_other() {
         "RUNA_CHANGES_SEED={seed}: only {checked_by_generated} counter-examples in 60 edits"
     );
 }
+
+#[test]
+fn a_large_spec_with_many_breaking_changes_gets_counterexamples_up_to_the_cap() {
+    // 6,000 definitions, 1,000 of them codes whose `maxLength` goes from 12 to 11, each with a
+    // `pattern`: every counter-example found is a 12-character code, and the set operations
+    // are asked at most `MAX_QUESTIONS` times, each on the definitions its own reaches.
+    let n = 6_000;
+    let names: Vec<String> = (0..n).map(xtask::synthetic::name).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let schema = xtask::synthetic::schema(n);
+    let ops = xtask::synthetic::operations_for("s.json", &refs);
+    let mut changed: Value = serde_json::from_str(&schema).unwrap();
+    for index in (0..n).step_by(6) {
+        changed["$defs"][xtask::synthetic::name(index)]["maxLength"] = json!(11);
+    }
+    let old = Spec::from_texts(("s.json", schema), ("o.json", ops.clone())).unwrap();
+    let changed = serde_json::to_string_pretty(&changed).unwrap();
+    let new = Spec::from_texts(("s.json", changed), ("o.json", ops)).unwrap();
+    let report = changes::compare(&old, &new, "synthetic");
+    let breaking = report
+        .findings
+        .iter()
+        .filter(|it| it.level == Level::Breaking)
+        .count();
+    assert_eq!(breaking, n / 6);
+    let found: Vec<&Value> = report
+        .findings
+        .iter()
+        .filter_map(|it| it.counterexample.as_ref())
+        .collect();
+    assert_eq!(found.len(), changes::decide::MAX_QUESTIONS);
+    for value in found {
+        let text = value.as_str().unwrap_or_default();
+        assert_eq!(text.len(), 12, "{value}");
+        assert!(
+            regex::Regex::new("^[A-Z]{3}-[0-9]{2,8}$")
+                .unwrap()
+                .is_match(text),
+            "{value}"
+        );
+    }
+}

@@ -12,7 +12,8 @@
 //! A finding is decided only when it is the one change in `D` and in every definition `D`
 //! reaches through `$ref`s in either spec (documentation and annotations aside: they accept the
 //! same payloads); otherwise a difference could come from another change.
-//! At most [`MAX_QUESTIONS`] findings are decided per report; the rest keep their rule's verdict.
+//! At most [`MAX_QUESTIONS`] findings are considered per report (the rest keep their rule's verdict),
+//! and each question reads only the definitions its definition reaches.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -63,6 +64,9 @@ pub fn decide(findings: &mut [Finding], old: &Spec, new: &Spec) {
         if per_owner.get(name.as_str()) != Some(&1) {
             continue;
         }
+        // Counted here, before the walk, so that a report walks and asks at most
+        // `MAX_QUESTIONS` times.
+        asked += 1;
         let reached: BTreeSet<String> = documents
             .iter()
             .flat_map(|document| reachable(document, name))
@@ -73,8 +77,7 @@ pub fn decide(findings: &mut [Finding], old: &Spec, new: &Spec) {
         if !alone {
             continue;
         }
-        asked += 1;
-        let Some(question) = Question::new(documents[0], documents[1], name) else {
+        let Some(question) = Question::new(documents[0], documents[1], name, &reached) else {
             continue;
         };
         apply(finding, &question);
@@ -183,11 +186,17 @@ struct Question {
 }
 
 impl Question {
-    fn new(old: &Value, new: &Value, name: &str) -> Option<Question> {
+    /// The definition `name` of both specs, each with the definitions it reaches (`reached`,
+    /// from either spec) only, so a question costs what the definition reaches, not the spec.
+    fn new(old: &Value, new: &Value, name: &str, reached: &BTreeSet<String>) -> Option<Question> {
         let document = |spec: &Value| {
+            let defs: serde_json::Map<String, Value> = reached
+                .iter()
+                .filter_map(|it| Some((it.clone(), definition(spec, it)?.clone())))
+                .collect();
             json!({
                 (kw::SCHEMA.name): crate::codegen::lower::DIALECT,
-                (kw::DEFS.name): spec.get(kw::DEFS.name).cloned().unwrap_or(Value::Null),
+                (kw::DEFS.name): defs,
                 (kw::REF.name): format!("{REF_PREFIX}{}", name.replace('~', "~0").replace('/', "~1")),
             })
         };

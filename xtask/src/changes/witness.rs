@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rand::{RngExt, SeedableRng, rngs::StdRng};
 use serde_json::{Map, Value, json};
 
 use crate::codegen::{ir::JsonType, keywords as kw};
@@ -395,6 +396,7 @@ fn strings(node: &Map<String, Value>) -> Vec<Value> {
     let mut out = Vec::new();
     if let Some(pattern) = node.get(kw::PATTERN.name).and_then(Value::as_str) {
         out.extend(jsonschema_regex::pattern_witness(pattern));
+        out.extend(samples(pattern));
     }
     if let Some(format) = node.get(kw::FORMAT.name).and_then(Value::as_str) {
         out.extend(
@@ -411,6 +413,28 @@ fn strings(node: &Map<String, Value>) -> Vec<Value> {
         }
     }
     out.into_iter().map(Value::String).collect()
+}
+
+/// How many strings of a `pattern` are drawn, and the most repetitions of a `*` or `+` in one.
+const SAMPLES: usize = 16;
+const REPEAT: u32 = 16;
+
+/// Strings a `pattern` matches, of several lengths, drawn with a fixed seed (so the same pattern
+/// gives the same strings everywhere); none when `rand_regex` cannot read the pattern.
+fn samples(pattern: &str) -> Vec<String> {
+    // A pattern is an unanchored search: a string its body matches, the pattern matches.
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = match body.strip_suffix('$') {
+        Some(inner) if !inner.ends_with('\\') => inner,
+        _ => body,
+    };
+    let Ok(regex) = rand_regex::Regex::compile(body, REPEAT) else {
+        return Vec::new();
+    };
+    let mut rng = StdRng::seed_from_u64(0x5eed);
+    (0..SAMPLES)
+        .map(|_| rng.sample::<String, _>(&regex))
+        .collect()
 }
 
 /// Objects made of the first value of each `allOf` branch, when every branch gave an object.
