@@ -20,7 +20,11 @@ use std::collections::{BTreeSet, HashMap};
 use jsonschema061::canonical::{Containment, Satisfiability};
 use serde_json::{Value, json};
 
-use super::{FileKind, Finding, Level, Spec, direction::Direction, witness};
+use super::{
+    FileKind, Finding, Level, Spec,
+    direction::{self, Direction},
+    witness,
+};
 use crate::codegen::keywords::{self as kw, REF_PREFIX};
 
 /// The most findings one report decides with set operations.
@@ -55,6 +59,10 @@ pub fn decide(findings: &mut [Finding], old: &Spec, new: &Spec) {
             *per_owner.entry(name.as_str()).or_default() += 1;
         }
     }
+    let links = [
+        direction::references(&old.api),
+        direction::references(&new.api),
+    ];
     let mut asked = 0;
     for (finding, name) in findings.iter_mut().zip(&owners) {
         let Some(name) = name else { continue };
@@ -67,9 +75,10 @@ pub fn decide(findings: &mut [Finding], old: &Spec, new: &Spec) {
         // Counted here, before the walk, so that a report walks and asks at most
         // `MAX_QUESTIONS` times.
         asked += 1;
-        let reached: BTreeSet<String> = documents
+        let reached: BTreeSet<String> = links
             .iter()
-            .flat_map(|document| reachable(document, name))
+            .flat_map(|refs| direction::walk(refs, vec![name.as_str()]))
+            .map(str::to_owned)
             .collect();
         let alone = reached
             .iter()
@@ -140,40 +149,6 @@ fn definition<'v>(document: &'v Value, name: &str) -> Option<&'v Value> {
     document.get(kw::DEFS.name)?.get(name)
 }
 
-/// The definitions `name` reaches through `$ref`s, itself included: linear in the document.
-fn reachable(document: &Value, name: &str) -> BTreeSet<String> {
-    let mut seen = BTreeSet::from([name.to_owned()]);
-    let mut stack = vec![name.to_owned()];
-    while let Some(next) = stack.pop() {
-        let Some(schema) = definition(document, &next) else {
-            continue;
-        };
-        let mut targets = Vec::new();
-        references(schema, &mut targets);
-        for target in targets {
-            if seen.insert(target.clone()) {
-                stack.push(target);
-            }
-        }
-    }
-    seen
-}
-
-fn references(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                match (key == kw::REF.name, child.as_str().and_then(owner)) {
-                    (true, Some(target)) => out.push(target),
-                    _ => references(child, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|it| references(it, out)),
-        _ => {}
-    }
-}
-
 /// One definition in both specs: the documents that validate it, canonicalized.
 struct Question {
     old: Value,
@@ -201,10 +176,7 @@ impl Question {
             })
         };
         let (old, new) = (document(old), document(new));
-        let validators = (
-            witness::document_validator(&old)?,
-            witness::document_validator(&new)?,
-        );
+        let validators = (witness::validator(&old)?, witness::validator(&new)?);
         let canonical = jsonschema061::canonicalize(&old)
             .ok()
             .zip(jsonschema061::canonicalize(&new).ok());

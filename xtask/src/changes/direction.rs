@@ -75,7 +75,8 @@ impl Directions {
 }
 
 /// The definitions each definition refers to.
-fn references(api: &Api) -> BTreeMap<&str, Vec<&str>> {
+/// The definitions each definition names through `$ref`s (the IR's own links).
+pub(crate) fn references(api: &Api) -> BTreeMap<&str, Vec<&str>> {
     api.definitions
         .iter()
         .map(|definition| {
@@ -95,7 +96,10 @@ fn collect_refs<'a>(schema: &'a Schema, out: &mut Vec<&'a str>) {
 }
 
 /// Every definition reachable from `roots`, each once.
-fn walk<'a>(refs: &BTreeMap<&'a str, Vec<&'a str>>, roots: Vec<&'a str>) -> BTreeSet<&'a str> {
+pub(crate) fn walk<'a>(
+    refs: &BTreeMap<&'a str, Vec<&'a str>>,
+    roots: Vec<&'a str>,
+) -> BTreeSet<&'a str> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(name) = stack.pop() {

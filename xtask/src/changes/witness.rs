@@ -262,16 +262,12 @@ impl<'a> Search<'a> {
 /// The draft of the spec, for nodes validated on their own.
 const DRAFT: &str = crate::codegen::lower::DIALECT;
 
-fn validator(schema: &Value) -> Option<jsonschema061::Validator> {
+/// A validator of a whole document, asserting formats as the generated validator does.
+pub fn validator(schema: &Value) -> Option<jsonschema061::Validator> {
     jsonschema061::options()
         .should_validate_formats(true)
         .build(schema)
         .ok()
-}
-
-/// A validator of a whole document, asserting formats as the generated validator does.
-pub fn document_validator(document: &Value) -> Option<jsonschema061::Validator> {
-    validator(document)
 }
 
 /// `limit` of the values (sorted, smallest first): the smallest of each JSON type, the two
