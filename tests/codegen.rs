@@ -8,8 +8,8 @@ use xtask::codegen::{
 };
 
 /// Every fixture: the outline of its IR and the types and validator generated from it; with an
-/// operations file next to it, the client too. (`fixture_code.rs` compiles all three for every
-/// fixture.)
+/// operations file next to it, the client too. (The package `codegen-compiled` compiles all
+/// three for every fixture, with warnings denied.)
 #[test]
 fn fixtures_generate_the_expected_code() {
     insta::glob!("fixtures/*.schema.json", |path| {
@@ -37,6 +37,74 @@ fn fixtures_generate_the_expected_code() {
             insta::assert_snapshot!("client", codegen::render(tokens, &[&name]).unwrap());
         }
     });
+}
+
+/// Issue 17: spec text is data. `hostile-text` writes Rust code (each a `compile_error!` with a
+/// name) where Markdown would make it a code block: fenced, indented, in a list item and a
+/// quote, unclosed, in a pattern, an example, a property name, an operation's summary and
+/// description, a header's and a query parameter's description and an error type's message
+/// (and a response's description, which the client does not write when the operation has one
+/// 2xx answer). In the generated types, validator and client every one of them is inert: in
+/// a `text` block (shown, never compiled) or a code span, and no doc comment holds a code block
+/// rustdoc would run. (`codegen-compiled` compiles this fixture's code, and `cargo test` runs
+/// its doctests: there are none.)
+#[test]
+fn spec_text_never_becomes_a_doctest() {
+    let fixtures = fixtures();
+    let (name, text) = read(&fixtures.join("hostile-text.schema.json"));
+    let (operations_name, operations) = read(&fixtures.join("hostile-text.operations.json"));
+    let api = codegen::lower_texts(&name, &text, &operations_name, &operations).unwrap();
+    let outputs = [
+        emit_types::emit(&api).unwrap(),
+        emit_validator::emit(&api).unwrap(),
+        emit_client::emit(&api).unwrap(),
+    ];
+    let mut text_blocks = String::new();
+    let mut rendered = String::new();
+    for tokens in outputs {
+        let file: syn::File = syn::parse2(tokens.clone()).unwrap();
+        for (info, content) in codegen::rustdoc::code_blocks(&file) {
+            assert_eq!(info, "text", "a code block rustdoc would run:\n{content}");
+            text_blocks.push_str(&content);
+        }
+        rendered.push_str(&codegen::render(tokens, &[&name]).unwrap());
+    }
+    let traps = [
+        "fenced",
+        "indented",
+        "list item",
+        "quote",
+        "unclosed fence",
+        "pattern",
+        "example",
+        "property",
+        "summary",
+        "description",
+        "tilde fence",
+        "header",
+        "query parameter",
+        "error type",
+    ];
+    for trap in traps {
+        let marker = format!("spec text ran as a doctest: {trap}");
+        assert!(
+            rendered.contains(&marker),
+            "{trap} is missing from the docs"
+        );
+    }
+    // The fenced and indented blocks of descriptions are kept, as text.
+    for trap in [
+        "fenced",
+        "indented",
+        "unclosed fence",
+        "description",
+        "tilde fence",
+    ] {
+        let marker = format!("spec text ran as a doctest: {trap}");
+        assert!(text_blocks.contains(&marker), "{trap} is not a text block");
+    }
+    // No raw control character or direction override reaches the generated code.
+    assert!(!rendered.contains(['\r', '\u{1b}', '\u{202e}']));
 }
 
 /// Every broken schema fixture: all of its problems, each located, whether `lower` finds them

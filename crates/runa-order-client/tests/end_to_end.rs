@@ -220,7 +220,7 @@ async fn pagination_over_1000_orders_returns_each_exactly_once() {
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&back), ids(&first));
-        assert_eq!(first.pagination.page.limit, Some(10));
+        assert_eq!(first.pagination.page.limit, Some(10.into()));
         assert!(
             mock.spec_violations().is_empty(),
             "{:?}",

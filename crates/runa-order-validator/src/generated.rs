@@ -10,6 +10,7 @@
 //! * `C_*`: a text collector that records the errors `e_*` would, reading invalid text as it streams.
 //!
 //! `Kind` names each definition and implements `crate::Schema` with them.
+#![allow(missing_docs, clippy::collapsible_match, clippy::single_match)]
 use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 #[allow(unused_imports)]
 use ::serde_json::{Value, value::RawValue};

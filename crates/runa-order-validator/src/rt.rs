@@ -138,6 +138,18 @@ impl Cx {
     /// Records that the current value breaks `keyword` at `schema_location`, unless the same
     /// problem (pointer, keyword and message) is already recorded.
     pub fn error(&mut self, keyword: &'static str, schema_location: &str, message: String) {
+        self.error_with_causes(keyword, schema_location, message, Vec::new());
+    }
+
+    /// [`Cx::error`], with the errors that explain it (those of a property name checked
+    /// against `propertyNames`).
+    pub fn error_with_causes(
+        &mut self,
+        keyword: &'static str,
+        schema_location: &str,
+        message: String,
+        causes: Vec<ValidationError>,
+    ) {
         let hash = self.hasher.hash_one((&self.pointer, keyword, &message));
         if self.repeats(hash, &self.pointer, keyword, &message) {
             return;
@@ -148,7 +160,7 @@ impl Cx {
             return;
         }
         self.kept.insert(hash, self.errors.len());
-        self.push(keyword, schema_location, message, Vec::new());
+        self.push(keyword, schema_location, message, causes);
     }
 
     /// True when the error kept under `hash` is this one.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::rustdoc::escape;
+
 /// A 1-based line and column in a spec file. Columns count characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
@@ -24,14 +26,16 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // Names and texts of the spec reach messages: control characters are written as
+        // escapes, so that a diagnostic is one line and carries nothing a terminal acts on.
+        write!(f, "{}", escape(&self.file))?;
         if let Some(Position { line, column }) = self.position {
             write!(f, ":{line}:{column}")?;
         }
         if let Some(pointer) = &self.pointer {
-            write!(f, ": {pointer}")?;
+            write!(f, ": {}", escape(pointer))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", escape(&self.message))
     }
 }
 
@@ -66,3 +70,26 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names and texts of the spec that reach a diagnostic print on one line, with nothing a
+    /// terminal acts on: a property name with a line break and an ANSI escape cannot forge a
+    /// line of the report.
+    #[test]
+    fn control_characters_of_the_spec_are_escaped() {
+        let diagnostic = Diagnostic {
+            file: "spec/order-api.schema.json".to_owned(),
+            position: Some(Position { line: 3, column: 9 }),
+            pointer: Some("#/$defs/A/properties/a\nerror: forged\u{1b}[2J".to_owned()),
+            message: "properties \"a\rb\" and \"a\u{202e}b\" collide".to_owned(),
+        };
+        let text = Diagnostics(vec![diagnostic]).to_string();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains(['\r', '\u{1b}', '\u{202e}']), "{text:?}");
+        assert!(text.contains("a\\nerror: forged\\u{1b}[2J"), "{text}");
+        assert!(text.contains("\"a\\rb\" and \"a\\u{202e}b\""), "{text}");
+    }
+}

@@ -30,9 +30,9 @@ use quote::{format_ident, quote};
 
 use super::{
     diagnostic::Diagnostic,
-    emit_types::docs::markdown,
     ir::{Api, Literal, Operation, Parameter, ParameterLocation},
     names::{self, Case},
+    rustdoc::{code, phrase, prose},
 };
 
 /// Generates the client surface of every operation, for the client crate: the body types are
@@ -89,7 +89,13 @@ pub fn emit_with(api: &Api, paths: &Paths) -> Result<TokenStream, Diagnostic> {
         /// Every operation, in spec order.
         pub const ALL: &[crate::operation::Operation<#kind>] = &[#(#modules::OPERATION),*];
     });
-    Ok(quote! { #(#items)* })
+    Ok(quote! {
+        // `large_enum_variant`: a `Success` enum holds each 2xx body as the spec shapes it.
+        // `single_match`: `Query::parse` matches the name of each query parameter, one arm
+        // per parameter, however many the operation has.
+        #![allow(clippy::large_enum_variant, clippy::single_match)]
+        #(#items)*
+    })
 }
 
 /// The server URLs, and the path below the host that they share (`/v2`): the operations'
@@ -115,7 +121,7 @@ fn servers(api: &Api) -> Result<TokenStream, Diagnostic> {
     let base_path = base_path.unwrap_or_default();
     let servers = api.http.servers.iter().map(|server| {
         let name = format_ident!("{}", names::rust_name(&server.name, Case::ShoutySnake));
-        let doc = format!("The `{}` server.", server.name);
+        let doc = format!("The {} server.", code(&server.name));
         let url = &server.url;
         quote! {
             #[doc = #doc]
@@ -178,13 +184,10 @@ fn enumerated_headers(api: &Api) -> Vec<&Parameter> {
 fn headers(api: &Api) -> TokenStream {
     let auth = &api.http.auth_header;
     let auth_name = format_ident!("{}", names::rust_name(auth, Case::ShoutySnake));
-    let auth_doc = format!("`{auth}`: the header that carries the API key.");
+    let auth_doc = format!("{}: the header that carries the API key.", code(auth));
     let others = unique_headers(api).into_iter().map(|parameter| {
         let name = format_ident!("{}", names::rust_name(&parameter.name, Case::ShoutySnake));
-        let doc = doc_with(
-            &format!("`{}`", parameter.name),
-            parameter.description.as_deref(),
-        );
+        let doc = doc_with(&code(&parameter.name), parameter.description.as_deref());
         let value = &parameter.name;
         quote! {
             #[doc = #doc]
@@ -204,7 +207,7 @@ fn headers(api: &Api) -> TokenStream {
 fn header_enum(parameter: &Parameter) -> TokenStream {
     let name = format_ident!("{}", names::rust_name(&parameter.name, Case::Pascal));
     let doc = doc_with(
-        &format!("Values of the `{}` header.", parameter.name),
+        &format!("Values of the {} header.", code(&parameter.name)),
         parameter.description.as_deref(),
     );
     let default = match &parameter.default {
@@ -222,9 +225,9 @@ fn header_enum(parameter: &Parameter) -> TokenStream {
         .zip(&variants)
         .map(|(value, variant)| {
             let doc = if default == Some(value.as_str()) {
-                format!("`{value}` (the default)")
+                format!("{} (the default)", code(value))
             } else {
-                format!("`{value}`")
+                code(value)
             };
             let default_attr = (default == Some(value.as_str())).then(|| quote!(#[default]));
             quote! {
@@ -292,7 +295,12 @@ fn error_types(api: &Api) -> TokenStream {
     };
     let definitions = types.iter().zip(&variants).map(|(it, variant)| {
         // The documented message is plain text (`Not allowed to order products: <detail>`).
-        let mut doc = format!("`{}` ({}): {}", it.name, it.status, markdown(&it.message));
+        let mut doc = format!(
+            "{} ({}): {}",
+            code(&it.name),
+            it.status,
+            phrase(&it.message)
+        );
         if it.deprecated {
             doc.push_str(" Deprecated.");
         }
@@ -370,13 +378,15 @@ fn operation_module(
     let method = format_ident!("{method_name}");
     let path = &operation.path;
     let mut doc = format!(
-        "`{id}`: `{method_name} {path}`. {}",
-        markdown(operation.summary.trim_end_matches('.'))
+        "{}: {}. {}",
+        code(id),
+        code(&format!("{method_name} {path}")),
+        phrase(operation.summary.trim_end_matches('.'))
     );
     doc.push('.');
     if let Some(description) = &operation.description {
         doc.push_str("\n\n");
-        doc.push_str(&markdown(description));
+        doc.push_str(&prose(description));
     }
     let statuses: Vec<_> = operation
         .responses
@@ -561,7 +571,7 @@ fn success_type(
 
 fn doc_with(head: &str, description: Option<&str>) -> String {
     match description {
-        Some(it) => format!("{head} {}", markdown(it)),
+        Some(it) => format!("{head} {}", phrase(it)),
         None => head.to_owned(),
     }
 }

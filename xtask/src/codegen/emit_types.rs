@@ -32,6 +32,7 @@
 
 pub mod amounts;
 pub mod docs;
+pub mod reads;
 pub mod unions;
 
 use std::{
@@ -47,12 +48,15 @@ use typify::{TypeSpace, TypeSpacePatch, TypeSpaceSettings};
 use self::docs::Subject;
 use super::{
     diagnostic::Diagnostic,
-    ir::{Additional, Api, Format, JsonType, Literal, Schema},
+    ir::{Additional, Api, Definition, Format, JsonType, Literal, Schema},
     keywords as kw, names,
 };
 
 /// The name of the hand-written timestamp type, in the view and in the types crate.
 const TIMESTAMP: &str = "Timestamp";
+
+/// The placeholder of the view for integers, which typify replaces with `serde_json::Number`.
+pub const INTEGER: &str = "IntegerNumber";
 
 /// A definition of the view of one JSON type with a description.
 fn placeholder(json_type: JsonType, description: &str) -> Value {
@@ -62,52 +66,88 @@ fn placeholder(json_type: JsonType, description: &str) -> Value {
     ]))
 }
 
+/// The most definitions whose typify type is replaced by `serde_json::Value` because typify
+/// could not make one, before the generator gives up (each costs a run of typify per
+/// definition to find it).
+const MAX_TYPIFY_FALLBACKS: usize = 64;
+
 /// Generates the types of every definition.
+///
+/// typify refuses or panics on some schemas the view gives it. The definition it fails on is
+/// found (each is tried with the definitions it refers to) and given `serde_json::Value` as its
+/// type, with the reason in its docs, and typify runs again: a schema the generator accepts
+/// gets a type that reads its values, never a refusal in typify's words.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     amounts::check(api)?;
-    let views = views(api);
-    let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
-    for (name, value) in &views {
-        let location = api.definition(name).map_or("#", |it| &it.schema.location);
-        definitions.push((
-            name.clone(),
-            into_schemars(value.clone(), &api.schema_file, location)?,
-        ));
-    }
-
     let settings = settings(api);
-    // typify reports some problems as errors and others as panics; both become diagnostics.
+    // typify reports some problems as errors and others as panics; both are failures here.
     let run = |definitions: Vec<(String, schemars08::schema::Schema)>| {
-        let outcome = quietly(|| {
+        quietly(|| {
             let mut space = TypeSpace::new(&settings);
             space.add_ref_types(definitions).map(|()| space.to_stream())
-        });
-        match outcome {
-            Ok(Ok(tokens)) => Ok(tokens),
-            Ok(Err(err)) => Err(format!("typify refused the schema: {err}")),
-            Err(message) => Err(format!("typify panicked: {message}")),
-        }
+        })
+        .ok()
+        .and_then(Result::ok)
     };
-    match run(definitions.clone()) {
-        Ok(tokens) => complete_docs(api, linear_patterns(tokens)),
-        Err(message) => Err(typify_failure(api, &views, &definitions, &run, message)),
+    let mut fallbacks = BTreeSet::new();
+    loop {
+        let views = views(api, &fallbacks);
+        let mut definitions: Vec<(String, schemars08::schema::Schema)> = Vec::new();
+        for (name, value) in &views {
+            let location = api.definition(name).map_or("#", |it| &it.schema.location);
+            definitions.push((
+                name.clone(),
+                into_schemars(value.clone(), &api.schema_file, location)?,
+            ));
+        }
+        if let Some(tokens) = run(definitions.clone()) {
+            return complete_docs(api, linear_patterns(tokens));
+        }
+        let failed = failing_definition(api, &views, &definitions, &run);
+        match failed {
+            Some(name) if fallbacks.len() < MAX_TYPIFY_FALLBACKS && !fallbacks.contains(&name) => {
+                fallbacks.insert(name);
+            }
+            _ => {
+                return Err(unsupported(
+                    api,
+                    None,
+                    "the types generator could not make the Rust types of the spec (a generator \
+                     bug: please report it with the spec)"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+}
+
+/// The Rust type that reads every value of the definition `def`, for code that names the
+/// types under `module`: the definition's type, or `Option` of it for a nullable definition,
+/// whose type leaves `null` out (a field that refers to it is an `Option`, see the module docs).
+pub fn definition_type(api: &Api, def: &Definition, module: &TokenStream) -> TokenStream {
+    let name = quote::format_ident!("{}", def.name);
+    let view = View::new(api);
+    if view.is_nullable_definition(&def.name) {
+        quote::quote!(::std::option::Option<#module::#name>)
+    } else {
+        quote::quote!(#module::#name)
     }
 }
 
 /// The typify view of every definition, with the placeholders the views refer to.
-fn views(api: &Api) -> Vec<(String, Value)> {
-    let view = View {
-        api,
-        uses_timestamp: Cell::new(false),
-        uses_number_amount: Cell::new(false),
-        uses_string_amount: Cell::new(false),
-    };
+fn views(api: &Api, fallbacks: &BTreeSet<String>) -> Vec<(String, Value)> {
+    let view = View::new(api);
     let mut views: Vec<(String, Value)> = api
         .definitions
         .iter()
         .map(|def| {
             let subject = Subject::Definition(&def.name);
-            (def.name.clone(), view.schema(&def.schema, true, &subject))
+            let it = if fallbacks.contains(&def.name) {
+                view.any_value(&def.schema, &subject)
+            } else {
+                view.schema(&def.schema, true, &subject)
+            };
+            (def.name.clone(), it)
         })
         .collect();
     if view.uses_timestamp.get() {
@@ -126,6 +166,13 @@ fn views(api: &Api) -> Vec<(String, Value)> {
     if view.uses_number_amount.get() {
         let it = placeholder(JsonType::Number, "An exact decimal amount, a JSON number.");
         views.push((amounts::NUMBER.to_owned(), it));
+    }
+    if view.uses_integer.get() {
+        let it = placeholder(
+            JsonType::Integer,
+            "An integer: any JSON number with an integer value.",
+        );
+        views.push((INTEGER.to_owned(), it));
     }
     if view.uses_string_amount.get() {
         let it = placeholder(
@@ -160,6 +207,15 @@ fn settings(api: &Api) -> TypeSpaceSettings {
             [
                 typify::TypeSpaceImpl::Display,
                 typify::TypeSpaceImpl::Default,
+            ]
+            .into_iter(),
+        )
+        .with_replacement(
+            INTEGER,
+            "::serde_json::Number",
+            [
+                typify::TypeSpaceImpl::FromStr,
+                typify::TypeSpaceImpl::Display,
             ]
             .into_iter(),
         )
@@ -200,7 +256,20 @@ fn complete_docs(api: &Api, tokens: TokenStream) -> Result<TokenStream, Diagnost
         );
         return Err(unsupported(api, None, message));
     }
-    Ok(amounts::decimals(quote::ToTokens::into_token_stream(file)))
+    let tokens = amounts::decimals(quote::ToTokens::into_token_stream(file));
+    Ok(quote::quote! {
+        // `large_enum_variant`: unions hold their variants as the spec shapes them (a full
+        // order beside a three-field one). `derivable_impls`: typify writes `Default` by hand
+        // for single-value tag enums. `unnecessary_fallible_conversions`: the setters of
+        // amounts take `Into<Decimal>` (no `f64`) and keep typify's `try_into()` body, whose
+        // error is `Infallible`.
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::derivable_impls,
+            clippy::unnecessary_fallible_conversions
+        )]
+        #tokens
+    })
 }
 
 /// Makes the field of every string newtype private, as typify already makes it for the
@@ -228,34 +297,28 @@ fn private_strings(file: &mut syn::File) {
     }
 }
 
-/// The diagnostic for a typify failure, located at the first definition that typify cannot
-/// make on its own (with the definitions it refers to), when there is one.
+/// The first definition that typify cannot make on its own (with the definitions it refers
+/// to), in spec order.
 ///
 /// typify takes every definition at once and does not say which one it failed on, so each is
-/// tried apart, in spec order; this only happens when generation fails anyway.
-fn typify_failure(
+/// tried apart; this only happens when typify failed.
+fn failing_definition(
     api: &Api,
     views: &[(String, Value)],
     definitions: &[(String, schemars08::schema::Schema)],
-    run: &dyn Fn(Vec<(String, schemars08::schema::Schema)>) -> Result<TokenStream, String>,
-    message: String,
-) -> Diagnostic {
+    run: &dyn Fn(Vec<(String, schemars08::schema::Schema)>) -> Option<TokenStream>,
+) -> Option<String> {
     let views: BTreeMap<&str, &Value> =
         views.iter().map(|(name, it)| (name.as_str(), it)).collect();
-    let located = api.definitions.iter().find_map(|def| {
+    api.definitions.iter().find_map(|def| {
         let needed = referenced(&views, &def.name);
         let subset: Vec<_> = definitions
             .iter()
             .filter(|(name, _)| needed.contains(name))
             .cloned()
             .collect();
-        run(subset).err().map(|it| (def, it))
-    });
-    let (pointer, message) = match located {
-        Some((def, message)) => (Some(def.schema.location.clone()), message),
-        None => (None, message),
-    };
-    unsupported(api, pointer, message)
+        run(subset).is_none().then(|| def.name.clone())
+    })
 }
 
 /// A diagnostic for a schema the types generator cannot make, at `pointer` when it is known.
@@ -360,18 +423,60 @@ struct View<'a> {
     /// Set when some amount is a JSON number, or a decimal string.
     uses_number_amount: Cell<bool>,
     uses_string_amount: Cell<bool>,
+    /// Set when some schema is an integer.
+    uses_integer: Cell<bool>,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
+    fn new(api: &'a Api) -> View<'a> {
+        View {
+            api,
+            uses_timestamp: Cell::new(false),
+            uses_number_amount: Cell::new(false),
+            uses_string_amount: Cell::new(false),
+            uses_integer: Cell::new(false),
+        }
+    }
+
     fn is_nullable_definition(&self, name: &str) -> bool {
         self.api
             .definition(name)
             .is_some_and(|def| is_nullable(&def.schema) || null_or(&def.schema).is_some())
     }
 
+    /// The view of a definition typify could not make a type of: no keyword, so that its type
+    /// is `serde_json::Value`, and docs that say why.
+    fn any_value(&self, schema: &Schema, subject: &Subject<'_>) -> Value {
+        let reading = reads::Reading::AnyValue(
+            "the types generator could not make a Rust type that states the schema",
+        );
+        let mut text = docs::describe(self.api, schema, subject);
+        if let Some(note) = docs::rust_type_note(reading) {
+            text = format!("{text}\n\n{note}");
+        }
+        let mut out = Map::new();
+        if let Some(title) = &schema.title {
+            out.insert(kw::TITLE.name.into(), title.clone().into());
+        }
+        out.insert(kw::DESCRIPTION.name.into(), text.into());
+        Value::Object(out)
+    }
+
     /// The typify view of `schema`; `top` is true for a definition itself, and `subject` says
     /// what the schema is, for its docs.
     fn schema(&self, schema: &Schema, top: bool, subject: &Subject<'_>) -> Value {
+        self.view(schema, top, subject, false)
+    }
+
+    /// [`View::schema`]; `object_branch` is true for a branch of an `allOf` that typify merges
+    /// into one struct, where a schema of object keywords without `type` reads objects only.
+    fn view(
+        &self,
+        schema: &Schema,
+        top: bool,
+        subject: &Subject<'_>,
+        object_branch: bool,
+    ) -> Value {
         if top && let Some(inner) = null_or(schema) {
             // A definition that is `anyOf` a schema and null loses its null like a nullable
             // one, and every reference to it becomes optional.
@@ -404,11 +509,27 @@ impl View<'_> {
             insert_nullable(&mut out, reference, nullable);
             return Value::Object(out);
         }
+        let reading = reads::reading(self.api, schema, object_branch);
+        if let Some(note) = docs::rust_type_note(reading) {
+            let key = kw::DESCRIPTION.name;
+            let described = out.get(key).and_then(Value::as_str).unwrap_or_default();
+            let text = match described {
+                "" => note,
+                it => format!("{it}\n\n{note}"),
+            };
+            out.insert(key.into(), text.into());
+        }
+        if let reads::Reading::AnyValue(_) = reading {
+            // No keyword: typify's type is `serde_json::Value`.
+            return Value::Object(out);
+        }
         types_and_literals(&mut out, schema, top);
         string_and_number(&mut out, schema);
         self.array(&mut out, schema, subject);
         self.object(&mut out, schema, subject);
-        self.combinators(&mut out, schema, subject);
+        if reading == reads::Reading::Typed {
+            self.combinators(&mut out, schema, subject);
+        }
         Value::Object(out)
     }
 
@@ -432,6 +553,11 @@ impl View<'_> {
             return Some((reference_to(name), nullable));
         }
         let types = schema.types.as_deref().unwrap_or_default();
+        if schema.non_null_types() == [JsonType::Integer] {
+            // Any JSON number with an integer value (`1.0` and `1e300` too): `serde_json::Number`.
+            self.uses_integer.set(true);
+            return Some((reference_to(INTEGER), types.contains(&JsonType::Null)));
+        }
         let date_time = schema.string.format == Some(Format::DateTime)
             && !types.is_empty()
             && types
@@ -495,18 +621,20 @@ impl View<'_> {
 
     fn combinators(&self, out: &mut Map<String, Value>, schema: &Schema, subject: &Subject<'_>) {
         let branch = Subject::Branch(subject.name());
-        let views = |branches: &[Schema]| -> Vec<Value> {
+        let views = |branches: &[Schema], object: bool| -> Vec<Value> {
             branches
                 .iter()
-                .map(|it| self.schema(it, false, &branch))
+                .map(|it| self.view(it, false, &branch, object))
                 .collect()
         };
-        for (key, branches) in [
-            (kw::ALL_OF.name, &schema.all_of),
-            (kw::ANY_OF.name, &schema.any_of),
+        // `reading` let the branches through only in the forms typify reads exactly: the
+        // branches of an `allOf` are object schemas typify merges.
+        for (key, branches, object) in [
+            (kw::ALL_OF.name, &schema.all_of, true),
+            (kw::ANY_OF.name, &schema.any_of, false),
         ] {
             if !branches.is_empty() {
-                out.insert(key.into(), views(branches).into());
+                out.insert(key.into(), views(branches, object).into());
             }
         }
         if !schema.one_of.is_empty() {
@@ -518,7 +646,7 @@ impl View<'_> {
                     .filter_map(|(_, name)| self.api.definition(name))
                     .map(|def| self.schema(&def.schema, true, &Subject::Definition(&def.name)))
                     .collect(),
-                None => views(&schema.one_of),
+                None => views(&schema.one_of, false),
             };
             out.insert(kw::ONE_OF.name.into(), branches.into());
         }
@@ -542,12 +670,16 @@ fn types_and_literals(out: &mut Map<String, Value>, schema: &Schema, top: bool) 
             out.insert(kw::TYPE.name.into(), names.into());
         }
     }
-    if let Some(values) = &schema.enum_values {
-        let values: Vec<Value> = values.iter().map(literal).collect();
-        out.insert(kw::ENUM.name.into(), values.into());
-    }
-    if let Some(value) = &schema.const_value {
-        out.insert(kw::CONST.name.into(), literal(value));
+    // typify's enums of other values do not compile against schemars 1; the type of the
+    // node's JSON type reads them instead (see `reads`).
+    if reads::string_literals(schema) {
+        if let Some(values) = &schema.enum_values {
+            let values: Vec<Value> = values.iter().map(literal).collect();
+            out.insert(kw::ENUM.name.into(), values.into());
+        }
+        if let Some(value) = &schema.const_value {
+            out.insert(kw::CONST.name.into(), literal(value));
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
     diagnostic::Diagnostic,
-    ir::{Api, Literal, Schema},
+    ir::{Api, Schema},
     keywords,
     load::SourceFile,
     names,
@@ -26,7 +26,6 @@ pub fn check(api: &Api, file: &SourceFile) -> Vec<Diagnostic> {
     expansions(api, file, &mut diagnostics);
     graph.required(file, &mut diagnostics);
     graph.fields(file, &mut diagnostics);
-    enum_variants(api, file, &mut diagnostics);
     definition_names(api, file, &mut diagnostics);
     diagnostics
 }
@@ -314,42 +313,6 @@ fn expansions(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
                     }
                 ),
             ));
-        }
-    }
-}
-
-/// The values of a string `enum` must give distinct Rust variants.
-fn enum_variants(api: &Api, file: &SourceFile, out: &mut Vec<Diagnostic>) {
-    for def in &api.definitions {
-        let mut stack = vec![&def.schema];
-        while let Some(schema) = stack.pop() {
-            stack.extend(schema.children().into_iter().map(|(_, it)| it));
-            let Some(values) = &schema.enum_values else {
-                continue;
-            };
-            let strings: Vec<&str> = values
-                .iter()
-                .filter_map(|it| match it {
-                    Literal::String(it) => Some(it.as_str()),
-                    _ => None,
-                })
-                .collect();
-            // typify makes a Rust enum of an `enum` of strings only. A value listed twice is
-            // reported by `lower`; it is not a collision of two values.
-            let distinct: BTreeSet<&str> = strings.iter().copied().collect();
-            if strings.len() != values.len() || distinct.len() != strings.len() {
-                continue;
-            }
-            if let Err((i, j)) = names::typify_variants(&strings) {
-                out.push(file.diagnostic(
-                    &format!("{}/{j}", keywords::ENUM.at(&schema.location)),
-                    format!(
-                        "`enum` values \"{}\" and \"{}\" would be the same Rust variant; typify \
-                         cannot name them apart",
-                        strings[i], strings[j]
-                    ),
-                ));
-            }
         }
     }
 }

@@ -459,6 +459,16 @@ impl Schema {
 
     /// This schema's place and annotations only (`title`, `description`, `default`,
     /// `examples` and the [`Notes`]): a schema equal to its annotations asserts nothing.
+    /// The JSON types `type` allows besides `null`, in spec order (empty without `type`).
+    pub fn non_null_types(&self) -> Vec<JsonType> {
+        self.types
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|it| *it != JsonType::Null)
+            .collect()
+    }
+
     pub fn annotations(&self) -> Schema {
         Schema {
             location: self.location.clone(),

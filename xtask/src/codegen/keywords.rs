@@ -32,6 +32,21 @@ pub struct Keyword {
     /// True when the keyword may sit beside `$ref` (annotations only: a constraint beside a
     /// reference must be joined with `allOf`).
     pub beside_ref: bool,
+    /// The schemas the keyword's value holds, whether the generator implements it or not.
+    pub holds: Holds,
+}
+
+/// Where a keyword's value holds schemas (JSON Schema 2020-12's applicators, and `$defs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// No schema (an assertion, an annotation, a reference).
+    Nothing,
+    /// The value is one schema (`items`, `not`).
+    Schema,
+    /// The value is an array of schemas (`allOf`, `prefixItems`).
+    Schemas,
+    /// The value is an object whose member values are schemas (`properties`, `$defs`).
+    Map,
 }
 
 /// What a keyword does in a schema.
@@ -81,6 +96,7 @@ const fn row(name: &'static str, role: Role, growth: Growth) -> Keyword {
         role,
         growth,
         beside_ref: false,
+        holds: Holds::Nothing,
     }
 }
 
@@ -90,11 +106,17 @@ const fn annotation(name: &'static str, beside_ref: bool) -> Keyword {
         role: Role::Annotation,
         growth: Growth::None,
         beside_ref,
+        holds: Holds::Nothing,
     }
 }
 
 const fn unimplemented(name: &'static str) -> Keyword {
     row(name, Role::Unimplemented, Growth::None)
+}
+
+/// `keyword`, whose value holds schemas as `holds` says.
+const fn holding(holds: Holds, keyword: Keyword) -> Keyword {
+    Keyword { holds, ..keyword }
 }
 
 // ---- Supported in a schema ----
@@ -114,17 +136,29 @@ pub const WRITE_ONLY: Keyword = annotation("writeOnly", true);
 pub const TYPE: Keyword = row("type", Role::Assertion(ANY), Growth::Widens);
 pub const ENUM: Keyword = row("enum", Role::Assertion(ANY), Growth::Widens);
 pub const CONST: Keyword = row("const", Role::Assertion(ANY), Growth::Changes);
-pub const PROPERTIES: Keyword = row("properties", Role::Applicator(OBJECT), Growth::Narrows);
-pub const REQUIRED: Keyword = row("required", Role::Assertion(OBJECT), Growth::Narrows);
-pub const ADDITIONAL_PROPERTIES: Keyword = row(
-    "additionalProperties",
-    Role::Applicator(OBJECT),
-    Growth::Changes,
+pub const PROPERTIES: Keyword = holding(
+    Holds::Map,
+    row("properties", Role::Applicator(OBJECT), Growth::Narrows),
 );
-pub const PROPERTY_NAMES: Keyword = row("propertyNames", Role::Applicator(OBJECT), Growth::Changes);
+pub const REQUIRED: Keyword = row("required", Role::Assertion(OBJECT), Growth::Narrows);
+pub const ADDITIONAL_PROPERTIES: Keyword = holding(
+    Holds::Schema,
+    row(
+        "additionalProperties",
+        Role::Applicator(OBJECT),
+        Growth::Changes,
+    ),
+);
+pub const PROPERTY_NAMES: Keyword = holding(
+    Holds::Schema,
+    row("propertyNames", Role::Applicator(OBJECT), Growth::Changes),
+);
 pub const MIN_PROPERTIES: Keyword = row("minProperties", Role::Assertion(OBJECT), Growth::Narrows);
 pub const MAX_PROPERTIES: Keyword = row("maxProperties", Role::Assertion(OBJECT), Growth::Widens);
-pub const ITEMS: Keyword = row("items", Role::Applicator(ARRAY), Growth::Changes);
+pub const ITEMS: Keyword = holding(
+    Holds::Schema,
+    row("items", Role::Applicator(ARRAY), Growth::Changes),
+);
 pub const MIN_ITEMS: Keyword = row("minItems", Role::Assertion(ARRAY), Growth::Narrows);
 pub const MAX_ITEMS: Keyword = row("maxItems", Role::Assertion(ARRAY), Growth::Widens);
 pub const UNIQUE_ITEMS: Keyword = row("uniqueItems", Role::Assertion(ARRAY), Growth::Narrows);
@@ -139,9 +173,18 @@ pub const EXCLUSIVE_MINIMUM: Keyword =
     row("exclusiveMinimum", Role::Assertion(NUMBER), Growth::Narrows);
 pub const EXCLUSIVE_MAXIMUM: Keyword =
     row("exclusiveMaximum", Role::Assertion(NUMBER), Growth::Widens);
-pub const ONE_OF: Keyword = row("oneOf", Role::Applicator(ANY), Growth::Changes);
-pub const ANY_OF: Keyword = row("anyOf", Role::Applicator(ANY), Growth::Widens);
-pub const ALL_OF: Keyword = row("allOf", Role::Applicator(ANY), Growth::Narrows);
+pub const ONE_OF: Keyword = holding(
+    Holds::Schemas,
+    row("oneOf", Role::Applicator(ANY), Growth::Changes),
+);
+pub const ANY_OF: Keyword = holding(
+    Holds::Schemas,
+    row("anyOf", Role::Applicator(ANY), Growth::Widens),
+);
+pub const ALL_OF: Keyword = holding(
+    Holds::Schemas,
+    row("allOf", Role::Applicator(ANY), Growth::Narrows),
+);
 /// The spec's extension: the value is personal data, which messages do not print.
 pub const PERSONAL: Keyword = annotation("x-personal", true);
 
@@ -157,10 +200,13 @@ pub const ID: Keyword = row(
     Role::Root("`$id` is only supported at the top level of the document"),
     Growth::None,
 );
-pub const DEFS: Keyword = row(
-    "$defs",
-    Role::Root("`$defs` is only supported at the top level of the document"),
-    Growth::None,
+pub const DEFS: Keyword = holding(
+    Holds::Map,
+    row(
+        "$defs",
+        Role::Root("`$defs` is only supported at the top level of the document"),
+        Growth::None,
+    ),
 );
 
 // ---- Refused with a hint ----
@@ -187,15 +233,18 @@ pub const SUMMARY: Keyword = row(
     Role::Refused("`summary` is not a schema keyword; use `title` or `description`"),
     Growth::None,
 );
-pub const DEFINITIONS: Keyword = row(
-    "definitions",
-    Role::Refused("use `$defs` at the top level of the document"),
-    Growth::None,
+pub const DEFINITIONS: Keyword = holding(
+    Holds::Map,
+    row(
+        "definitions",
+        Role::Refused("use `$defs` at the top level of the document"),
+        Growth::None,
+    ),
 );
 
 /// Not implemented by the generator; the change report reads it in the canonical schemas of
 /// the `jsonschema` crate, which write the items an array must hold with it.
-pub const CONTAINS: Keyword = unimplemented("contains");
+pub const CONTAINS: Keyword = holding(Holds::Schema, unimplemented("contains"));
 
 /// Every row: the keywords supported in a schema (in the order "did you mean" prefers them),
 /// the root's, the refused ones with a hint, then the rest of JSON Schema 2020-12.
@@ -249,20 +298,20 @@ pub const TABLE: &[Keyword] = &[
     CONTAINS,
     unimplemented("contentEncoding"),
     unimplemented("contentMediaType"),
-    unimplemented("contentSchema"),
+    holding(Holds::Schema, unimplemented("contentSchema")),
     unimplemented("dependentRequired"),
-    unimplemented("dependentSchemas"),
-    unimplemented("else"),
-    unimplemented("if"),
+    holding(Holds::Map, unimplemented("dependentSchemas")),
+    holding(Holds::Schema, unimplemented("else")),
+    holding(Holds::Schema, unimplemented("if")),
     unimplemented("maxContains"),
     unimplemented("minContains"),
     unimplemented("multipleOf"),
-    unimplemented("not"),
-    unimplemented("patternProperties"),
-    unimplemented("prefixItems"),
-    unimplemented("then"),
-    unimplemented("unevaluatedItems"),
-    unimplemented("unevaluatedProperties"),
+    holding(Holds::Schema, unimplemented("not")),
+    holding(Holds::Map, unimplemented("patternProperties")),
+    holding(Holds::Schemas, unimplemented("prefixItems")),
+    holding(Holds::Schema, unimplemented("then")),
+    holding(Holds::Schema, unimplemented("unevaluatedItems")),
+    holding(Holds::Schema, unimplemented("unevaluatedProperties")),
 ];
 
 /// What a `$ref` to a definition starts with: the definitions are the members of the root's

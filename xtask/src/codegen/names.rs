@@ -6,6 +6,14 @@ use unicode_ident::{is_xid_continue, is_xid_start};
 /// Rust types that the types crate writes by hand; a definition may not take these names.
 pub const RESERVED_TYPE_NAMES: &[&str] = &["Timestamp", "TimestampError"];
 
+/// The placeholders the types generator gives typify beside the definitions (and replaces with
+/// `crate::Decimal` and `serde_json::Number`); a definition may not take these names either.
+pub const PLACEHOLDER_NAMES: &[&str] = &[
+    super::emit_types::amounts::NUMBER,
+    super::emit_types::amounts::STRING,
+    super::emit_types::INTEGER,
+];
+
 /// Names of Rust's standard prelude. typify's output uses them unqualified (`Ok(…)`,
 /// `Default::default()`), so a definition (a type at the root of the types crate) of the same
 /// name would shadow them and the crate would not compile.
@@ -62,6 +70,12 @@ pub fn check_definition_name(name: &str) -> Result<(), String> {
     if RESERVED_TYPE_NAMES.contains(&name) {
         return Err(format!(
             "definition name \"{name}\" is reserved: the types crate defines it by hand"
+        ));
+    }
+    if PLACEHOLDER_NAMES.contains(&name) {
+        return Err(format!(
+            "definition name \"{name}\" is reserved: the types generator gives typify a schema of \
+             that name"
         ));
     }
     if PRELUDE_NAMES.contains(&name) {

@@ -184,8 +184,11 @@ fn emit(pieces: &[Piece], fail: &TokenStream) -> TokenStream {
                         let min = Literal::u32_unsuffixed(*min);
                         quote! { if i - start < #min { #fail; } }
                     });
+                    // `start` only where a bound counts from it (`^a*$` has none).
+                    let start =
+                        (bound.is_some() || check_min.is_some()).then(|| quote! { let start = i; });
                     quote! {
-                        let start = i;
+                        #start
                         while i < b.len() #bound && #class { i += 1; }
                         #check_min
                     }

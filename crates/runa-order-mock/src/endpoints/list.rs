@@ -67,7 +67,9 @@ fn page(app: &App, query: &str) -> Result<OrderList, Answer> {
                 after: orders.last().map(|it| cursor(it.seq)),
                 before: orders.first().map(|it| cursor(it.seq)),
             },
-            page: Page { limit: Some(limit) },
+            page: Page {
+                limit: Some(limit.into()),
+            },
         },
     })
 }

@@ -7,8 +7,9 @@ use super::{
     super::{
         ir::{Api, Literal, Operation, Parameter, ParameterLocation, ParameterType},
         names::{self, Case},
+        rustdoc::{code, prose},
     },
-    Diagnostic, markdown, operations_diagnostic,
+    Diagnostic, operations_diagnostic,
 };
 
 pub(super) fn query_parameters(operation: &Operation) -> Vec<&Parameter> {
@@ -41,9 +42,12 @@ pub(super) fn query_struct(
         let mut doc = parameter
             .description
             .as_deref()
-            .map_or_else(|| format!("`{}`.", parameter.name), markdown);
+            .map_or_else(|| format!("{}.", code(&parameter.name)), prose);
         if let Some(default) = &parameter.default {
-            doc.push_str(&format!(" The API's default is `{default}`."));
+            doc.push_str(&format!(
+                "\n\nThe API's default is {}.",
+                code(&default.to_string())
+            ));
         }
         quote! {
             #[doc = #doc]
@@ -86,8 +90,8 @@ fn default_const(
         names::rust_name(&parameter.name, Case::ShoutySnake)
     );
     let doc = format!(
-        "The value the API takes for `{}` when the query leaves it out.",
-        parameter.name
+        "The value the API takes for {} when the query leaves it out.",
+        code(&parameter.name)
     );
     let value = match (parameter.ty, default) {
         (ParameterType::Integer, Literal::Number(text)) => text.parse::<i64>().ok().map(|it| {

@@ -58,11 +58,20 @@ pub fn amount(schema: &Schema) -> Option<(Wire, bool)> {
     Some((wire, nullable))
 }
 
-/// Refuses every `format: decimal` the types cannot make a `Decimal` of (the first found).
+/// Refuses the `format: decimal`s the types cannot make a `Decimal` of (the first found;
+/// `lower` reports them all, with [`problems`]).
 pub fn check(api: &Api) -> Result<(), Diagnostic> {
+    match problems(api).into_iter().next() {
+        Some(it) => Err(it),
+        None => Ok(()),
+    }
+}
+
+/// Every `format: decimal` the types cannot make a `Decimal` of.
+pub fn problems(api: &Api) -> Vec<Diagnostic> {
     let mut cx = Check {
         api,
-        problem: None,
+        problems: Vec::new(),
         buffered: BTreeSet::new(),
     };
     for def in &api.definitions {
@@ -82,10 +91,7 @@ pub fn check(api: &Api) -> Result<(), Diagnostic> {
             queue.extend(cx.buffered.iter().cloned());
         }
     }
-    match cx.problem {
-        Some(it) => Err(it),
-        None => Ok(()),
-    }
+    cx.problems
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,18 +103,25 @@ enum Place {
 
 struct Check<'a> {
     api: &'a Api,
-    problem: Option<Diagnostic>,
+    problems: Vec<Diagnostic>,
     /// Definitions referred to from a place serde reads through its buffer.
     buffered: BTreeSet<String>,
 }
 
 impl Check<'_> {
     fn refuse(&mut self, schema: &Schema, message: String) {
-        if self.problem.is_none() {
-            self.problem = Some(Diagnostic {
+        // A definition reached again from a buffered union is walked once more; its problem is
+        // reported once.
+        let pointer = keywords::FORMAT.at(&schema.location);
+        if self
+            .problems
+            .iter()
+            .all(|it| it.pointer.as_deref() != Some(&pointer))
+        {
+            self.problems.push(Diagnostic {
                 file: self.api.schema_file.clone(),
                 position: None,
-                pointer: Some(keywords::FORMAT.at(&schema.location)),
+                pointer: Some(pointer),
                 message,
             });
         }
@@ -171,13 +184,7 @@ impl Check<'_> {
     }
 
     fn amount(&mut self, schema: &Schema, place: Place, buffered: bool) {
-        let types: Vec<JsonType> = schema
-            .types
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|it| *it != JsonType::Null)
-            .collect();
+        let types = schema.non_null_types();
         if !matches!(types.as_slice(), [JsonType::Number] | [JsonType::String]) {
             return self.refuse(
                 schema,

@@ -14,92 +14,20 @@
 //!   placeholder docs (the type's name alone). Anything public that is still bare is reported,
 //!   so that a typify upgrade cannot silently drop docs.
 //!
-//! Text from the spec is plain text, not Markdown: [`markdown`] escapes what rustdoc would read
-//! as HTML or as an intra-doc link, outside code spans.
+//! Text from the spec goes through [`crate::codegen::rustdoc`]: descriptions as inert prose
+//! (code blocks become `text` blocks; no HTML, no link), values as one-line code spans.
 
 mod complete;
 mod undocumented;
 
 pub use self::{complete::complete, undocumented::undocumented};
+pub use crate::codegen::rustdoc::code;
 
-use crate::codegen::ir::{Additional, Api, Format, Literal, Schema};
-
-/// Escapes `text` from the spec for a doc comment: `<`, `>`, `[` and `]` outside code spans
-/// become literal characters, so that rustdoc reads no HTML tag (`<detail>`) and no intra-doc
-/// link (`[items]`) in them. Code spans (`` `…` ``) are kept as they are.
-pub fn markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        match rest.find('`') {
-            None => {
-                escape_into(&mut out, rest);
-                break;
-            }
-            Some(start) => {
-                escape_into(&mut out, &rest[..start]);
-                let ticks = rest[start..].len() - rest[start..].trim_start_matches('`').len();
-                let fence = &rest[start..start + ticks];
-                let after = start + ticks;
-                // A code span ends at the next run of exactly as many backticks.
-                match find_fence(&rest[after..], ticks) {
-                    Some(end) => {
-                        let close = after + end + ticks;
-                        out.push_str(&rest[start..close]);
-                        rest = &rest[close..];
-                    }
-                    None => {
-                        // An unmatched run of backticks is literal text.
-                        out.push_str(fence);
-                        rest = &rest[after..];
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The position in `text` of the first run of exactly `ticks` backticks.
-fn find_fence(text: &str, ticks: usize) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            let run = bytes[i..].iter().take_while(|it| **it == b'`').count();
-            if run == ticks {
-                return Some(i);
-            }
-            i += run;
-        } else {
-            i += 1;
-        }
-    }
-    None
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' | '>' | '[' | ']' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-}
-
-/// `text` as an inline code span, fenced with more backticks than any run inside it.
-pub fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    if longest > 0 || text.starts_with(' ') || text.ends_with(' ') {
-        format!("{fence} {text} {fence}")
-    } else {
-        format!("{fence}{text}{fence}")
-    }
-}
+use super::reads::{self, Reading};
+use crate::codegen::{
+    ir::{Additional, Api, Format, JsonType, Literal, Schema},
+    rustdoc::prose,
+};
 
 /// What a schema is, for the first sentence of a schema without a description.
 #[derive(Debug, Clone)]
@@ -122,8 +50,8 @@ impl Subject<'_> {
     /// A sentence that says what the value is, when the spec does not.
     fn sentence(&self) -> String {
         match self {
-            Subject::Definition(name) => format!("The `{name}` schema of the spec."),
-            Subject::Property(name) => format!("The `{name}` property."),
+            Subject::Definition(name) => format!("The {} schema of the spec.", code(name)),
+            Subject::Property(name) => format!("The {} property.", code(name)),
             Subject::Item(of) => format!("An item of {of}."),
             Subject::Key(of) => format!("A key of {of}."),
             Subject::Value(of) => format!("A value of {of}."),
@@ -134,12 +62,27 @@ impl Subject<'_> {
     /// How a child schema refers to this one (`` `metadata` ``).
     pub fn name(&self) -> String {
         match self {
-            Subject::Definition(name) | Subject::Property(name) => format!("`{name}`"),
+            Subject::Definition(name) | Subject::Property(name) => code(name),
             Subject::Item(of) => format!("an item of {of}"),
             Subject::Key(of) => format!("a key of {of}"),
             Subject::Value(of) => format!("a value of {of}"),
             Subject::Branch(of) => of.clone(),
         }
+    }
+}
+
+/// What the docs of a schema say when its Rust type is not typify's type of it (see
+/// [`super::reads`]).
+pub fn rust_type_note(reading: Reading) -> Option<String> {
+    match reading {
+        Reading::Typed => None,
+        Reading::WithoutBranches(reason) => Some(format!(
+            "**Rust type:** reads every value of the schema's JSON type: {reason}."
+        )),
+        Reading::AnyValue(reason) => Some(format!(
+            "**Rust type:** any JSON value (`serde_json::Value`), because {reason}; check values \
+             with `runa-order-validator`."
+        )),
     }
 }
 
@@ -168,7 +111,7 @@ pub fn describe(api: &Api, schema: &Schema, subject: &Subject<'_>) -> String {
         .as_deref()
         .or_else(|| target.and_then(|it| it.description.as_deref()));
     paragraphs.push(match description {
-        Some(text) => markdown(text.trim()),
+        Some(text) => prose(text.trim()),
         None => subject.sentence(),
     });
 
@@ -246,6 +189,15 @@ impl Rules {
             None => {}
         }
 
+        if schema
+            .types
+            .as_ref()
+            .is_some_and(|it| it.contains(&JsonType::Integer))
+        {
+            // The Rust type is `serde_json::Number`, which holds any number.
+            out.contract
+                .push("an integer (`2.0` is one too)".to_owned());
+        }
         let number = &schema.number;
         for (bound, words) in [
             (&number.minimum, "at least"),
@@ -289,16 +241,25 @@ impl Rules {
             (None, Some(value)) => vec![value],
             (None, None) => Vec::new(),
         };
-        let values: Vec<String> = values
-            .into_iter()
-            .filter(|it| !matches!(it, Literal::Null))
-            .map(|it| code(&it.to_string()))
-            .collect();
-        out.values = match values.as_slice() {
-            [] => None,
-            [one] => Some(format!("**Value:** always {one}.")),
-            many => Some(format!("**Allowed values:** {}.", many.join(", "))),
-        };
+        if reads::string_literals(schema) {
+            let values: Vec<String> = values
+                .into_iter()
+                .filter(|it| !matches!(it, Literal::Null))
+                .map(|it| code(&it.to_string()))
+                .collect();
+            out.values = match values.as_slice() {
+                [] => None,
+                [one] => Some(format!("**Value:** always {one}.")),
+                many => Some(format!("**Allowed values:** {}.", many.join(", "))),
+            };
+        } else if !values.is_empty() {
+            // The Rust type reads any value of the JSON type; the validator checks these.
+            let values: Vec<String> = values.iter().map(|it| code(&it.to_string())).collect();
+            out.contract.push(match values.as_slice() {
+                [one] => format!("always {one}"),
+                many => format!("one of {}", many.join(", ")),
+            });
+        }
         out
     }
 
@@ -335,28 +296,6 @@ fn length(min: Option<u64>, max: Option<u64>, unit: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_escapes_html_and_links_outside_code() {
-        assert_eq!(
-            markdown("Not allowed to order products: <detail>"),
-            "Not allowed to order products: \\<detail\\>"
-        );
-        assert_eq!(
-            markdown("see [items] and `a<b>[c]`"),
-            "see \\[items\\] and `a<b>[c]`"
-        );
-        assert_eq!(markdown("``a ` b`` <x>"), "``a ` b`` \\<x\\>");
-        assert_eq!(markdown("a lone ` and <y>"), "a lone ` and \\<y\\>");
-        assert_eq!(markdown("plain"), "plain");
-    }
-
-    #[test]
-    fn code_spans_fence_backticks() {
-        assert_eq!(code("USD"), "`USD`");
-        assert_eq!(code("a`b"), "`` a`b ``");
-        assert_eq!(code("\"x\""), "`\"x\"`");
-    }
 
     #[test]
     fn lengths_read_as_words() {

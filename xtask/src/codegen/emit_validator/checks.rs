@@ -178,11 +178,19 @@ fn literals_failing(values: &[Literal], operand: &Operand) -> TokenStream {
             quote! { !( #( x == #numbers )||* ) }
         }
         Operand::Bool => {
-            let flags = values.iter().filter_map(|it| match it {
-                Literal::Bool(b) => Some(*b),
-                _ => None,
-            });
-            quote! { !( #( b == #flags )||* ) }
+            let flags: Vec<bool> = values
+                .iter()
+                .filter_map(|it| match it {
+                    Literal::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect();
+            match (flags.contains(&true), flags.contains(&false)) {
+                (true, true) => quote!(false),
+                (true, false) => quote!(!b),
+                (false, true) => quote!(b),
+                (false, false) => quote!(true),
+            }
         }
         _ => {
             let test = literal_test(values);

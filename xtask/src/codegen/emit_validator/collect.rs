@@ -68,7 +68,10 @@ impl<'a> Emitter<'a> {
         let e = &callee.e;
         let location = schema.location.as_str();
         let loc = location.trim_start_matches('#').to_owned();
-        let doc = format!("Collects the errors of `{location}` while reading it.");
+        let doc = format!(
+            "Collects the errors of {} while reading it.",
+            code(location)
+        );
         let (enter, leave) = personal_guards(schema.personal);
         let map = self.collect_container(schema, &parts, &loc, true);
         let seq = self.collect_container(schema, &parts, &loc, false);
@@ -437,17 +440,27 @@ impl<'a> Emitter<'a> {
         }
         if !parts.any_of.is_empty() {
             let any_loc = kw::ANY_OF.at(loc);
-            let verdicts = parts.any_of.iter().map(Self::verdict_raw);
+            // No branch matched: `!(a || b)`, or for one branch the verdict's opposite.
+            let refused = match parts.any_of.as_slice() {
+                [one] if !one.trivial => {
+                    let s = &one.s;
+                    quote! { stream::run(#s, raw).is_err() }
+                }
+                many => {
+                    let verdicts = many.iter().map(Self::verdict_raw);
+                    quote! { !( #( #verdicts )||* ) }
+                }
+            };
             let labels = parts.any_of.iter().map(|it| it.label.as_str());
             let branches = parts
                 .any_of
                 .iter()
                 .zip(&schema.any_of)
-                .map(|(callee, branch)| self.read_raw(branch, callee, false));
+                .map(|(callee, branch)| branch_closure(self.read_raw(branch, callee, false)));
             let counts = required_counts(self.api, &schema.any_of);
             out.extend(quote! {
-                if !( #( #verdicts )||* ) {
-                    let branches = vec![ #( cx.branch(|cx| { #branches }) ),* ];
+                if #refused {
+                    let branches = vec![ #( cx.branch(#branches) ),* ];
                     cx.any_of_error(#any_loc, &[ #( #labels ),* ], #counts, branches);
                 }
             });
@@ -477,14 +490,14 @@ impl<'a> Emitter<'a> {
                     let s = &callee.s;
                     quote! { stream::run(#s, raw).is_err() }
                 };
-                let read = match self.api.definition(name) {
+                let read = branch_closure(match self.api.definition(name) {
                     Some(def) => self.read_raw(&def.schema, &callee, false),
                     None => TokenStream::new(),
-                };
+                });
                 quote! {
                     stream::Member::Found(tag) if tag.value.as_str() == Some(#tag) => {
                         if #refused {
-                            let causes = cx.branch(|cx| { #read });
+                            let causes = cx.branch(#read);
                             cx.tagged_error(#loc, #property, #tag, causes);
                         }
                     }
@@ -518,7 +531,7 @@ impl<'a> Emitter<'a> {
             .one_of
             .iter()
             .zip(&schema.one_of)
-            .map(|(callee, branch)| self.read_raw(branch, callee, false));
+            .map(|(callee, branch)| branch_closure(self.read_raw(branch, callee, false)));
         let counts = required_counts(self.api, &schema.one_of);
         quote! {
             let valid = [ #( #verdicts ),* ];
@@ -526,7 +539,7 @@ impl<'a> Emitter<'a> {
             if matched != 1 {
                 let labels: &[&str] = &[ #( #labels ),* ];
                 let branches = if matched == 0 {
-                    vec![ #( cx.branch(|cx| { #branches }) ),* ]
+                    vec![ #( cx.branch(#branches) ),* ]
                 } else {
                     Vec::new()
                 };
@@ -682,5 +695,15 @@ pub(super) fn reading_of(schema: &Schema) -> Reading {
         Reading::Streams
     } else {
         Reading::Shallow
+    }
+}
+
+/// The closure that collects the errors of one branch with `read`: a branch that accepts
+/// everything reads nothing, and its closure does not name the collector it is given.
+fn branch_closure(read: TokenStream) -> TokenStream {
+    if read.is_empty() {
+        quote!(|_| {})
+    } else {
+        quote!(|cx| { #read })
     }
 }

@@ -40,6 +40,7 @@ use super::{
     ir::{Additional, Api, Discriminator, JsonType, Literal, Schema},
     keywords::{self as kw, Keyword},
     names::Family,
+    rustdoc::{code, prose},
 };
 
 /// The stem of the functions of a schema that accepts everything (`v_any`).
@@ -70,8 +71,24 @@ fn families_doc() -> Vec<String> {
     lines
 }
 
+/// `api` without what can never fail: an `anyOf` with a branch that accepts everything
+/// accepts everything, so it is left out (its other branches would be functions nothing
+/// calls).
+fn without_vacuous_checks(api: &Api) -> Api {
+    let mut api = api.clone();
+    for def in &mut api.definitions {
+        def.schema.visit_mut(&mut |schema| {
+            if schema.any_of.iter().any(is_trivial) {
+                schema.any_of.clear();
+            }
+        });
+    }
+    api
+}
+
 /// Generates the validator of every definition.
 pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
+    let api = &without_vacuous_checks(api);
     let mut emitter = Emitter {
         api,
         nodes: Vec::new(),
@@ -110,6 +127,10 @@ pub fn emit(api: &Api) -> Result<TokenStream, Diagnostic> {
     let families = families_doc();
     Ok(quote! {
         #( #![doc = #families] )*
+        // Every node is written in the same shape (a `match` on the JSON type, a `match` on
+        // each key), which these two lints would have written differently case by case; the
+        // functions and seeds are private, documented by the families above.
+        #![allow(missing_docs, clippy::collapsible_match, clippy::single_match)]
 
         use ::serde::de::{self, DeserializeSeed, Deserializer, Visitor};
         // Only a spec with a `oneOf` the streaming seeds read as raw text uses `RawValue`.
@@ -187,10 +208,13 @@ fn kind_items(api: &Api, document_collectors: &[TokenStream]) -> TokenStream {
         .map(|it| format_ident!("{}", it.name))
         .collect();
     let names: Vec<&str> = api.definitions.iter().map(|it| it.name.as_str()).collect();
-    let docs = api.definitions.iter().map(|it| {
-        let description = it.schema.description.clone();
-        description.unwrap_or_else(|| format!("The `{}` schema.", it.name))
-    });
+    let docs = api
+        .definitions
+        .iter()
+        .map(|it| match &it.schema.description {
+            Some(text) => prose(text.trim()),
+            None => format!("The {} schema.", code(&it.name)),
+        });
     let family = |family: Family| -> Vec<Ident> {
         names
             .iter()
@@ -256,7 +280,7 @@ fn kind_items(api: &Api, document_collectors: &[TokenStream]) -> TokenStream {
 /// The matching function of `pattern`: a byte loop from `pattern.rs` when the pattern is
 /// simple, else a `regex` compiled once.
 fn pattern_static(pattern: &str, ident: &Ident) -> TokenStream {
-    let doc = format!("Matches `{pattern}`.");
+    let doc = format!("Matches {}.", code(pattern));
     let body = super::pattern::matcher(pattern).unwrap_or_else(|| {
         quote! {
             static PATTERN: ::std::sync::LazyLock<::regex::Regex> =
@@ -503,7 +527,7 @@ impl<'a> Emitter<'a> {
         let seed = ident(Family::Seed, name);
         let fast = self.body(schema, &parts, Mode::Fast);
         let collect = self.body(schema, &parts, Mode::Collect);
-        let doc = format!("Checks `{}`.", schema.location);
+        let doc = format!("Checks {}.", code(&schema.location));
         let (enter, leave) = personal_guards(schema.personal);
         self.items.push(quote! {
             #[doc = #doc]

@@ -11,13 +11,22 @@ impl<'a> Emitter<'a> {
         let (count_field, count_up, count_checks) = counting(parts);
         let dispatch = dispatch(&names, parts);
         let (seen_field, required_check) = required_check(&names, parts);
+        // The other members are kept only where they may be read (not where every part
+        // forbids them).
+        let others_field = member_seeds(parts, None)
+            .is_some()
+            .then(|| quote! { others: stream::Others<'de>, });
+        let marker = others_field
+            .is_none()
+            .then(|| quote! { _text: ::std::marker::PhantomData<&'de str>, });
         quote! {
             #[derive(Default)]
             #[allow(non_camel_case_types)]
             struct #state<'de> {
                 #seen_field
                 #count_field
-                others: stream::Others<'de>,
+                #others_field
+                #marker
             }
             impl<'de> #state<'de> {
                 fn member<S: stream::Source<'de>>(

@@ -236,7 +236,7 @@ impl<'a> Emitter<'a> {
     pub(super) fn stream(&mut self, i: usize) -> TokenStream {
         let (schema, callee, parts) = self.nodes[i].clone();
         let seed = &callee.s;
-        let doc = format!("Checks `{}` while reading it.", schema.location);
+        let doc = format!("Checks {} while reading it.", code(&schema.location));
         let header = quote! {
             #[doc = #doc]
             #[derive(Clone, Copy)]
@@ -467,14 +467,19 @@ fn array_lane(schema: &Schema, parts: &Parts, loc: &str) -> TokenStream {
     let counts = item_count_checks(schema, loc, Operand::Count(quote!(n)));
     let (min, max) = split_counts(&counts);
     visit_seq(if schema.array.unique_items {
-        // Each item is captured, checked, and hashed for uniqueness.
+        // Each item is captured, checked, and hashed for uniqueness; counted only for a bound.
+        let (count, step) = if max.is_none() && min.is_none() {
+            (None, None)
+        } else {
+            (Some(quote!(let mut n: u64 = 0;)), Some(quote!(n += 1;)))
+        };
         quote! {
             let mut unique = stream::Unique::default();
-            let mut n: u64 = 0;
+            #count
             while let Some(raw) = seq.next_element::<&'de RawValue>()? {
                 stream::lift(stream::run(#items, raw))?;
                 unique.insert_distinct(raw)?;
-                n += 1;
+                #step
                 #max
             }
             #min

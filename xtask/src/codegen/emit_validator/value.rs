@@ -232,16 +232,25 @@ impl<'a> Emitter<'a> {
             let checks = self.string_checks(names, &names_loc, &quote!(key), Subject::PropertyName);
             return render(&checks, mode.sink());
         }
-        self.names_counter += 1;
-        let name = format!("property_names_{}", self.names_counter);
-        let callee = self.node(names, &name, &name);
-        let v = &callee.v;
+        // One node per `propertyNames` schema, whichever path asks first; the collecting
+        // path gives the errors of the name as the causes of its own.
+        let callee = match self.index.get(&names.location) {
+            Some(at) => self.nodes[*at].1.clone(),
+            None => {
+                self.names_counter += 1;
+                let name = format!("property_names_{}", self.names_counter);
+                self.node(names, &name, &name)
+            }
+        };
+        let (v, e) = (&callee.v, &callee.e);
         match mode {
             Mode::Fast => quote! { if !#v(&Value::String(key.to_owned())) { return false; } },
             Mode::Collect => quote! {
                 let name = Value::String(key.to_owned());
                 if !#v(&name) {
-                    cx.error(#names_keyword, #names_loc, format!("{} is not allowed", cx.show_name(key)));
+                    let causes = cx.branch(|cx| #e(&name, cx));
+                    let message = format!("{} is not allowed", cx.show_name(key));
+                    cx.error_with_causes(#names_keyword, #names_loc, message, causes);
                 }
             },
         }
@@ -419,7 +428,7 @@ pub(super) fn literal_test(values: &[Literal]) -> TokenStream {
     for value in values {
         match value {
             Literal::Null => tests.push(quote! { value.is_null() }),
-            Literal::Bool(b) => tests.push(quote! { value.as_bool() == Some(#b) }),
+            Literal::Bool(b) => tests.push(quote! { matches!(value.as_bool(), Some(#b)) }),
             Literal::Number(text) => {
                 let n = Lit::f64_unsuffixed(text.parse::<f64>().unwrap_or(f64::NAN));
                 tests.push(quote! { rt::number_is(value, #n) });

@@ -376,6 +376,14 @@ impl<'a> SchemaLowerer<'a> {
             self.r.error(at, message);
             return None;
         };
+        if name.contains('/') {
+            let message = format!(
+                "unsupported `$ref` \"{target}\": only references to a whole definition \
+                 (`#/$defs/<Name>`) are supported"
+            );
+            self.r.error(at, message);
+            return None;
+        }
         let name = name.replace("~1", "/").replace("~0", "~");
         if self.defined.contains(&name) {
             return Some(name);

@@ -155,7 +155,7 @@ fn narrowed_enums(items: &mut [Item]) {
                     let wire = serde_rename(&field.attrs)
                         .or_else(|| field.ident.as_ref().map(ToString::to_string))
                         .unwrap_or_default();
-                    add_doc(&mut field.attrs, &format!("The `{wire}` property."));
+                    add_doc(&mut field.attrs, &format!("The {} property.", code(&wire)));
                 }
                 add_doc(&mut field.attrs, "");
                 add_doc(&mut field.attrs, values);
@@ -178,7 +178,7 @@ fn narrowed_enums(items: &mut [Item]) {
         };
         if doc_text(attrs) == format!("`{name}`") {
             let mut text = match users.get(&name) {
-                Some((user, wire)) => format!("The `{wire}` of [`{user}`]."),
+                Some((user, wire)) => format!("The {} of [`{user}`].", code(wire)),
                 None => format!("The `{name}` type."),
             };
             if let Some(values) = values.get(&name) {
@@ -315,7 +315,7 @@ fn document_fields(fields: &mut Fields) {
                 let wire = serde_rename(&field.attrs)
                     .or_else(|| field.ident.as_ref().map(ToString::to_string))
                     .unwrap_or_default();
-                add_doc(&mut field.attrs, &format!("The `{wire}` property."));
+                add_doc(&mut field.attrs, &format!("The {} property.", code(&wire)));
             }
         }
     }
@@ -370,7 +370,7 @@ fn document_builders(
                     if let Some(doc) = doc
                         && doc.wire != field
                     {
-                        notes.push(format!("`{}` in JSON", doc.wire));
+                        notes.push(format!("{} in JSON", code(&doc.wire)));
                     }
                     if required.is_some_and(|it| it.contains(&field)) {
                         notes.push(keywords::REQUIRED.name.to_owned());
