@@ -130,6 +130,7 @@ mod bare;
 mod config;
 mod endpoints;
 mod faults;
+mod fingerprint;
 mod ids;
 mod limits;
 mod money;
@@ -269,15 +270,21 @@ impl MockServer {
 
 #[cfg(test)]
 impl MockServer {
-    /// Starts a server on loopback whose body checks each wait on `hold` on their blocking
-    /// thread, as long computations would.
+    /// Starts a server on loopback whose body checks (or, with `pages`, the writing of each
+    /// page of a list) each wait on `hold` on their blocking thread, as long computations
+    /// would.
     pub(crate) async fn start_held(
         config: Config,
         hold: Arc<work::tests::Hold>,
+        pages: bool,
     ) -> std::io::Result<MockServer> {
         let mut app = App::new(config)
             .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
-        app.work.hold = Some(hold);
+        if pages {
+            app.page_hold = Some(hold);
+        } else {
+            app.work.hold = Some(hold);
+        }
         MockServer::bind_app("127.0.0.1:0".parse().expect("a valid address"), app).await
     }
 }
