@@ -102,12 +102,14 @@ pub(crate) mod tests {
             self.state.lock().unwrap().holding
         }
 
-        /// Blocks until `n` jobs are held.
-        pub(crate) fn wait_for(&self, n: usize) {
-            let mut state = self.state.lock().unwrap();
-            while state.holding < n {
-                state = self.changed.wait(state).unwrap();
-            }
+        /// Blocks until `n` jobs are held, at most `patience`; whether they are.
+        pub(crate) fn wait_for(&self, n: usize, patience: Duration) -> bool {
+            let state = self.state.lock().unwrap();
+            let (state, _) = self
+                .changed
+                .wait_timeout_while(state, patience, |it| it.holding < n)
+                .unwrap();
+            state.holding >= n
         }
 
         /// Lets every job go on, now and later.
@@ -189,12 +191,9 @@ pub(crate) mod tests {
         async fn wait_for(&self, n: usize) {
             let waiting = tokio::task::spawn_blocking({
                 let hold = Arc::clone(&self.hold);
-                move || hold.wait_for(n)
+                move || hold.wait_for(n, PATIENCE)
             });
-            tokio::time::timeout(PATIENCE, waiting)
-                .await
-                .expect("the checks start")
-                .unwrap();
+            assert!(waiting.await.unwrap(), "the held jobs start");
         }
     }
 
