@@ -324,7 +324,8 @@ impl Store {
                 orders: VecDeque::with_capacity(orders),
                 order_bytes: 0,
                 by_id: HashSet::with_capacity(orders),
-                by_api_key: HashMap::new(),
+                // Each API key with a stored order has an entry: at most one per order.
+                by_api_key: HashMap::with_capacity(orders),
                 next_seq: 0,
                 records: HashMap::with_capacity(records),
                 answered: VecDeque::with_capacity(limits.records.min(PRESIZED)),

@@ -734,14 +734,14 @@ async fn announced_bodies_take_no_share_of_the_budget_until_authenticated_bytes_
 
 // Issue 18, item 6: everything the mock stores has a bound, and the oldest goes first.
 
-async fn get_status(mock: &MockServer, path: &str) -> StatusCode {
-    http()
+async fn get(mock: &MockServer, path: &str) -> (StatusCode, Value) {
+    let response = http()
         .get(format!("{}{path}", mock.base_url()))
         .header("X-Api-Key", KEY)
         .send()
         .await
-        .unwrap()
-        .status()
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
 }
 
 /// An order of `items` items, each one `face_value` of 10.
@@ -768,17 +768,9 @@ async fn stored_orders_are_bounded_in_count_and_bytes_and_the_oldest_go_first() 
     assert_eq!(mock.order_count(), 5);
     let kept: Vec<String> = mock.orders().into_iter().map(|it| it.id).collect();
     assert_eq!(kept, ids[7..]);
-    assert_eq!(get_status(&mock, &format!("/order/{}", ids[6])).await, 404);
-    assert_eq!(get_status(&mock, &format!("/order/{}", ids[7])).await, 200);
-    let list: Value = http()
-        .get(format!("{}/order?limit=500", mock.base_url()))
-        .header("X-Api-Key", KEY)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(get(&mock, &format!("/order/{}", ids[6])).await.0, 404);
+    assert_eq!(get(&mock, &format!("/order/{}", ids[7])).await.0, 200);
+    let (_, list) = get(&mock, "/order?limit=500").await;
     assert_eq!(list["items"].as_array().unwrap().len(), 5, "{list}");
     // The key of a stored order replays it; the key of an evicted one went with it.
     let (status, again) = post(&mock, "/order", "k11", order_of(1)).await;
