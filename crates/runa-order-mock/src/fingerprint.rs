@@ -68,8 +68,9 @@ fn canonical(body: &[u8]) -> Option<Fingerprint> {
                 let Some(Open::Object { mut members, .. }) = open.pop() else {
                     return None;
                 };
-                // Names are unique (the validator's strict reader refuses a repeated one).
-                members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                // By name, then value, so that even a repeated name (text the validator
+                // refuses) has one order.
+                members.sort_unstable();
                 let mut hash = Sha256::new().chain_update(b"object\0");
                 for (name, value) in &members {
                     let mut member = Vec::with_capacity(name.len() + 9);

@@ -79,6 +79,10 @@ async fn a_refused_request_costs_at_most_twice_its_body() {
     let after = ALLOCATOR.current_usage();
     let each = after.saturating_sub(before) / 2_000;
     assert_eq!(mock.state_size().idempotency_keys, 2_100);
+    println!(
+        "each refused request of {} bytes holds {each} bytes",
+        body.len()
+    );
     assert!(
         each <= 2 * body.len(),
         "each refused request of {} bytes holds {each} bytes",
@@ -120,6 +124,7 @@ async fn flooded_stores_stop_growing_at_their_bounds() {
     );
     let filled = full.saturating_sub(base);
     let grown = flooded.saturating_sub(full);
+    println!("filling the bounds took {filled} bytes, flooding past them {grown} more");
     assert!(
         grown * 10 <= filled,
         "filling the bounds took {filled} bytes, flooding past them {grown} more"
