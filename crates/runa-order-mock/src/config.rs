@@ -88,7 +88,7 @@ pub struct Limits {
     /// Default 100,000.
     pub max_orders: usize,
     /// How many bytes the stored orders may hold together: the JSON of their answers, their
-    /// IDs and keys, and a fixed cost per order (about 400 bytes). Past it the oldest orders
+    /// IDs and keys, and a fixed cost per order (under 400 bytes). Past it the oldest orders
     /// are evicted as above; the newest order is always kept. Default 256 MiB.
     pub max_order_bytes: usize,
     /// How many idempotency records of requests that stored no order (refusals, errors) are
@@ -98,7 +98,7 @@ pub struct Limits {
     /// How many bytes those records may hold together: each keeps its keys, and its answer
     /// or, when the answer is larger (a `422` with many details), the body it refused, whose
     /// check is made again for a replay; so a refused request costs at most its body and
-    /// keys, and a fixed cost (about 200 bytes). Past it the oldest are forgotten.
+    /// keys, and a fixed cost (under 200 bytes). Past it the oldest are forgotten.
     /// Default 64 MiB.
     pub max_idempotency_bytes: usize,
 }

@@ -317,8 +317,9 @@ impl Store {
             record_bytes: limits.max_idempotency_bytes,
             log: limits.request_log_capacity,
         };
-        let orders = limits.orders.min(PRESIZED);
-        let records = limits.orders.saturating_add(limits.records).min(PRESIZED);
+        // One more than the bound: an entry is added before the oldest is evicted.
+        let orders = limits.orders.min(PRESIZED) + 1;
+        let records = limits.orders.saturating_add(limits.records).min(PRESIZED) + 1;
         Store {
             inner: Mutex::new(Inner {
                 orders: VecDeque::with_capacity(orders),
@@ -328,7 +329,7 @@ impl Store {
                 by_api_key: HashMap::with_capacity(orders),
                 next_seq: 0,
                 records: HashMap::with_capacity(records),
-                answered: VecDeque::with_capacity(limits.records.min(PRESIZED)),
+                answered: VecDeque::with_capacity(limits.records.min(PRESIZED) + 1),
                 answered_bytes: 0,
                 pending_bytes: 0,
                 next_ticket: 0,
@@ -628,6 +629,13 @@ impl Drop for Ticket {
 mod tests {
     use super::*;
     use crate::fingerprint::fingerprint;
+
+    /// `Limits` and the README give these bounds of the fixed costs.
+    #[test]
+    fn the_fixed_costs_are_within_their_documented_bounds() {
+        assert!(ORDER_OVERHEAD < 400, "{ORDER_OVERHEAD}");
+        assert!(RECORD_OVERHEAD < 200, "{RECORD_OVERHEAD}");
+    }
 
     #[test]
     fn a_key_is_in_progress_until_finished_and_freed_when_abandoned() {
