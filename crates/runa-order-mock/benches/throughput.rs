@@ -8,9 +8,22 @@
 //! The second part is issue 9's reproducer of a stalled server: two 350 KB orders with
 //! 60,000 numbers in `values` are sent, and `GET /v2/order` is timed while both are still
 //! being checked, against the same `GET` on an idle server; the ratio is printed.
+//!
+//! The third part is issue 20's store without stalls: the program (`runa-order-mock`, with its
+//! default limits) runs in a process of its own, 64 connections place 200,000 orders, and the
+//! bench prints the median, 99th percentile and slowest create (with the ratios to the
+//! median, against the targets p99 ≤ 3× p50 and max ≤ 20× p50, and how many orders had been
+//! placed when the slowest one was sent), and the program's resident memory per stored order
+//! (its `VmRSS` after the run, less before, over the orders it stores).
 
 use std::{
     collections::HashSet,
+    io::{BufRead as _, BufReader},
+    process::{Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -204,6 +217,121 @@ fn cheap_get_while_heavy_bodies_are_checked(client: &tokio::runtime::Runtime) {
     server.shutdown_background();
 }
 
+/// Creates of the third part, and the connections that send them (a divisor of the creates).
+const STALL_ORDERS: usize = 200_000;
+const STALL_CLIENTS: usize = 64;
+
+/// The resident memory of process `pid`, in bytes (`VmRSS` of `/proc/PID/status`).
+fn resident_bytes(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|it| {
+            it.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<usize>()
+                .ok()
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// The value at quantile `q` of sorted `times`.
+fn quantile(times: &[Duration], q: f64) -> Duration {
+    let index = ((times.len() as f64 - 1.0) * q).round() as usize;
+    times.get(index).copied().unwrap_or_default()
+}
+
+/// Issue 20, item 4: 200,000 creates from 64 connections against the program, each timed;
+/// then its resident memory per stored order.
+fn creates_without_stalls(runtime: &tokio::runtime::Runtime) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runa-order-mock"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the mock program starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("its standard output"))
+        .read_line(&mut first)
+        .expect("it says where it listens");
+    let origin = first
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("`listening on URL`")
+        .to_owned();
+    let url = format!("{origin}/v2/order");
+    let body = serde_json::to_vec(&order()).expect("the order as JSON");
+    let placed = Arc::new(AtomicUsize::new(0));
+    let before = resident_bytes(child.id());
+    let started = Instant::now();
+    let mut samples: Vec<(Duration, usize)> = runtime.block_on(async {
+        let tasks: Vec<_> = (0..STALL_CLIENTS)
+            .map(|n| {
+                let (url, body, placed) = (url.clone(), body.clone(), Arc::clone(&placed));
+                let http = reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .timeout(Duration::from_secs(600))
+                    .build()
+                    .expect("a client");
+                // 200,000 is a multiple of 64.
+                let count = STALL_ORDERS / STALL_CLIENTS;
+                tokio::spawn(async move {
+                    let mut times = Vec::with_capacity(count);
+                    for i in 0..count {
+                        let at = placed.load(Ordering::Relaxed);
+                        let sent = Instant::now();
+                        let response = http
+                            .post(&url)
+                            .header("X-Api-Key", "XXbench.key")
+                            .header("X-Idempotency-Key", format!("stall-{n}-{i}"))
+                            .body(body.clone())
+                            .send()
+                            .await
+                            .expect("answered");
+                        assert_eq!(response.status(), 202);
+                        response.bytes().await.expect("the body");
+                        times.push((sent.elapsed(), at));
+                        placed.fetch_add(1, Ordering::Relaxed);
+                    }
+                    times
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(STALL_ORDERS);
+        for task in tasks {
+            all.extend(task.await.expect("no task panicked"));
+        }
+        all
+    });
+    let elapsed = started.elapsed();
+    let after = resident_bytes(child.id());
+    child.kill().expect("the mock stops");
+    child.wait().expect("the mock is gone");
+    samples.sort();
+    let times: Vec<Duration> = samples.iter().map(|it| it.0).collect();
+    let (p50, p99) = (quantile(&times, 0.5), quantile(&times, 0.99));
+    let (max, at) = samples.last().copied().unwrap_or_default();
+    let stored = STALL_ORDERS.min(runa_order_mock::Limits::default().max_orders);
+    let ms = |it: Duration| it.as_secs_f64() * 1e3;
+    println!(
+        "{STALL_ORDERS} creates from {STALL_CLIENTS} connections in {:.1} s ({:.0}/s): p50 {:.2} ms, p99 {:.2} ms ({:.2}× p50, target ≤ 3), max {:.2} ms ({:.1}× p50, target ≤ 20) sent after {at} orders",
+        elapsed.as_secs_f64(),
+        STALL_ORDERS as f64 / elapsed.as_secs_f64(),
+        ms(p50),
+        ms(p99),
+        ms(p99) / ms(p50).max(1e-9),
+        ms(max),
+        ms(max) / ms(p50).max(1e-9),
+    );
+    println!(
+        "the program's resident memory: {:.1} MB before, {:.1} MB after with {stored} orders stored (the default bound): {:.2} KB per stored order",
+        before as f64 / 1e6,
+        after as f64 / 1e6,
+        after.saturating_sub(before) as f64 / stored as f64 / 1e3,
+    );
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -227,4 +355,5 @@ fn main() {
         rates[ROUNDS / 2]
     );
     cheap_get_while_heavy_bodies_are_checked(&runtime);
+    creates_without_stalls(&runtime);
 }

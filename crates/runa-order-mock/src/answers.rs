@@ -59,17 +59,15 @@ impl Answer {
         )
     }
 
-    /// A `422 validation_error` with these details.
+    /// A `422 validation_error` with these details, and `"help": null` as the API sends.
     pub(crate) fn validation_error(details: Vec<ValidationErrorItem>) -> Answer {
         Answer::new(
             422,
-            &ValidationErrorResponse {
+            &ValidationFailure {
                 details,
                 help: None,
-                message:
-                    "There were one or more problems processing your request, see details key."
-                        .to_owned(),
-                type_: ApiErrorType::ValidationError.as_str().to_owned(),
+                message: "There were one or more problems processing your request, see details key.",
+                type_: ApiErrorType::ValidationError.as_str(),
             },
         )
     }
@@ -97,10 +95,59 @@ impl Answer {
     }
 }
 
+/// The body of a `422`: a `ValidationErrorResponse` whose `help` is written as `null` when
+/// there is none, as in the API's examples (the type leaves it out).
+#[derive(Debug, Serialize)]
+struct ValidationFailure {
+    details: Vec<ValidationErrorItem>,
+    help: Option<String>,
+    message: &'static str,
+    #[serde(rename = "type")]
+    type_: &'static str,
+}
+
+impl Validate for ValidationFailure {
+    type Kind = Kind;
+    const KIND: Kind = <ValidationErrorResponse as Validate>::KIND;
+}
+
+/// Answers whose body is at least this long are checked against the spec on the blocking
+/// pool, so that a large answer (a page of 500 orders, an order of 200 items) never holds up
+/// an async thread; shorter ones are checked where they are made.
+pub(crate) const CHECK_OFF_THREAD_BYTES: usize = 16 * 1024;
+
+/// The HTTP answer to a request of `operation`, checked against the spec as [`respond`]
+/// does, on the blocking pool when the body is large.
+pub(crate) async fn respond_checked(
+    app: &std::sync::Arc<App>,
+    operation: &'static Operation,
+    answer: Answer,
+) -> Response {
+    if answer.body.len() < CHECK_OFF_THREAD_BYTES {
+        return respond(app, Some(operation), answer);
+    }
+    let job = {
+        let app = std::sync::Arc::clone(app);
+        let answer = answer.clone();
+        move || check(&app, Some(operation), &answer)
+    };
+    if tokio::task::spawn_blocking(job).await.is_err() {
+        app.store
+            .record_spec_violation("the check of an answer panicked".to_owned());
+    }
+    http_response(answer)
+}
+
 /// The HTTP answer. The answer is checked against the schema that `operation` documents for
 /// its status (`APIErrorResponse` outside an operation); a mismatch is recorded (see
 /// `MockServer::spec_violations`), since the mock must never send one.
 pub(crate) fn respond(app: &App, operation: Option<&Operation>, answer: Answer) -> Response {
+    check(app, operation, &answer);
+    http_response(answer)
+}
+
+/// Checks an answer against the schema its status documents; a mismatch is recorded.
+fn check(app: &App, operation: Option<&Operation>, answer: &Answer) {
     let documented = match operation {
         Some(operation) => (operation.response_body)(answer.status),
         None => Some(<APIErrorResponse as Validate>::KIND),
@@ -124,6 +171,11 @@ pub(crate) fn respond(app: &App, operation: Option<&Operation>, answer: Answer) 
             "status {status} is not documented for this operation"
         )),
     }
+}
+
+/// The answer as HTTP: its status, body and headers.
+fn http_response(answer: Answer) -> Response {
+    let status = answer.status;
     let mut response = Response::new(Body::from(answer.body));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -42,6 +42,10 @@ pub(crate) struct App {
     pub(crate) faults: Mutex<FaultState>,
     pub(crate) orders: Counter,
     rate_limiter: RateLimiter,
+    /// A test's stand-in for a long page: each page of a list waits on it while it is
+    /// written.
+    #[cfg(test)]
+    pub(crate) page_hold: Option<Arc<crate::work::tests::Hold>>,
 }
 
 impl App {
@@ -55,13 +59,15 @@ impl App {
                 config.limits.max_concurrent_body_checks,
                 config.limits.body_check_wait,
             ),
-            store: Arc::new(Store::new(config.limits.request_log_capacity)),
+            store: Arc::new(Store::new(&config.limits)),
             limits: config.limits,
             async_delay: config.async_delay,
             api_keys: config.api_keys,
             faults: Mutex::new(faults),
             orders: Counter::default(),
             rate_limiter: RateLimiter::new(config.rate_limit),
+            #[cfg(test)]
+            page_hold: None,
         })
     }
 
@@ -163,7 +169,7 @@ async fn serve<E: Endpoint>(State(app): State<Arc<App>>, request: Request) -> Re
         Ok(call) => E::answer(&app, call).await,
         Err(refused) => refused,
     };
-    answers::respond(&app, Some(E::OPERATION), answer)
+    answers::respond_checked(&app, E::OPERATION, answer).await
 }
 
 /// The preamble. A request refused here leaves nothing behind, not even an entry in the
@@ -202,6 +208,18 @@ async fn admit<E: Endpoint>(app: &App, request: Request) -> Result<Call, Answer>
         parts,
         body,
     })
+}
+
+/// Whether the server reads a request's body: only for an operation that takes one, and only
+/// when the preamble would let the request through its API key and version, so that a
+/// request without a valid API key never takes a byte of the body budget. Another request is
+/// routed without its body (hyper drains a small one that already arrived, and closes the
+/// connection after the answer otherwise).
+pub(crate) fn wants_body(app: &App, method: &Method, uri: &Uri, headers: &HeaderMap) -> bool {
+    let takes_body = [Create::OPERATION, Estimate::OPERATION]
+        .iter()
+        .any(|it| *method == it.method && uri.path().strip_prefix(BASE_PATH) == Some(it.path));
+    takes_body && authenticate(app, headers).is_ok()
 }
 
 /// The API key (required, and one of `Config::api_keys` when those are set) and the

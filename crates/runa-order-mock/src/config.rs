@@ -80,8 +80,27 @@ pub struct Limits {
     /// nothing is recorded. Default 255.
     pub max_idempotency_key_bytes: usize,
     /// How many requests [`MockServer::requests`](crate::MockServer::requests) keeps (the
-    /// newest). Default 10,000.
+    /// newest), each with its path cut at 256 bytes. Default 10,000.
     pub request_log_capacity: usize,
+    /// How many orders are stored, those of every API key together (at least 1). Past it
+    /// the oldest order is evicted, with the record of its idempotency key: a `GET` of it is
+    /// `404`, and a retry with its key is processed anew, as after the API's 30 days.
+    /// Default 100,000.
+    pub max_orders: usize,
+    /// How many bytes the stored orders may hold together: the JSON of their answers, their
+    /// IDs and keys, and a fixed cost per order (under 400 bytes). Past it the oldest orders
+    /// are evicted as above; the newest order is always kept. Default 256 MiB.
+    pub max_order_bytes: usize,
+    /// How many idempotency records of requests that stored no order (refusals, errors) are
+    /// kept. Past it the oldest is forgotten, and a request with its key is processed anew.
+    /// The record of a stored order lives as long as the order. Default 100,000.
+    pub max_idempotency_records: usize,
+    /// How many bytes those records may hold together: each keeps its keys, and its answer
+    /// or, when the answer is larger (a `422` with many details), the body it refused, whose
+    /// check is made again for a replay; so a refused request costs at most its body and
+    /// keys, and a fixed cost (under 200 bytes). Past it the oldest are forgotten.
+    /// Default 64 MiB.
+    pub max_idempotency_bytes: usize,
 }
 
 impl Default for Limits {
@@ -98,6 +117,10 @@ impl Default for Limits {
             max_validation_details: 100,
             max_idempotency_key_bytes: 255,
             request_log_capacity: 10_000,
+            max_orders: 100_000,
+            max_order_bytes: 256 * 1024 * 1024,
+            max_idempotency_records: 100_000,
+            max_idempotency_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -42,20 +42,43 @@
 //!   not allow are `400 product_validation_error`; a product currency other than the payment
 //!   currency is `400 currency_mismatch` (the mock does no Embedded FX). The default catalogue
 //!   accepts any well-formed product code at face value, so `AMZ-US` and friends work.
+//! * Orders belong to the API key that placed them, as idempotency keys do: `GET /order/{id}`
+//!   of another key's order is `404 not_found`, and `GET /order` lists only the caller's own.
 //! * `GET /order` lists newest first with opaque cursors; `limit` is 1 to 500 (default 100);
 //!   `before` with `after`, a bad cursor or a bad limit is `400 pagination_error`.
 //! * The playground's `X-Trigger-Error: insufficient_funds | internal_server_error` on
 //!   `POST /order` gives `400 insufficient_funds` or `500 internal_server_error`. The mock also
 //!   takes any other documented error type that `POST /order` answers with
 //!   (`ordering_restricted`, `timeout`, `validation_error`, …), with its documented status.
-//! * Every answer is checked against the spec as it is sent; a mismatch (a bug of the mock)
-//!   is recorded in [`MockServer::spec_violations`].
-//! * State is in memory, behind one lock: orders are never lost or stored twice.
+//! * Every answer is checked against the spec as it is sent (a large one on the blocking
+//!   pool); a mismatch (a bug of the mock) is recorded in [`MockServer::spec_violations`].
+//! * State is in memory, each part within a bound of [`Limits`], the oldest going first (see
+//!   below): orders are never lost while within the bounds, nor stored twice. One lock guards
+//!   it, held only to look up, take references and insert: an order is stored as the JSON of
+//!   its answers, written once when it is made, and shared, so reading or listing orders
+//!   never copies them under the lock.
 //! * Requests refused before they are processed (API key, version, the rate limit, injected
 //!   `429`/`500`, a missing or too long idempotency key) leave nothing behind: not even an
 //!   entry in the request log ([`MockServer::requests`]), which keeps the newest
 //!   [`Limits::request_log_capacity`] requests. [`MockServer::state_size`] tells what the
 //!   state holds.
+//!
+//! # Nulls
+//!
+//! The types leave an absent optional member out; where the API sends `null` instead, the
+//! mock sends `null` too, so that a client tested against it meets the shapes of the API:
+//!
+//! * `description` and `metadata` of an order placed without them (in the sync answer,
+//!   `GET /order/{id}`, and `description` in a list's rows): the spec says "`null` when not
+//!   provided";
+//! * `expiry_date` of every payout: the mock has no link expiry, and the API sets it to
+//!   `null` "if your account does not have expiry of links enabled";
+//! * `fx` of every entry of `transaction_detail`: the mock converts no currency, and the API
+//!   sends `null` when no conversion took place;
+//! * `help` of a `422` answer, as in the API's examples.
+//!
+//! Other optional members (an `APIErrorResponse`'s `help`, an estimate's
+//! `transaction_detail`) are left out, as the API's examples do.
 //!
 //! # Money
 //!
@@ -85,7 +108,20 @@
 //!   a kept-alive connection) and fit in [`Limits::max_header_bytes`] (64 KiB); a body within
 //!   [`Limits::body_read_timeout`] (10 s, else `408`) and [`Limits::max_body_bytes`] (1 MiB,
 //!   else `413`). All bodies together hold at most [`Limits::max_body_bytes_in_flight`]
-//!   (32 MiB); a request waits for its share.
+//!   (32 MiB). A body is read only for an operation that takes one and a request whose API
+//!   key and version the preamble accepts (others are answered without reading it), and it
+//!   takes its share of the budget as its bytes arrive, waiting when the budget is spent:
+//!   announcing a large `Content-Length` holds nothing, and the budget is all for
+//!   authenticated requests.
+//! * What the mock stores is bounded, the oldest going first: [`Limits::max_orders`]
+//!   (100,000) and [`Limits::max_order_bytes`] (256 MiB) of orders, an evicted order taking
+//!   the record of its idempotency key along; [`Limits::max_idempotency_records`] (100,000)
+//!   and [`Limits::max_idempotency_bytes`] (64 MiB) of records of requests that stored no
+//!   order, each keeping its answer or, when that is larger, the body it refused (so a
+//!   refused request costs about its body, whatever its `422`); the newest
+//!   [`Limits::request_log_capacity`] (10,000) requests in the log; the first 1,000 spec
+//!   violations. The maps are sized for the bounds when the server starts (up to a million
+//!   entries), so they never grow, and never pause every request to rehash, while it runs.
 //! * At most [`Limits::max_connections`] (512) connections are served; at the limit the one
 //!   idle the longest is closed for a new one, and a new one is closed at once when all are
 //!   busy. Accept errors (such as running out of file descriptors) back off from 5 ms to 1 s.
@@ -103,10 +139,22 @@
 //!
 //! Keys are scoped to the API key. A new key is marked in progress, the request is processed,
 //! and the answer is recorded together with the order it created, in one critical section.
-//! A repeat with the same key and the same JSON body (whitespace and member order do not
-//! matter) replays the recorded status and body; with another body it is
-//! `400 idempotency_validation_error`; while the first is still being processed it is
-//! `400 idempotency_in_progress`. If the client goes away while its request is in progress
+//! A repeat with the same key and the same JSON body replays the recorded status and body;
+//! with another body it is `400 idempotency_validation_error`; while the first is still being
+//! processed it is `400 idempotency_in_progress`.
+//!
+//! "The same body" is the same JSON value: whitespace, member order and string escapes do
+//! not matter, and numbers are compared as exact decimals read from their text, never through
+//! `f64`. `100000000000000001.0` after `100000000000000000.0`, or `1.00499999999999999` after
+//! `1.005`, is another order (`400 idempotency_validation_error`). `10`, `10.0`, `10.00` and
+//! `1e1` are one decimal value, the same amount, so the same request: the API's replay rule
+//! is about the same request, and a client that reads its stored body and writes it again
+//! may change how a number is written but not its value. Text that is not JSON is compared
+//! byte for byte.
+//!
+//! A key is remembered as long as its record is kept (see the bounds above): the record of a
+//! stored order as long as the order, others until [`Limits::max_idempotency_records`] newer
+//! ones push them out; a forgotten key is processed anew, as after the API's 30 days. If the client goes away while its request is in progress
 //! and the server stops processing it, the key is freed, so the retry is processed.
 //!
 //! The official docs say every answer, `5xx` included, is replayed for 30 days, and also
@@ -130,6 +178,7 @@ mod bare;
 mod config;
 mod endpoints;
 mod faults;
+mod fingerprint;
 mod ids;
 mod limits;
 mod money;
@@ -233,7 +282,8 @@ impl MockServer {
         self.app.store.order_count()
     }
 
-    /// Every stored order's ID and idempotency key, in creation order.
+    /// Every stored order's ID and idempotency key, in creation order: the newest, within
+    /// [`Limits::max_orders`] and [`Limits::max_order_bytes`].
     pub fn orders(&self) -> Vec<OrderRecord> {
         self.app.store.order_records()
     }
@@ -269,15 +319,21 @@ impl MockServer {
 
 #[cfg(test)]
 impl MockServer {
-    /// Starts a server on loopback whose body checks each wait on `hold` on their blocking
-    /// thread, as long computations would.
+    /// Starts a server on loopback whose body checks (or, with `pages`, the writing of each
+    /// page of a list) each wait on `hold` on their blocking thread, as long computations
+    /// would.
     pub(crate) async fn start_held(
         config: Config,
         hold: Arc<work::tests::Hold>,
+        pages: bool,
     ) -> std::io::Result<MockServer> {
         let mut app = App::new(config)
             .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
-        app.work.hold = Some(hold);
+        if pages {
+            app.page_hold = Some(hold);
+        } else {
+            app.work.hold = Some(hold);
+        }
         MockServer::bind_app("127.0.0.1:0".parse().expect("a valid address"), app).await
     }
 }

@@ -221,8 +221,9 @@ impl BodyReader {
 
     /// Reads the whole body. A `Content-Length` over the limit is refused before anything
     /// is read; otherwise each chunk takes its share of the budget as it arrives (waiting
-    /// for other requests to give theirs back), and the whole read must end within the
-    /// timeout.
+    /// for other requests to give theirs back), never the length a client announced, so a
+    /// client that announces a large body and sends nothing holds nothing; the whole read
+    /// must end within the timeout.
     pub(crate) async fn read(&self, mut body: Incoming) -> Result<BodyBytes, BodyRefusal> {
         let hint = body.size_hint();
         if hint.lower() > self.max_bytes as u64 {
@@ -236,13 +237,7 @@ impl BodyReader {
         }
         let reading = async {
             let mut share: Option<OwnedSemaphorePermit> = None;
-            // With a Content-Length, the whole share is taken first, so a body is either
-            // read in full or not at all: two large bodies never each hold half the budget.
-            let exact = hint.exact().map(|it| it as usize);
-            if let Some(n) = exact {
-                self.take(n, &mut share).await?;
-            }
-            let mut bytes = BytesMut::with_capacity(exact.unwrap_or(0));
+            let mut bytes = BytesMut::new();
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(|err| BodyRefusal::Broken(err.to_string()))?;
                 let Ok(data) = frame.into_data() else {
@@ -251,9 +246,8 @@ impl BodyReader {
                 if bytes.len() + data.len() > self.max_bytes {
                     return Err(BodyRefusal::TooLarge(self.max_bytes));
                 }
-                if exact.is_none() {
-                    self.take(data.len(), &mut share).await?;
-                }
+                self.take(data.len(), &mut share).await?;
+                // The buffer grows with what arrived, not with what was announced.
                 bytes.extend_from_slice(&data);
             }
             Ok(BodyBytes {

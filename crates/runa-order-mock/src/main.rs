@@ -55,6 +55,18 @@ struct Cli {
     /// Keep this many requests in the request log.
     #[arg(long, default_value_t = Limits::default().request_log_capacity)]
     request_log_capacity: usize,
+    /// Store at most this many orders; the oldest go first.
+    #[arg(long, default_value_t = Limits::default().max_orders)]
+    max_orders: usize,
+    /// Hold at most this many bytes of stored orders; the oldest go first.
+    #[arg(long, default_value_t = Limits::default().max_order_bytes)]
+    max_order_bytes: usize,
+    /// Keep at most this many idempotency records of requests that stored no order.
+    #[arg(long, default_value_t = Limits::default().max_idempotency_records)]
+    max_idempotency_records: usize,
+    /// Hold at most this many bytes of those records; the oldest go first.
+    #[arg(long, default_value_t = Limits::default().max_idempotency_bytes)]
+    max_idempotency_bytes: usize,
 }
 
 fn millis(duration: Duration) -> u64 {
@@ -83,6 +95,10 @@ async fn main() -> ExitCode {
             max_validation_details: cli.max_validation_details,
             max_idempotency_key_bytes: cli.max_idempotency_key_bytes,
             request_log_capacity: cli.request_log_capacity,
+            max_orders: cli.max_orders,
+            max_order_bytes: cli.max_order_bytes,
+            max_idempotency_records: cli.max_idempotency_records,
+            max_idempotency_bytes: cli.max_idempotency_bytes,
         },
         ..Config::default()
     };

@@ -81,9 +81,17 @@ async fn connection(stream: TcpStream, admitted: Admitted, shared: Arc<Shared>) 
             async move {
                 let _busy = Busy::new(&state);
                 let (mut parts, body) = request.into_parts();
+                parts.extensions.insert(Arc::clone(&state));
+                // Authenticated first: a request that does not need its body, or that the
+                // preamble will refuse, is routed without it and takes none of the budget.
+                if !app::wants_body(&shared.app, &parts.method, &parts.uri, &parts.headers) {
+                    drop(body);
+                    let request = Request::from_parts(parts, Body::empty());
+                    let response = shared.router.clone().call(request).await;
+                    return Ok(response.unwrap_or_else(|never: Infallible| match never {}));
+                }
                 let response = match shared.bodies.read(body).await {
                     Ok(body) => {
-                        parts.extensions.insert(Arc::clone(&state));
                         let request = Request::from_parts(parts, Body::from(body.bytes));
                         let response = shared.router.clone().call(request).await;
                         // The body's share of the budget is given back once it is processed.

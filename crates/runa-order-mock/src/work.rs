@@ -102,12 +102,14 @@ pub(crate) mod tests {
             self.state.lock().unwrap().holding
         }
 
-        /// Blocks until `n` jobs are held.
-        pub(crate) fn wait_for(&self, n: usize) {
-            let mut state = self.state.lock().unwrap();
-            while state.holding < n {
-                state = self.changed.wait(state).unwrap();
-            }
+        /// Blocks until `n` jobs are held, at most `patience`; whether they are.
+        pub(crate) fn wait_for(&self, n: usize, patience: Duration) -> bool {
+            let state = self.state.lock().unwrap();
+            let (state, _) = self
+                .changed
+                .wait_timeout_while(state, patience, |it| it.holding < n)
+                .unwrap();
+            state.holding >= n
         }
 
         /// Lets every job go on, now and later.
@@ -132,6 +134,11 @@ pub(crate) mod tests {
 
     impl Held {
         fn start(limits: Limits) -> Held {
+            Held::start_at(limits, false)
+        }
+
+        /// A mock whose pages of lists (instead of its body checks) are held.
+        fn start_at(limits: Limits, pages: bool) -> Held {
             let hold = Arc::new(Hold::default());
             let server = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -140,10 +147,11 @@ pub(crate) mod tests {
                 .unwrap();
             let config = Config {
                 limits,
+                async_delay: Duration::ZERO,
                 ..Config::default()
             };
             let mock = server
-                .block_on(MockServer::start_held(config, Arc::clone(&hold)))
+                .block_on(MockServer::start_held(config, Arc::clone(&hold), pages))
                 .unwrap();
             let client = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -183,12 +191,9 @@ pub(crate) mod tests {
         async fn wait_for(&self, n: usize) {
             let waiting = tokio::task::spawn_blocking({
                 let hold = Arc::clone(&self.hold);
-                move || hold.wait_for(n)
+                move || hold.wait_for(n, PATIENCE)
             });
-            tokio::time::timeout(PATIENCE, waiting)
-                .await
-                .expect("the checks start")
-                .unwrap();
+            assert!(waiting.await.unwrap(), "the held jobs start");
         }
     }
 
@@ -199,6 +204,58 @@ pub(crate) mod tests {
                 server.shutdown_background();
             }
         }
+    }
+
+    /// Issue 18, item 7: a single-order `GET` is not held up behind lists of `limit=500`.
+    /// Four lists are in flight, each held while its page is written; twenty `GET`s of one
+    /// order are answered, one after the other, before any list is. A page written under
+    /// the store's lock would hold every `GET` up (they need the lock to find the order), and
+    /// one written on the async threads would hold both of the server's two; the verdict is
+    /// the order of events, not a duration.
+    #[test]
+    fn single_gets_are_answered_while_long_lists_are_written() {
+        let held = Held::start_at(Limits::default(), true);
+        held.client.block_on(async {
+            let mut ids = Vec::new();
+            for n in 0..20 {
+                let response = held.post(&format!("order-{n}")).send().await.unwrap();
+                assert_eq!(response.status(), 202);
+                let placed: serde_json::Value = response.json().await.unwrap();
+                ids.push(placed["id"].as_str().unwrap().to_owned());
+            }
+            let get = |path: String| {
+                held.http
+                    .get(format!("{}{path}", held.mock.base_url()))
+                    .header("X-Api-Key", "XXtest.key")
+                    .send()
+            };
+            let lists: Vec<_> = (0..4)
+                .map(|_| tokio::spawn(get("/order?limit=500".to_owned())))
+                .collect();
+            held.wait_for(4).await;
+            for id in &ids {
+                let answered = tokio::time::timeout(PATIENCE, get(format!("/order/{id}"))).await;
+                let response = answered
+                    .expect("a GET is answered while the lists are written")
+                    .unwrap();
+                assert_eq!(response.status(), 200);
+                let order: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(order["id"].as_str(), Some(id.as_str()));
+            }
+            assert_eq!(held.hold.holding(), 4, "every list is still being written");
+            assert!(
+                lists.iter().all(|it| !it.is_finished()),
+                "no list was answered"
+            );
+            held.hold.release();
+            for list in lists {
+                let response = list.await.unwrap().unwrap();
+                assert_eq!(response.status(), 200);
+                let page: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(page["items"].as_array().unwrap().len(), 20);
+            }
+        });
+        assert!(held.mock.spec_violations().is_empty());
     }
 
     /// Item 13: while body checks hold every place of the bound (and more requests wait for

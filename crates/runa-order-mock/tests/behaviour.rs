@@ -410,3 +410,181 @@ async fn a_bad_execution_mode_is_refused_even_for_a_known_key() {
     assert_eq!(mock.order_count(), 1);
     assert_answers_follow_the_spec(&mock);
 }
+
+/// A body with one item of `face_value` written as this exact JSON text.
+fn order_text(face_value: &str) -> String {
+    format!(
+        r#"{{"payment_method": {{"type": "ACCOUNT_BALANCE", "currency": "USD"}},
+        "items": [{{"face_value": {face_value},
+          "distribution_method": {{"type": "EMAIL", "email_address": "fred@example.com"}},
+          "products": {{"type": "SINGLE", "value": "AMZ-US"}}}}]}}"#
+    )
+}
+
+/// Issue 18, item 5: the idempotency fingerprint compares amounts exactly, as decimals. Two
+/// amounts that are one `f64` (`100000000000000001.0` and `100000000000000000.0`; `1.005` and
+/// `1.00499999999999999`) are different orders, so the second is `400
+/// idempotency_validation_error`; the same decimal written another way (`10`, `10.0`, `10.00`,
+/// `1e1`) is the same request and replays the first answer.
+#[tokio::test]
+async fn a_key_reused_with_another_exact_amount_is_refused() {
+    let mock = start().await;
+    for (key, first, second) in [
+        ("big", "100000000000000000.0", "100000000000000001.0"),
+        ("half-cent", "1.005", "1.00499999999999999"),
+    ] {
+        let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", key)];
+        let (status, placed) = post(&mock, &headers, order_text(first)).await;
+        assert_eq!(status, 202, "{placed}");
+        let (status, answer) = post(&mock, &headers, order_text(second)).await;
+        assert_eq!(
+            (status.as_u16(), answer["type"].as_str()),
+            (400, Some("idempotency_validation_error")),
+            "{second} after {first} under one key: {answer}"
+        );
+    }
+    assert_eq!(mock.order_count(), 2);
+
+    let headers = [("X-Api-Key", KEY), ("X-Idempotency-Key", "ten")];
+    let (status, first) = post(&mock, &headers, order_text("10")).await;
+    assert_eq!(status, 202, "{first}");
+    for same in ["10.0", "10.00", "1e1", "1.000E+1", "0.10e2"] {
+        let (status, again) = post(&mock, &headers, order_text(same)).await;
+        assert_eq!((status, &again), (StatusCode::ACCEPTED, &first), "{same}");
+    }
+    assert_eq!(mock.order_count(), 3);
+    assert_answers_follow_the_spec(&mock);
+}
+
+/// GET with an API key.
+async fn get_as(mock: &MockServer, api_key: &str, path: &str) -> (StatusCode, Value) {
+    let response = http()
+        .get(format!("{}{path}", mock.base_url()))
+        .header("X-Api-Key", api_key)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+/// Issue 18, item 9: an order belongs to the API key that placed it, as idempotency keys do.
+/// Another key gets `404` for it and does not see it in its lists.
+#[tokio::test]
+async fn orders_are_scoped_by_api_key() {
+    let (a, b) = ("XXkey.a", "XXkey.b");
+    let mock = MockServer::start(Config {
+        async_delay: Duration::ZERO,
+        api_keys: Some(vec![a.to_owned(), b.to_owned()]),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (status, placed) = post(
+        &mock,
+        &[("X-Api-Key", a), ("X-Idempotency-Key", "one")],
+        text(&order(1)),
+    )
+    .await;
+    assert_eq!(status, 202, "{placed}");
+    let id = placed["id"].as_str().unwrap();
+    let (status, answer) = get_as(&mock, b, &format!("/order/{id}")).await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (404, Some("not_found"))
+    );
+    let (status, list) = get_as(&mock, b, "/order").await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"], json!([]), "{list}");
+    let (status, list) = get_as(&mock, b, "/order?limit=500&before=c0").await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"], json!([]), "{list}");
+
+    let (status, order) = get_as(&mock, a, &format!("/order/{id}")).await;
+    assert_eq!((status.as_u16(), order["id"].as_str()), (200, Some(id)));
+    let (status, list) = get_as(&mock, a, "/order").await;
+    assert_eq!(status, 200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list["items"][0]["id"].as_str(), Some(id));
+    assert_answers_follow_the_spec(&mock);
+}
+
+/// The member `name` of `object` is present and `null`.
+fn assert_null(object: &Value, name: &str, what: &str) {
+    let members = object
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {object}"));
+    assert_eq!(
+        members.get(name),
+        Some(&Value::Null),
+        "{what} must send `{name}: null`: {object}"
+    );
+}
+
+/// Issue 18, item 10: where the API sends `null` (an order's `description` and `metadata`
+/// when none was given, a payout's `expiry_date` without link expiry, a subtotal's `fx`
+/// without a conversion, a 422's `help`), the mock sends `null` too, in the raw JSON of every
+/// answer that has them; given values are echoed.
+#[tokio::test]
+async fn answers_carry_the_nulls_the_api_sends() {
+    let mock = MockServer::start(Config {
+        async_delay: Duration::ZERO,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (status, sync) = post(
+        &mock,
+        &[
+            ("X-Api-Key", KEY),
+            ("X-Idempotency-Key", "sync"),
+            ("X-Execution-Mode", "sync"),
+        ],
+        text(&order(1)),
+    )
+    .await;
+    assert_eq!(status, 200, "{sync}");
+    let id = sync["id"].as_str().unwrap().to_owned();
+    let (status, full) = get_as(&mock, KEY, &format!("/order/{id}")).await;
+    assert_eq!(status, 200);
+    let (status, list) = get_as(&mock, KEY, "/order").await;
+    assert_eq!(status, 200);
+    for (what, order) in [("the sync answer", &sync), ("GET /order/{id}", &full)] {
+        assert_null(order, "description", what);
+        assert_null(order, "metadata", what);
+        assert_null(&order["items"][0]["payout"], "expiry_date", what);
+        assert_null(&order["transaction_detail"]["USD"], "fx", what);
+    }
+    assert_null(&list["items"][0], "description", "a list item");
+
+    // Given values are echoed, not replaced.
+    let mut described = order(1);
+    described["description"] = json!("Summer campaign");
+    described["metadata"] = json!({"campaign": "summer"});
+    let (status, placed) = post(
+        &mock,
+        &[
+            ("X-Api-Key", KEY),
+            ("X-Idempotency-Key", "described"),
+            ("X-Execution-Mode", "sync"),
+        ],
+        text(&described),
+    )
+    .await;
+    assert_eq!(status, 200, "{placed}");
+    assert_eq!(placed["description"], "Summer campaign");
+    assert_eq!(placed["metadata"], json!({"campaign": "summer"}));
+
+    // A 422's `help` is null, as in the API's examples.
+    let mut bad = order(1);
+    bad["items"][0]["face_value"] = json!(0);
+    let (status, refused) = post(
+        &mock,
+        &[("X-Api-Key", KEY), ("X-Idempotency-Key", "bad")],
+        text(&bad),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_null(&refused, "help", "a 422 answer");
+    assert_answers_follow_the_spec(&mock);
+}

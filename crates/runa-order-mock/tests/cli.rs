@@ -89,6 +89,10 @@ fn the_help_lists_every_limit_with_its_default() {
         ("--max-validation-details", "100"),
         ("--max-idempotency-key-bytes", "255"),
         ("--request-log-capacity", "10000"),
+        ("--max-orders", "100000"),
+        ("--max-order-bytes", "268435456"),
+        ("--max-idempotency-records", "100000"),
+        ("--max-idempotency-bytes", "67108864"),
     ] {
         let line = help
             .lines()

@@ -667,3 +667,181 @@ async fn a_422_with_120000_problems_is_bounded_and_so_is_its_replay() {
     );
     assert_answers_follow_the_spec(&mock);
 }
+
+// Issue 18, item 8: the body budget goes to authenticated requests, as their bytes arrive.
+
+/// Sends the head of a `POST /v2/order` that announces `length` body bytes, and no body.
+async fn announce(mock: &MockServer, api_key: Option<&str>, n: usize, length: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(mock.address()).await.unwrap();
+    let key = api_key
+        .map(|it| format!("X-Api-Key: {it}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST /v2/order HTTP/1.1\r\nHost: mock\r\n{key}X-Idempotency-Key: held-{n}\r\n\
+         Content-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+/// 32 connections without an API key announce 1 MiB bodies (the whole default budget) and
+/// send nothing: each is answered `401` at once, without a byte of the budget. Then 32
+/// connections with a key do the same: a body takes its share as its bytes arrive, so they
+/// hold nothing, and a normal create completes while all 32 are still waiting for their
+/// bodies. The body timeout is far longer than the test, so a create that waited for the
+/// budget would never complete (the test would fail at its safety bound).
+#[tokio::test]
+async fn announced_bodies_take_no_share_of_the_budget_until_authenticated_bytes_arrive() {
+    let mock = MockServer::start(Config {
+        async_delay: Duration::ZERO,
+        api_keys: Some(vec![KEY.to_owned()]),
+        limits: Limits {
+            body_read_timeout: Duration::from_secs(600),
+            ..Limits::default()
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mib = 1024 * 1024;
+    let mut anonymous = Vec::new();
+    for n in 0..32 {
+        anonymous.push(announce(&mock, None, n, mib).await);
+    }
+    for stream in &mut anonymous {
+        let answer = read_to_close(stream).await;
+        assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
+        assert_eq!(body_of(&answer)["type"], "unauthorized");
+    }
+
+    let mut waiting = Vec::new();
+    for n in 0..32 {
+        waiting.push(announce(&mock, Some(KEY), n, mib).await);
+    }
+    eventually(&mock, |it| it.busy_connections == 32).await;
+    assert_eq!(mock.state_size().body_bytes_in_flight, 0);
+    let (status, answer) = post(&mock, "/order", "normal", order_with(json!(10)).to_string()).await;
+    assert_eq!(status, 202, "{answer}");
+    assert_eq!(
+        mock.state_size().busy_connections,
+        32,
+        "the 32 uploads are still waiting for their bodies"
+    );
+    assert_eq!(mock.order_count(), 1);
+    drop(waiting);
+    assert_answers_follow_the_spec(&mock);
+}
+
+// Issue 18, item 6: everything the mock stores has a bound, and the oldest goes first.
+
+async fn get(mock: &MockServer, path: &str) -> (StatusCode, Value) {
+    let response = http()
+        .get(format!("{}{path}", mock.base_url()))
+        .header("X-Api-Key", KEY)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// An order of `items` items, each one `face_value` of 10.
+fn order_of(items: usize) -> String {
+    let mut order = order_with(json!(10));
+    let item = order["items"][0].clone();
+    order["items"] = Value::Array(vec![item; items]);
+    order.to_string()
+}
+
+#[tokio::test]
+async fn stored_orders_are_bounded_in_count_and_bytes_and_the_oldest_go_first() {
+    let mock = start(Limits {
+        max_orders: 5,
+        ..Limits::default()
+    })
+    .await;
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        let (status, placed) = post(&mock, "/order", &format!("k{n}"), order_of(1)).await;
+        assert_eq!(status, 202, "{placed}");
+        ids.push(placed["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(mock.order_count(), 5);
+    let kept: Vec<String> = mock.orders().into_iter().map(|it| it.id).collect();
+    assert_eq!(kept, ids[7..]);
+    assert_eq!(get(&mock, &format!("/order/{}", ids[6])).await.0, 404);
+    assert_eq!(get(&mock, &format!("/order/{}", ids[7])).await.0, 200);
+    let (_, list) = get(&mock, "/order?limit=500").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 5, "{list}");
+    // The key of a stored order replays it; the key of an evicted one went with it.
+    let (status, again) = post(&mock, "/order", "k11", order_of(1)).await;
+    assert_eq!(
+        (status.as_u16(), again["id"].as_str()),
+        (202, Some(&*ids[11]))
+    );
+    let (status, anew) = post(&mock, "/order", "k0", order_of(1)).await;
+    assert_eq!(status, 202);
+    assert_ne!(anew["id"].as_str(), Some(&*ids[0]));
+    assert_eq!(mock.order_count(), 5);
+    assert_eq!(mock.state_size().idempotency_keys, 5);
+
+    // In bytes: orders of 50 items against a bound of 100,000 bytes.
+    let mock = start(Limits {
+        max_order_bytes: 100_000,
+        ..Limits::default()
+    })
+    .await;
+    for n in 0..20 {
+        let (status, placed) = post(&mock, "/order", &format!("big-{n}"), order_of(50)).await;
+        assert_eq!(status, 202, "{placed}");
+        let size = mock.state_size();
+        assert!(size.order_bytes <= 100_000, "{size:?}");
+    }
+    let size = mock.state_size();
+    assert!((1..20).contains(&size.orders), "{size:?}");
+    assert_answers_follow_the_spec(&mock);
+}
+
+/// A body the spec refuses with `details` problems (`items` that are not objects).
+fn refused_body(details: usize) -> String {
+    format!(
+        r#"{{"payment_method": {{"type": "ACCOUNT_BALANCE", "currency": "USD"}}, "items": [{}]}}"#,
+        vec!["0"; details].join(",")
+    )
+}
+
+#[tokio::test]
+async fn idempotency_records_are_bounded_in_count_and_bytes_and_the_oldest_go_first() {
+    let mock = start(Limits {
+        max_idempotency_records: 10,
+        ..Limits::default()
+    })
+    .await;
+    for n in 0..40 {
+        let (status, _) = post(&mock, "/order", &format!("r{n}"), refused_body(3)).await;
+        assert_eq!(status, 422);
+        assert!(mock.state_size().idempotency_keys <= 10);
+    }
+    // The newest keys are remembered: another body under one is refused. The oldest were
+    // forgotten: a new body under one is processed.
+    let (status, answer) = post(&mock, "/order", "r39", order_of(1)).await;
+    assert_eq!(
+        (status.as_u16(), answer["type"].as_str()),
+        (400, Some("idempotency_validation_error"))
+    );
+    let (status, _) = post(&mock, "/order", "r0", order_of(1)).await;
+    assert_eq!(status, 202);
+
+    let mock = start(Limits {
+        max_idempotency_bytes: 20_000,
+        ..Limits::default()
+    })
+    .await;
+    for n in 0..100 {
+        let (status, _) = post(&mock, "/order", &format!("b{n}"), refused_body(100)).await;
+        assert_eq!(status, 422);
+        let size = mock.state_size();
+        assert!(size.idempotency_bytes <= 20_000, "{size:?}");
+    }
+    assert!(mock.state_size().idempotency_keys > 1);
+    assert_answers_follow_the_spec(&mock);
+}

@@ -1,17 +1,14 @@
 //! `POST /order`: the body check, the idempotency layer, the operation's rules, the playground's triggers, pricing, and the order stored with its answer.
 
-use std::{
-    collections::BTreeMap,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
+use bytes::Bytes;
 use runa_order_client::{
     ApiErrorType, ExecutionMode, headers,
     operations::{Operation, create_order},
 };
 use runa_order_types::{
-    APIErrorResponse, AccountPayment, AccountPaymentType, AsyncAcceptedOrder, CompletedOrderItem,
+    APIErrorResponse, AccountPayment, AccountPaymentType, CompletedOrderItem,
     CompletedOrderItemProducts, CompletedOrderWithFullDetails, Currency, NewOrderDetails, OrderId,
     OrderStatus, PayoutDetails, PayoutStatus, Timestamp, TransactionDetail, TransactionDetailEntry,
     ValidationErrorItem,
@@ -21,14 +18,15 @@ use rust_decimal::Decimal;
 
 use super::{Checked, check_body};
 use crate::{
-    answers::{Answer, to_json},
+    answers::Answer,
     app::{App, Call, Endpoint},
+    fingerprint::{Fingerprint, fingerprint},
     ids::OrderIds,
     limits::ConnectionState,
     money,
     pricing::{self, Item, Totals},
-    state::{Begin, Fingerprint, Placed},
-    views::sync_view,
+    state::{Begin, NewOrder, Outcome, Replay},
+    views::{created, written},
 };
 
 /// The playground header that simulates errors.
@@ -56,29 +54,25 @@ impl Endpoint for Create {
                 None => return Answer::api_error(&ApiErrorType::InvalidExecutionMode, None),
             },
         };
-        // The checks of the body and its fingerprint run on the blocking pool.
-        let max_details = app.limits.max_validation_details;
+        // The body's check, its fingerprint and the new order (priced, and written as the
+        // JSON of its answers) are made on the blocking pool, before the idempotency layer
+        // decides whether the order is placed.
         let job = {
+            let app = Arc::clone(app);
             let body = call.body.clone();
-            move || {
-                let checked = check_body::<create_order::RequestBody>(&body, max_details);
-                let is_json = !matches!(&checked, Err(answer) if answer.status == 400);
-                Body {
-                    fingerprint: body_fingerprint(&body, is_json),
-                    checked,
-                }
-            }
+            let trigger = call.header(TRIGGER_ERROR_HEADER).map(str::to_owned);
+            move || prepare(&app, body, mode, trigger.as_deref())
         };
-        let Body {
+        let Prepared {
             fingerprint,
-            checked,
+            outcome,
         } = match app.work.run(job).await {
             Ok(it) => it,
             Err(why) => return Answer::not_done(why),
         };
         let ticket = match app.store.begin(&call.api_key, &key, fingerprint) {
             Begin::New(ticket) => ticket,
-            Begin::Replay(answer) => return answer,
+            Begin::Replay(replay) => return replayed(app, replay, &call.body, outcome).await,
             Begin::InProgress => {
                 return Answer::api_error(&ApiErrorType::IdempotencyInProgress, None);
             }
@@ -88,12 +82,8 @@ impl Endpoint for Create {
         };
         app.delay().await;
 
-        let (answer, placed) = match place_order(app, &call, mode, checked, &key) {
-            Ok(accepted) => (accepted.answer, Some(accepted.placed)),
-            Err(refused) => (refused, None),
-        };
-        let stored_order = placed.is_some();
-        let answer = ticket.finish(answer, placed);
+        let stored_order = matches!(outcome, Outcome::Created(_));
+        let answer = ticket.finish(outcome);
         // The faults' lock is let go before the connection is dropped.
         let drop_connection = stored_order && app.faults().drop_after_store();
         if drop_connection
@@ -107,49 +97,72 @@ impl Endpoint for Create {
     }
 }
 
-/// What the blocking pool gives back about a body.
-struct Body {
+/// What the blocking pool gives back about a request: the body's fingerprint, and how the
+/// request ends if its key is new.
+struct Prepared {
     fingerprint: Fingerprint,
-    checked: Result<Checked<NewOrderDetails>, Answer>,
+    outcome: Outcome,
 }
 
-/// The fingerprint the idempotency layer compares: of the body's JSON in a canonical form
-/// (members sorted, no spacing), so that layout does not matter; of the raw bytes for text
-/// that is not JSON. CPU-heavy: called on the blocking pool.
-fn body_fingerprint(body: &[u8], is_json: bool) -> Fingerprint {
-    match is_json
-        .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
-        .flatten()
-    {
-        Some(value) => crate::state::fingerprint(&to_json(&value)),
-        None => crate::state::fingerprint(body),
+/// Checks the body, fingerprints it (exactly: see `fingerprint`), and processes the order
+/// in `mode` (read before the idempotency layer): the operation's rules, the playground's
+/// triggers and the catalogue. CPU-heavy: called on the blocking pool.
+fn prepare(app: &App, body: Bytes, mode: ExecutionMode, trigger: Option<&str>) -> Prepared {
+    let fingerprint = fingerprint(&body);
+    let outcome =
+        match check_body::<create_order::RequestBody>(&body, app.limits.max_validation_details) {
+            Err(answer) => Outcome::Refused { answer, body },
+            Ok(checked) => match place_order(app, mode, checked, trigger) {
+                Ok(order) => Outcome::Created(order),
+                Err(answer) => Outcome::Answered(answer),
+            },
+        };
+    Prepared {
+        fingerprint,
+        outcome,
     }
 }
 
-/// A new order, and the answer that says so.
-struct Accepted {
-    answer: Answer,
-    placed: Placed,
+/// The answer to a repeat of an answered key. A refusal whose answer was larger than its
+/// body kept the body: its check is made again, from the kept body (the same bytes give the
+/// same answer, so one that came again as it was needs no second check).
+async fn replayed(app: &App, replay: Replay, body: &Bytes, outcome: Outcome) -> Answer {
+    let kept = match replay {
+        Replay::Order(order) => return created(&order.id, order.sync, &order.full),
+        Replay::Answer(answer) => return answer,
+        Replay::Body(kept) => kept,
+    };
+    if kept == *body
+        && let Outcome::Refused { answer, .. } = outcome
+    {
+        return answer;
+    }
+    let max_details = app.limits.max_validation_details;
+    let job = move || check_body::<create_order::RequestBody>(&kept, max_details).err();
+    match app.work.run(job).await {
+        Ok(Some(answer)) => answer,
+        Ok(None) => Answer::internal("A refused body passed its check again.".to_owned()),
+        Err(why) => Answer::not_done(why),
+    }
 }
 
-/// Processes a new order in `mode` (read before the idempotency layer): the body's checks (done before), the operation's rules, the
-/// playground's triggers and the catalogue. Gives the answer and the order to store, or the
-/// error answer. Amounts are exact (see `money`).
+/// Processes a new order in `mode`: the operation's rules, the playground's triggers and the
+/// catalogue. Gives the order to store, with its answers written, or the error answer.
+/// Amounts are exact (see `money`).
 fn place_order(
     app: &App,
-    call: &Call,
     mode: ExecutionMode,
-    checked: Result<Checked<NewOrderDetails>, Answer>,
-    key: &str,
-) -> Result<Accepted, Answer> {
+    checked: Checked<NewOrderDetails>,
+    trigger: Option<&str>,
+) -> Result<NewOrder, Answer> {
     let Checked {
         value: order,
         face_values,
-    } = checked?;
+    } = checked;
     create_order::check_rules(&order, mode)
         .map_err(|it| Answer::api_error(&it.error_type, Some(it.message)))?;
     let currency = order.payment_method.currency.clone();
-    if let Some(value) = call.header(TRIGGER_ERROR_HEADER) {
+    if let Some(value) = trigger {
         return Err(triggered(value, &currency));
     }
     let ids = app.orders.next_order();
@@ -177,23 +190,13 @@ fn place_order(
         total_price: money::cents(priced.totals.price),
         transaction_detail: Some(priced.transaction_detail),
     };
-    let answer = match mode {
-        ExecutionMode::Sync => Answer::new(200, &sync_view(&full)),
-        ExecutionMode::Async => Answer::new(
-            202,
-            &AsyncAcceptedOrder {
-                id: full.id.clone(),
-                status: OrderStatus::Processing,
-            },
-        ),
-    };
-    Ok(Accepted {
-        answer,
-        placed: Placed {
-            idempotency_key: key.to_owned(),
-            completes_at: Instant::now() + delay,
-            order: full,
-        },
+    let (full_json, row) = written(&full);
+    Ok(NewOrder {
+        id: full.id.to_string(),
+        sync: mode == ExecutionMode::Sync,
+        delay,
+        full: full_json,
+        row,
     })
 }
 

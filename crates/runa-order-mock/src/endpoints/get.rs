@@ -1,4 +1,4 @@
-//! `GET /order/{id}`: one order, complete once its time has come, incomplete until then.
+//! `GET /order/{id}`: one order of the caller's API key, complete once its time has come, incomplete until then.
 
 use std::{sync::Arc, time::Instant};
 
@@ -7,12 +7,10 @@ use runa_order_client::{
     operations::{Operation, get_single_order},
 };
 
-use runa_order_types::GetSingleOrderResponse;
-
 use crate::{
     answers::Answer,
     app::{App, Call, Endpoint},
-    views::incomplete_view,
+    views,
 };
 
 /// `GET /order/{id}`.
@@ -24,16 +22,14 @@ impl Endpoint for GetOne {
 
     async fn answer(app: &Arc<App>, call: Call) -> Answer {
         app.delay().await;
-        // The path has one placeholder, the order's ID.
-        let order = call.path_values.first().and_then(|id| app.store.order(id));
-        let Some(order) = order else {
-            return Answer::api_error(&ApiErrorType::NotFound, None);
-        };
-        let body: GetSingleOrderResponse = if Instant::now() >= order.completes_at {
-            order.order.into()
-        } else {
-            incomplete_view(&order).into()
-        };
-        Answer::new(200, &body)
+        // The path has one placeholder, the order's ID. Another API key's order is not found.
+        let order = call
+            .path_values
+            .first()
+            .and_then(|id| app.store.order(&call.api_key, id));
+        match order {
+            Some(order) => views::single(&order, Instant::now()),
+            None => Answer::api_error(&ApiErrorType::NotFound, None),
+        }
     }
 }

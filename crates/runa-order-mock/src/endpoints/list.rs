@@ -1,4 +1,4 @@
-//! `GET /order`: a page of orders, newest first, with the generated query parser's bounds and default and opaque cursors.
+//! `GET /order`: a page of the caller's orders, newest first, with the generated query parser's bounds and default and opaque cursors; the page is written off the async threads.
 
 use std::{sync::Arc, time::Instant};
 
@@ -9,13 +9,14 @@ use runa_order_client::{
         get_list_of_orders::{self, Query},
     },
 };
-use runa_order_types::{OrderList, Page, PageCursors, PageableMeta};
+use runa_order_types::{Page, PageCursors, PageableMeta};
 
 use crate::{
     answers::Answer,
     app::{App, Call, Endpoint},
     ids::{cursor, parse_cursor},
-    views::list_view,
+    state::StoredOrder,
+    views,
 };
 
 /// `GET /order`.
@@ -27,10 +28,25 @@ impl Endpoint for List {
 
     async fn answer(app: &Arc<App>, call: Call) -> Answer {
         app.delay().await;
-        match page(app, call.parts.uri.query().unwrap_or_default()) {
-            Ok(page) => Answer::new(200, &page),
-            Err(refused) => refused,
-        }
+        let query = call.parts.uri.query().unwrap_or_default();
+        let (orders, pagination) = match page(app, &call.api_key, query) {
+            Ok(it) => it,
+            Err(refused) => return refused,
+        };
+        // The store gave references to the orders; the page is written from them on the
+        // blocking pool, so that neither the store's lock nor an async thread waits for it.
+        #[cfg(test)]
+        let hold = app.page_hold.clone();
+        let write = move || {
+            #[cfg(test)]
+            if let Some(hold) = hold {
+                hold.enter_and_wait();
+            }
+            views::page(&orders, Instant::now(), &pagination)
+        };
+        tokio::task::spawn_blocking(write)
+            .await
+            .unwrap_or_else(|_| Answer::internal("The page could not be written.".to_owned()))
     }
 }
 
@@ -38,9 +54,14 @@ fn pagination_error(message: String) -> Answer {
     Answer::api_error(&ApiErrorType::PaginationError, Some(message))
 }
 
-/// The page the query asks for. A `limit` outside its documented bounds or not a number, a
-/// cursor the mock did not make, or both cursors are `400 pagination_error`.
-fn page(app: &App, query: &str) -> Result<OrderList, Answer> {
+/// The orders of `api_key` on the page the query asks for, and the page's pagination. A
+/// `limit` outside its documented bounds or not a number, a cursor the mock did not make, or
+/// both cursors are `400 pagination_error`.
+fn page(
+    app: &App,
+    api_key: &str,
+    query: &str,
+) -> Result<(Vec<Arc<StoredOrder>>, PageableMeta), Answer> {
     let query = Query::parse(query).map_err(|err| pagination_error(format!("{err}.")))?;
     let limit = query.limit.unwrap_or(Query::DEFAULT_LIMIT);
     let cursor_of = |name: &str, text: &Option<String>| match text {
@@ -58,18 +79,15 @@ fn page(app: &App, query: &str) -> Result<OrderList, Answer> {
     }
     let size = usize::try_from(limit)
         .map_err(|_| pagination_error(format!("The limit {limit} is not a page size.")))?;
-    let orders = app.store.page(size, after, before);
-    let now = Instant::now();
-    Ok(OrderList {
-        items: orders.iter().map(|it| list_view(it, now)).collect(),
-        pagination: PageableMeta {
-            cursors: PageCursors {
-                after: orders.last().map(|it| cursor(it.seq)),
-                before: orders.first().map(|it| cursor(it.seq)),
-            },
-            page: Page {
-                limit: Some(limit.into()),
-            },
+    let orders = app.store.page(api_key, size, after, before);
+    let pagination = PageableMeta {
+        cursors: PageCursors {
+            after: orders.last().map(|it| cursor(it.seq)),
+            before: orders.first().map(|it| cursor(it.seq)),
         },
-    })
+        page: Page {
+            limit: Some(limit.into()),
+        },
+    };
+    Ok((orders, pagination))
 }
