@@ -78,7 +78,7 @@ mod generated;
 
 use serde_json::Value;
 
-pub use error::{Errors, Position, ValidationError, Variant};
+pub use error::{Errors, Position, ValidationError, Variant, escape_control};
 pub use generated::Kind;
 
 use rt::Cx;

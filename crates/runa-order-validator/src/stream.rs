@@ -487,8 +487,7 @@ pub fn by_value<'de, D: Deserializer<'de>>(
 
 /// Reads a whole document from `bytes` with `seed`: true when it is one valid JSON value.
 pub fn check_document<'de, S: DeserializeSeed<'de, Value = ()>>(seed: S, bytes: &'de [u8]) -> bool {
-    // A UTF-8 byte order mark is skipped, as the located pass does.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // A UTF-8 byte-order mark is not JSON: serde_json refuses it, as the located pass does.
     // Checking UTF-8 once for the whole text (fast for ASCII) is cheaper than serde_json
     // checking every string it reads from a byte slice; from a `&str` it checks none.
     let Ok(text) = std::str::from_utf8(bytes) else {
