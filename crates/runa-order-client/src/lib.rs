@@ -58,6 +58,7 @@ mod operation;
 mod pagination;
 #[doc(hidden)]
 pub mod query;
+mod redact;
 mod retry;
 #[doc(hidden)]
 pub mod transport;
@@ -75,7 +76,7 @@ pub use error::{
 pub use generated::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers, servers,
 };
-pub use pagination::AllOrders;
+pub use pagination::{AllOrders, DEFAULT_MAX_LIST_PAGES, PaginationError};
 pub use query::QueryError;
 pub use retry::{
     Clock, KeySource, ManualTime, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper,

@@ -425,6 +425,7 @@ fn outcome_name(outcome: &Result<(), Error>) -> &'static str {
         Err(Error::ResponseTooLarge(_)) => "ResponseTooLarge",
         Err(Error::Refused(_)) => "Refused",
         Err(Error::Redirected(_)) => "Redirected",
+        Err(Error::Pagination(_)) => "Pagination",
     }
 }
 
