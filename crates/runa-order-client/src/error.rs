@@ -13,8 +13,9 @@ use crate::{
 /// [`Error::is_retryable`] says whether the same request may succeed later; the client has
 /// already retried those as far as its [`RetryPolicy`](crate::RetryPolicy) allows. Whether an
 /// order may have been placed is a different question, answered by
-/// [`CreateError::order_may_exist`]. Messages never contain the API key, and e-mail addresses
-/// in text that came from a response are replaced by `<email>`.
+/// [`CreateError::order_may_exist`]. Messages never contain the API key or a URL's
+/// credentials; in text that came from a response, e-mail addresses are replaced by
+/// `<email>` and control characters are escaped (`\n`, `\u{1b}`).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The API answered with an error body (`400`, `401`, `403`, `404`, `410`, `5xx`, …).

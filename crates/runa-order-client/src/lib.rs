@@ -31,9 +31,11 @@
 //!   never the API's `422` ([`Error::Validation`]); [`Client::with_validate_requests`]`(false)`
 //!   sends it as it is, to see the API's answer.
 //! * [`Client::list_all_orders`] returns [`AllOrders`], an `Unpin` stream: `.next().await`
-//!   works on it without pinning.
-//! * The API key never appears in `Debug` output, errors or messages; e-mail addresses from
-//!   bodies are redacted from error messages.
+//!   works on it without pinning. A server whose cursors loop, or a list longer than
+//!   [`ClientBuilder::max_list_pages`], ends it with [`Error::Pagination`].
+//! * The API key and the credentials of a URL never appear in `Debug` output, errors or
+//!   messages; text from an answer reaches an error message with its control characters
+//!   escaped and its e-mail addresses redacted.
 //! * Redirects are never followed: a `3xx` answer is an [`Error::Redirected`] (for
 //!   `create_order`, one after which the order may exist), because a redirected `POST` can
 //!   go out again as a `GET`, and the API key would go along to the new URL.
