@@ -278,11 +278,12 @@ impl<'de> serde::Deserialize<'de> for StringOrOther {
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const PAST_THE_CUT: usize = (64 + 1 + 255) * 6;
     let head = &body[..body.len().min((EXCERPT_CHARS + PAST_THE_CUT) * 4)];
-    let text = String::from_utf8_lossy(head);
-    let text: String = text.chars().take(EXCERPT_CHARS + PAST_THE_CUT).collect();
-    let printed = printable(&text);
-    let mut out = clip(&printed, EXCERPT_CHARS);
-    if !out.ends_with('…') && text.len() < body.len() {
+    let lossy = String::from_utf8_lossy(head);
+    let mut chars = lossy.chars();
+    let text: String = chars.by_ref().take(EXCERPT_CHARS + PAST_THE_CUT).collect();
+    let cut = chars.next().is_some() || head.len() < body.len();
+    let mut out = clip(&printable(&text), EXCERPT_CHARS);
+    if cut && !out.ends_with('…') {
         out.push('…');
     }
     out
@@ -363,6 +364,22 @@ mod tests {
             "]".repeat(100_000)
         );
         assert_eq!(order_id(deep.as_bytes()).as_deref(), Some("O-11"));
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_after_its_addresses_are_redacted() {
+        // An address across the 200th character is redacted whole, not cut first.
+        let body = format!("{}maria.lopez@example.com and more", "x ".repeat(97));
+        let shown = excerpt(body.as_bytes());
+        assert!(shown.starts_with("x x"), "{shown}");
+        assert!(
+            !shown.contains("maria") && !shown.contains("lopez"),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…') && shown.chars().count() <= EXCERPT_CHARS + 1);
+        assert_eq!(excerpt(b"short \x1b[2J"), "short \\u{1b}[2J");
+        let long = vec![b'y'; 100_000];
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
     }
 
     #[test]

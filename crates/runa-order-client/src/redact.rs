@@ -185,9 +185,11 @@ fn quoted_start(quotes: &VecDeque<Quote>, at: usize) -> Option<usize> {
 fn domain_end(text: &str, from: usize) -> Option<usize> {
     let first = unit_at(text, from)?;
     if first.c == '[' {
-        let window = &text[from..text.len().min(from + LITERAL_LENGTH)];
-        return window
-            .find(']')
+        // `]` is one byte, so the byte after it is a character boundary.
+        return text.as_bytes()[from..]
+            .iter()
+            .take(LITERAL_LENGTH)
+            .position(|it| *it == b']')
             .filter(|it| *it > 1)
             .map(|close| from + close + 1);
     }
@@ -257,6 +259,10 @@ mod tests {
         redacted("@handle and trailing@", "@handle and trailing@");
         redacted("Maria <maria@example.com>", "Maria <<email>>");
         redacted("a@b@c@d", "<email>@<email>");
+        // A domain literal that does not close soon, in text of any script, is no address.
+        let long = format!("a@[{}]", "é".repeat(40));
+        redacted(&long, &long);
+        redacted("a@[é]", "<email>");
     }
 
     /// Issue 18, item 11: these forms kept the whole address or a part of it.
