@@ -16,8 +16,9 @@ use runa_order_types::{
 use crate::{
     API_VERSION, ApiErrorType, CreateError, Error, ExecutionMode, ListOrdersParams, Refusal,
     decode,
-    error::{Trace, redact_emails},
+    error::Trace,
     operations::{create_order, estimate_order_price, get_list_of_orders, get_single_order},
+    redact::{printable, url_without_credentials},
     retry::{
         Clock, KeySource, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper, UuidKeys,
     },
@@ -79,6 +80,7 @@ struct Shared {
     jitter: Mutex<StdRng>,
     validate_responses: bool,
     max_response_bytes: u64,
+    max_list_pages: u64,
 }
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 8 MiB. The largest documented
@@ -88,7 +90,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.shared.base_url)
+            // A base URL may carry `user:password@`, used to send and never printed.
+            .field("base_url", &url_without_credentials(&self.shared.base_url))
             .field("api_key", &"<redacted>")
             .field("api_version", &self.shared.api_version)
             .field("timeouts", &self.timeouts)
@@ -96,14 +99,25 @@ impl fmt::Debug for Client {
             .field("validate_requests", &self.validate_requests)
             .field("validate_responses", &self.shared.validate_responses)
             .field("max_response_bytes", &self.shared.max_response_bytes)
+            .field("max_list_pages", &self.shared.max_list_pages)
             .finish_non_exhaustive()
+    }
+}
+
+/// A base URL as the builder keeps it: its `Debug` leaves out credentials (`user:password@`).
+#[derive(Default)]
+struct BaseUrl(Option<String>);
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0.as_deref().map(url_without_credentials), f)
     }
 }
 
 /// Builds a [`Client`]; `base_url` and `api_key` are required.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: BaseUrl,
     api_key: Option<ApiKey>,
     api_version: Option<String>,
     timeouts: Timeouts,
@@ -115,6 +129,7 @@ pub struct ClientBuilder {
     validate_requests: Option<bool>,
     validate_responses: bool,
     max_response_bytes: Option<u64>,
+    max_list_pages: Option<u64>,
     http: Option<reqwest::Client>,
 }
 
@@ -127,7 +142,7 @@ impl ClientBuilder {
     /// The server URL, such as [`servers::PLAYGROUND`](crate::servers::PLAYGROUND) or a mock's
     /// `http://127.0.0.1:PORT/v2`. Operation paths (`/order`) are appended to it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = BaseUrl(Some(url.into()));
         self
     }
 
@@ -212,6 +227,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages one [`Client::list_all_orders`] stream reads
+    /// ([`DEFAULT_MAX_LIST_PAGES`](crate::DEFAULT_MAX_LIST_PAGES), 10,000, by default); a
+    /// stream whose last allowed page still has an `after` cursor ends with
+    /// [`Error::Pagination`]. The stream keeps 16 bytes per page read (to find an `after`
+    /// cursor it met before), so this bounds its memory too. At least 1.
+    pub fn max_list_pages(mut self, pages: u64) -> Self {
+        self.max_list_pages = Some(pages);
+        self
+    }
+
     /// A reqwest client to send with, for proxies or custom TLS; its own timeouts also apply.
     /// Build it with `redirect(reqwest::redirect::Policy::none())`: the client's own reqwest
     /// client follows no redirects, and an answer that came through a redirect this one
@@ -225,12 +250,15 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, BuildError> {
         let base_url = self
             .base_url
+            .0
             .ok_or_else(|| BuildError("no base URL was given".to_owned()))?;
+        // Messages show the URL without its credentials, if it has any.
+        let shown = url_without_credentials(&base_url);
         let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|err| BuildError(format!("the base URL {base_url:?} is not a URL: {err}")))?;
+            .map_err(|err| BuildError(format!("the base URL {shown:?} is not a URL: {err}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
             return Err(BuildError(format!(
-                "the base URL {base_url:?} must be an http or https URL without a query"
+                "the base URL {shown:?} must be an http or https URL without a query"
             )));
         }
         let ApiKey(key) = self
@@ -262,6 +290,10 @@ impl ClientBuilder {
                 "max_response_bytes must be at least 1".to_owned(),
             ));
         }
+        let max_list_pages = self.max_list_pages.unwrap_or(crate::DEFAULT_MAX_LIST_PAGES);
+        if max_list_pages == 0 {
+            return Err(BuildError("max_list_pages must be at least 1".to_owned()));
+        }
         let jitter = match self.jitter_seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_rng(&mut rand::rng()),
@@ -279,6 +311,7 @@ impl ClientBuilder {
                 jitter: Mutex::new(jitter),
                 validate_responses: self.validate_responses,
                 max_response_bytes,
+                max_list_pages,
             }),
             timeouts: self.timeouts,
             validate_requests: self.validate_requests.unwrap_or(true),
@@ -489,6 +522,11 @@ impl Client {
         .result
     }
 
+    /// The most pages a [`Client::list_all_orders`] stream reads.
+    pub(crate) fn max_list_pages(&self) -> u64 {
+        self.shared.max_list_pages
+    }
+
     /// The estimated price of an order, without placing it.
     pub async fn estimate_order(
         &self,
@@ -530,7 +568,7 @@ impl Client {
             // The API would answer `422 validation_error`; the refusal says so.
             return Outcome {
                 result: Err(Error::Refused(Refusal {
-                    reason: redact_emails(&format!(
+                    reason: printable(&format!(
                         "the body does not match `{}` of the spec: {}",
                         body.schema,
                         reasons.join("; ")

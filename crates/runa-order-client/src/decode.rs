@@ -11,8 +11,9 @@ use crate::{
     ApiErrorType, Error,
     error::{
         ApiError, RateLimited, Redirected, SpecMismatch, UnexpectedResponse, ValidationDetail,
-        ValidationFailure, redact_emails, redirect_target,
+        ValidationFailure, clip, redirect_target,
     },
+    redact::printable,
     transport::RawResponse,
     validation,
 };
@@ -40,9 +41,9 @@ impl ErrorBody for APIErrorResponse {
     fn into_error(self, response: &RawResponse) -> Error {
         Error::Api(ApiError {
             status: response.status,
-            error_type: ApiErrorType::from_wire(&self.type_),
-            message: redact_emails(&self.message),
-            help: self.help.as_deref().map(redact_emails),
+            error_type: ApiErrorType::from_wire(&printable(&self.type_)),
+            message: printable(&self.message),
+            help: self.help.as_deref().map(printable),
         })
     }
 }
@@ -51,16 +52,16 @@ impl ErrorBody for ValidationErrorResponse {
     fn into_error(self, response: &RawResponse) -> Error {
         Error::Validation(ValidationFailure {
             status: response.status,
-            error_type: ApiErrorType::from_wire(&self.type_),
-            message: redact_emails(&self.message),
-            help: self.help.as_deref().map(redact_emails),
+            error_type: ApiErrorType::from_wire(&printable(&self.type_)),
+            message: printable(&self.message),
+            help: self.help.as_deref().map(printable),
             details: self
                 .details
                 .into_iter()
                 .map(|it| ValidationDetail {
-                    kind: it.type_,
-                    message: redact_emails(&it.message),
-                    location: it.location,
+                    kind: printable(&it.type_),
+                    message: printable(&it.message),
+                    location: it.location.iter().map(|it| printable(it)).collect(),
                 })
                 .collect(),
         })
@@ -71,7 +72,7 @@ impl ErrorBody for RateExceededResponse {
     fn into_error(self, response: &RawResponse) -> Error {
         Error::RateLimited(RateLimited {
             retry_after: response.retry_after(),
-            message: redact_emails(&self.error),
+            message: printable(&self.error),
         })
     }
 }
@@ -125,7 +126,7 @@ fn check<T: Validate>(response: &RawResponse) -> Result<(), Error> {
             definition: T::KIND.name(),
             problems: problems
                 .iter()
-                .map(|it| redact_emails(&it.to_string()))
+                .map(|it| printable(&it.to_string()))
                 .collect(),
         })
     })
@@ -136,8 +137,8 @@ fn parse<T: DeserializeOwned + Validate>(response: &RawResponse) -> Result<T, Er
         Error::UnexpectedResponse(UnexpectedResponse {
             status: response.status,
             expected: Some(T::KIND.name()),
-            path,
-            message: redact_emails(&message),
+            path: path.map(|it| printable(&it)),
+            message: printable(&message),
             excerpt: excerpt(&response.body),
         })
     };
@@ -269,18 +270,23 @@ impl<'de> serde::Deserialize<'de> for StringOrOther {
     }
 }
 
-/// The start of a body as text, with control characters escaped and e-mail addresses redacted.
-/// Reads only the first bytes of the body, however long it is.
+/// The start of a body as text, with control characters escaped and e-mail addresses
+/// redacted, at most [`EXCERPT_CHARS`] characters. Reads only the first bytes of the body,
+/// however long it is: enough past the cut that an address the cut would split is redacted
+/// whole first (a local part and a domain take at most 64 and 255 characters, each of them
+/// at most 6 bytes as a JSON escape).
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    // A character is at most 4 bytes of UTF-8, and an invalid byte becomes one character.
-    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
-    let text = String::from_utf8_lossy(head);
-    let mut chars = text.chars();
-    let mut out: String = chars.by_ref().take(EXCERPT_CHARS).collect();
-    if chars.next().is_some() || head.len() < body.len() {
+    const PAST_THE_CUT: usize = (64 + 1 + 255) * 6;
+    let head = &body[..body.len().min((EXCERPT_CHARS + PAST_THE_CUT) * 4)];
+    let lossy = String::from_utf8_lossy(head);
+    let mut chars = lossy.chars();
+    let text: String = chars.by_ref().take(EXCERPT_CHARS + PAST_THE_CUT).collect();
+    let cut = chars.next().is_some() || head.len() < body.len();
+    let mut out = clip(&printable(&text), EXCERPT_CHARS);
+    if cut && !out.ends_with('…') {
         out.push('…');
     }
-    redact_emails(&out)
+    out
 }
 
 #[cfg(test)]
@@ -358,6 +364,22 @@ mod tests {
             "]".repeat(100_000)
         );
         assert_eq!(order_id(deep.as_bytes()).as_deref(), Some("O-11"));
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_after_its_addresses_are_redacted() {
+        // An address across the 200th character is redacted whole, not cut first.
+        let body = format!("{}maria.lopez@example.com and more", "x ".repeat(97));
+        let shown = excerpt(body.as_bytes());
+        assert!(shown.starts_with("x x"), "{shown}");
+        assert!(
+            !shown.contains("maria") && !shown.contains("lopez"),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…') && shown.chars().count() <= EXCERPT_CHARS + 1);
+        assert_eq!(excerpt(b"short \x1b[2J"), "short \\u{1b}[2J");
+        let long = vec![b'y'; 100_000];
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
     }
 
     #[test]

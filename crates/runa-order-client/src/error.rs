@@ -2,15 +2,20 @@
 
 use std::{fmt, time::Duration};
 
-use crate::ApiErrorType;
+use crate::{
+    ApiErrorType,
+    pagination::PaginationError,
+    redact::{printable, printable_url},
+};
 
 /// Everything a call to the API can fail with.
 ///
 /// [`Error::is_retryable`] says whether the same request may succeed later; the client has
 /// already retried those as far as its [`RetryPolicy`](crate::RetryPolicy) allows. Whether an
 /// order may have been placed is a different question, answered by
-/// [`CreateError::order_may_exist`]. Messages never contain the API key, and e-mail addresses
-/// in text that came from a response are replaced by `<email>`.
+/// [`CreateError::order_may_exist`]. Messages never contain the API key or a URL's
+/// credentials; in text that came from a response, e-mail addresses are replaced by
+/// `<email>` and control characters are escaped (`\n`, `\u{1b}`).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The API answered with an error body (`400`, `401`, `403`, `404`, `410`, `5xx`, …).
@@ -54,6 +59,10 @@ pub enum Error {
     /// The client refused to send the request, because the API would certainly refuse it.
     #[error("{0}")]
     Refused(Refusal),
+    /// [`Client::list_all_orders`](crate::Client::list_all_orders) stopped: the server gave
+    /// an `after` cursor met before, or the stream read its limit of pages.
+    #[error("{0}")]
+    Pagination(PaginationError),
 }
 
 impl Error {
@@ -75,6 +84,8 @@ impl Error {
             Error::ResponseTooLarge(it) => retryable_status(it.status),
             // The same request gets the same redirect; the base URL needs fixing.
             Error::Redirected(_) => false,
+            // The server's cursors loop, or the list is longer than the limit.
+            Error::Pagination(_) => false,
         }
     }
 
@@ -87,8 +98,8 @@ impl Error {
                 it.error_type == ApiErrorType::IdempotencyInProgress || !is_client_error(it.status)
             }
             Error::Validation(it) => !is_client_error(it.status),
-            // The rate limit refuses a request before the API looks at it.
-            Error::RateLimited(_) | Error::Refused(_) => false,
+            // The rate limit refuses a request before the API looks at it; listing reads.
+            Error::RateLimited(_) | Error::Refused(_) | Error::Pagination(_) => false,
             // Nothing left the client when the connection could not be made; otherwise the
             // request may have arrived, and a status seen before the body was cut says no more
             // than an unreadable body does.
@@ -117,7 +128,7 @@ impl Error {
             Error::ResponseTooLarge(it) => Some(it.status),
             Error::Redirected(it) => Some(it.status),
             Error::Transport(it) => it.status,
-            Error::Timeout { .. } | Error::Refused(_) => None,
+            Error::Timeout { .. } | Error::Refused(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -136,7 +147,7 @@ impl Error {
     #[doc(hidden)]
     pub fn refused(reason: impl Into<String>) -> Error {
         Error::Refused(Refusal {
-            reason: redact_emails(&reason.into()),
+            reason: printable(&reason.into()),
             error_type: None,
         })
     }
@@ -389,20 +400,9 @@ impl fmt::Display for Redirected {
 /// (`user:password@`), with e-mail addresses in its query redacted, and at most
 /// [`MAX_LOCATION_CHARS`] characters long.
 pub(crate) fn redirect_target(raw: &str) -> String {
-    let text = match reqwest::Url::parse(raw) {
-        Ok(mut url) => {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            url.to_string()
-        }
-        // A relative reference (`/v2/order`) has no credentials.
-        Err(_) => raw.to_owned(),
-    };
-    let text = match text.split_once('?') {
-        Some((path, query)) => format!("{path}?{}", redact_emails(query)),
-        None => text,
-    };
-    clip(&text, MAX_LOCATION_CHARS)
+    // A relative reference (`/v2/order`) has no credentials; e-mail addresses are redacted
+    // and control characters escaped in all of it, the query included.
+    clip(&printable_url(raw), MAX_LOCATION_CHARS)
 }
 
 /// `text`, cut to at most `max` characters (an ellipsis marks a cut).
@@ -514,9 +514,11 @@ impl fmt::Display for MayExist<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.0.order_may_exist, &self.0.order_id) {
             (false, _) => Ok(()),
+            // The ID as the answer gave it may hold anything: it is printed escaped.
             (true, Some(id)) => write!(
                 f,
-                " (order {id} exists: look it up or retry with the same key, never with a new one)"
+                " (order {} exists: look it up or retry with the same key, never with a new one)",
+                printable(id)
             ),
             (true, None) => {
                 f.write_str(" (the order may exist: retry with the same key, never with a new one)")
@@ -597,60 +599,9 @@ pub(crate) struct Trace {
     pub(crate) last_body: Option<Vec<u8>>,
 }
 
-/// Replaces every e-mail address in `text` by `<email>`, so that personal data from bodies
-/// does not reach error messages and logs.
-pub(crate) fn redact_emails(text: &str) -> String {
-    fn is_local(c: char) -> bool {
-        c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)
-    }
-    fn is_domain(c: char) -> bool {
-        c.is_ascii_alphanumeric() || c == '.' || c == '-'
-    }
-    if !text.contains('@') {
-        return text.to_owned();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut copied = 0;
-    while i < chars.len() {
-        if chars[i] == '@' {
-            let mut start = i;
-            while start > copied && is_local(chars[start - 1]) {
-                start -= 1;
-            }
-            let mut end = i + 1;
-            while end < chars.len() && is_domain(chars[end]) {
-                end += 1;
-            }
-            if start < i && end > i + 1 {
-                out.extend(&chars[copied..start]);
-                out.push_str("<email>");
-                copied = end;
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out.extend(&chars[copied..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn e_mail_addresses_are_redacted() {
-        assert_eq!(
-            redact_emails(r#"invalid value: "maria.k+1@example.com", expected x"#),
-            r#"invalid value: "<email>", expected x"#
-        );
-        assert_eq!(redact_emails("a@b and c@d.e"), "<email> and <email>");
-        assert_eq!(redact_emails("no at sign"), "no at sign");
-        assert_eq!(redact_emails("lonely @ sign"), "lonely @ sign");
-    }
 
     #[test]
     fn retryability_follows_the_docs() {

@@ -31,9 +31,11 @@
 //!   never the API's `422` ([`Error::Validation`]); [`Client::with_validate_requests`]`(false)`
 //!   sends it as it is, to see the API's answer.
 //! * [`Client::list_all_orders`] returns [`AllOrders`], an `Unpin` stream: `.next().await`
-//!   works on it without pinning.
-//! * The API key never appears in `Debug` output, errors or messages; e-mail addresses from
-//!   bodies are redacted from error messages.
+//!   works on it without pinning. A server whose cursors loop, or a list longer than
+//!   [`ClientBuilder::max_list_pages`], ends it with [`Error::Pagination`].
+//! * The API key and the credentials of a URL never appear in `Debug` output, errors or
+//!   messages; text from an answer reaches an error message with its control characters
+//!   escaped and its e-mail addresses redacted.
 //! * Redirects are never followed: a `3xx` answer is an [`Error::Redirected`] (for
 //!   `create_order`, one after which the order may exist), because a redirected `POST` can
 //!   go out again as a `GET`, and the API key would go along to the new URL.
@@ -45,7 +47,7 @@
 
 mod client;
 // `decode`, `query` and `transport` are public but hidden only so that the codegen tests
-// (`tests/fixture_code.rs`) can compile the client generated for each of their fixtures
+// (`codegen-compiled`, `tests/compiled`) can compile the client generated for each of their fixtures
 // against this runtime; they are not part of the API.
 #[doc(hidden)]
 pub mod decode;
@@ -58,6 +60,7 @@ mod operation;
 mod pagination;
 #[doc(hidden)]
 pub mod query;
+mod redact;
 mod retry;
 #[doc(hidden)]
 pub mod transport;
@@ -75,7 +78,7 @@ pub use error::{
 pub use generated::{
     API_VERSION, ApiErrorType, ExecutionMode, REMOVED_API_VERSIONS, headers, servers,
 };
-pub use pagination::AllOrders;
+pub use pagination::{AllOrders, DEFAULT_MAX_LIST_PAGES, PaginationError};
 pub use query::QueryError;
 pub use retry::{
     Clock, KeySource, ManualTime, RetryPolicy, Sleeper, SystemClock, Timeouts, TokioSleeper,

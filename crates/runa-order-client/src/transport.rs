@@ -10,6 +10,7 @@ use crate::{
     Error,
     error::{Redirected, ResponseTooLarge, TransportError, redirect_target},
     headers,
+    redact::printable,
     validation::{self, Problem},
 };
 
@@ -313,7 +314,13 @@ async fn read_body(mut response: reqwest::Response, reading: Reading) -> Result<
     }
 }
 
-fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) -> Error {
+fn transport_error(operation: &str, status: Option<u16>, mut err: reqwest::Error) -> Error {
+    // reqwest's message (and `Debug`) shows the URL: never with its credentials, which a base
+    // URL may carry.
+    if let Some(url) = err.url_mut() {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
     if err.is_builder() {
         return Error::refused(format!("`{operation}`: the request cannot be built: {err}"));
     }
@@ -328,7 +335,7 @@ fn transport_error(operation: &str, status: Option<u16>, err: reqwest::Error) ->
         status,
         // A connection error means no connection, so nothing of the request was written.
         maybe_sent: status.is_some() || !err.is_connect(),
-        message: format!("`{operation}`: {message}"),
+        message: printable(&format!("`{operation}`: {message}")),
         source: Some(Box::new(err)),
     })
 }

@@ -3,7 +3,9 @@
 //! Every case serves one mutated answer on loopback and makes one call: `create_order`,
 //! `get_order`, `list_orders` or `estimate_order`, chosen to match the answer. The call must
 //! return in time with a value or a typed error, and never panic; a few invariants of the
-//! errors are checked too.
+//! errors are checked too, among them that no error prints a control character. The body
+//! mutations include numbers with huge exponents, a byte-order mark before the body, and
+//! keys and values with control characters.
 //!
 //! The seed is fixed unless `RUNA_CLIENT_FUZZ_SEED` says otherwise: `<u64>` replays a seed,
 //! `random` picks one. The seed in use is printed (`-- --nocapture`), and a failure names the
@@ -290,6 +292,14 @@ fn mutate_body(rng: &mut StdRng, body: &mut Vec<u8>, corpus: &[Answer]) {
                     b",,",
                     b"\"id\": \"O-INSERTED\",",
                     b"\"maria@example.com\"",
+                    // Exponents past what Rust's float parser counts, and past `i32`.
+                    b"1e655360",
+                    b"-1e-655360",
+                    b"1e99999999999999999999",
+                    // Keys and strings with control characters, JSON-escaped and raw.
+                    br#""k\u001b[2J\n\u009b": 1,"#,
+                    br#""\u001b[2J\r\nforged\u202e""#,
+                    b"\"k\x1b[2J\": 1,",
                 ];
                 let at = rng.random_range(0..=body.len());
                 let piece = garbage.choose(rng).unwrap();
@@ -326,6 +336,24 @@ fn mutate_body(rng: &mut StdRng, body: &mut Vec<u8>, corpus: &[Answer]) {
                     b"}".to_vec(),
                 ]
                 .concat();
+            }
+            6 if rng.random_bool(0.3) => {
+                // A byte-order mark before the body.
+                body.splice(0..0, *b"\xef\xbb\xbf");
+            }
+            6 if rng.random_bool(0.3) => {
+                // An order ID and a message with control characters at the top.
+                if body.first() == Some(&b'{') {
+                    let member =
+                        br#""id": "O-\u001b[2J\n\u009b", "message": "m\u001b]0;x\u0007\r", "#;
+                    body.splice(1..1, member.iter().copied());
+                }
+            }
+            6 if rng.random_bool(0.2) => {
+                // A number whose exponent goes past 65,536, brought back by its digits.
+                let number = format!("0.{}1e65537", "0".repeat(65_535));
+                let text = String::from_utf8_lossy(body).into_owned();
+                *body = text.replacen(": 1", &format!(": {number}"), 1).into_bytes();
             }
             6 => body.clear(),
             7 => *body = corpus.choose(rng).unwrap().body.clone(),
@@ -425,7 +453,15 @@ fn outcome_name(outcome: &Result<(), Error>) -> &'static str {
         Err(Error::ResponseTooLarge(_)) => "ResponseTooLarge",
         Err(Error::Refused(_)) => "Refused",
         Err(Error::Redirected(_)) => "Redirected",
+        Err(Error::Pagination(_)) => "Pagination",
     }
+}
+
+/// The first character of `text` that a terminal or a log viewer acts on: an error must
+/// print none from the answer (issue 18).
+fn control_char(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}'))
 }
 
 /// One case: the call, against the answer in the server's slot. Returns the outcome, after
@@ -441,8 +477,11 @@ async fn run_case(client: Client, call: Call) -> Result<(), Error> {
                 Ok(())
             }
             Err(err) => {
-                // Every part of the error can be shown.
-                let _ = (err.to_string(), format!("{err:?}"));
+                // Every part of the error can be shown, and shows no control character (the
+                // order ID of the answer included).
+                let shown = err.to_string();
+                assert_eq!(control_char(&shown), None, "{shown:?}");
+                let _ = format!("{err:?}");
                 if err
                     .error
                     .status()
@@ -534,6 +573,11 @@ async fn mutated_answers_never_panic_the_client() {
             .await
             .unwrap_or_else(|err| panic!("{}: {err}", replay()))
             .unwrap_or_else(|_| panic!("{}: the call did not end", replay()));
+            if let Err(err) = &outcome
+                && let Some(c) = control_char(&err.to_string())
+            {
+                panic!("{}: the error prints {c:?}: {err:?}", replay());
+            }
             *tally
                 .entry((answer.call, outcome_name(&outcome)))
                 .or_default() += 1;

@@ -237,7 +237,7 @@ async fn a_long_or_missing_location_is_bounded_or_named() {
         let err = client.get_order("mail").await.unwrap_err();
         assert!(
             matches!(&err, Error::Redirected(it)
-                if it.location.as_deref() == Some("http://example.invalid/welcome?<email>")),
+                if it.location.as_deref() == Some("http://example.invalid/welcome?to=<email>")),
             "{err:?}"
         );
 

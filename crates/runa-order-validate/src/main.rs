@@ -1,13 +1,14 @@
 //! `runa-order-validate`: checks JSON payload files against a schema of the Runa order API, for CI pipelines.
 
 use std::{
+    borrow::Cow,
     fmt::Write as _,
     io::{self, Read, Write},
     process::ExitCode,
 };
 
 use clap::{Parser, ValueEnum};
-use runa_order_validator::{DEFAULT_MAX_ERRORS, Kind, Options, ValidationError};
+use runa_order_validator::{DEFAULT_MAX_ERRORS, Kind, Options, ValidationError, escape_control};
 
 /// The default of `--max-bytes`: 64 MiB.
 const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -99,7 +100,8 @@ fn run(cli: &Cli) -> io::Result<ExitCode> {
             .map(|it| format!(" (did you mean `{it}`?)"))
             .unwrap_or_default();
         eprintln!(
-            "error: unknown type `{name}`{hint}; `runa-order-validate --list-types` prints the known types"
+            "error: unknown type `{}`{hint}; `runa-order-validate --list-types` prints the known types",
+            escape_control(name)
         );
         return Ok(ExitCode::from(2));
     };
@@ -109,8 +111,10 @@ fn run(cli: &Cli) -> io::Result<ExitCode> {
     };
 
     let (mut invalid, mut unreadable, mut errors) = (0usize, 0usize, 0usize);
-    for file in &cli.files {
-        let bytes = match read(file, cli.max_bytes) {
+    for name in &cli.files {
+        // The name as printed: a file name may hold a line break or a terminal escape.
+        let file = &*escape_control(name);
+        let bytes = match read(name, cli.max_bytes) {
             Ok(bytes) => bytes,
             Err(err) => {
                 eprintln!("error: {file}: {err}");
@@ -124,7 +128,7 @@ fn run(cli: &Cli) -> io::Result<ExitCode> {
             errors += found.len();
             let mut text = String::new();
             for error in &found {
-                report(&mut text, cli.format, file, error);
+                report(&mut text, cli.format, (name, file), error);
             }
             if found.is_truncated() {
                 let omitted = found.omitted();
@@ -192,20 +196,20 @@ fn read(file: &str, max: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn report(out: &mut String, format: Format, file: &str, error: &ValidationError) {
+/// Writes one error in `format`. `file` is the name as printed (control characters escaped);
+/// the JSON format writes the name as given, `name`. No format prints a control character
+/// from the payload or the name: the text format and the GitHub annotations escape them
+/// (`escape_control`), and JSON escapes them as `\u` escapes.
+fn report(out: &mut String, format: Format, (name, file): (&str, &str), error: &ValidationError) {
     let (line, column) = error.position.map_or((1, 1), |it| (it.line, it.column));
     match format {
+        // `error` prints its pointer and message with control characters escaped.
         Format::Text => {
-            let _ = writeln!(
-                out,
-                "{file}:{line}:{column}: {}: {}",
-                error.location(),
-                error.message
-            );
+            let _ = writeln!(out, "{file}:{line}:{column}: {error}");
         }
         Format::Json => {
             let record = serde_json::json!({
-                "file": file,
+                "file": name,
                 "line": line,
                 "column": column,
                 "instance": error.instance_location,
@@ -213,12 +217,15 @@ fn report(out: &mut String, format: Format, file: &str, error: &ValidationError)
                 "keyword": error.keyword,
                 "message": error.message,
             });
-            let _ = writeln!(out, "{record}");
+            let _ = writeln!(out, "{}", json_escaped(&record.to_string()));
         }
         Format::Github => {
-            // Workflow commands escape `%`, CR and LF everywhere, and `,` and `:` in properties.
+            // Workflow commands escape `%`, CR and LF everywhere, and `,` and `:` in properties;
+            // other control characters (a terminal escape, which the log viewer would run) are
+            // escaped first, which leaves no CR or LF.
             let data = |s: &str| {
-                s.replace('%', "%25")
+                escape_control(s)
+                    .replace('%', "%25")
                     .replace('\r', "%0D")
                     .replace('\n', "%0A")
             };
@@ -226,13 +233,32 @@ fn report(out: &mut String, format: Format, file: &str, error: &ValidationError)
             let _ = writeln!(
                 out,
                 "::error file={},line={line},col={column},title={}::{}: {}",
-                property(file),
+                property(name),
                 property(&format!("runa-order-validate {}", error.keyword)),
                 data(error.location()),
                 data(&error.message)
             );
         }
     }
+}
+
+/// JSON text with the control characters serde_json writes raw (DEL, C1, and the others
+/// `escape_control` escapes, which serde_json leaves alone because JSON allows them in
+/// strings) written as `\u` escapes. They can only be inside strings, where `\u` escapes
+/// mean the same characters, so the JSON value is unchanged.
+fn json_escaped(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if let Cow::Borrowed(_) = escape_control(c.encode_utf8(&mut [0; 4])) {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out
 }
 
 /// The known type a mistyped `name` most likely means: the same name in another case, else

@@ -488,3 +488,129 @@ fn unknown_types_get_the_likely_name() {
         stderr(&output)
     );
 }
+
+/// A valid order whose one item has the face value `face_value` (JSON number text), on the
+/// third line of the text.
+fn order_with_face_value(face_value: &str) -> String {
+    format!(
+        "{{\"payment_method\": {{\"type\": \"ACCOUNT_BALANCE\", \"currency\": \"USD\"}},\n\"items\": [{{\"distribution_method\": {{\"type\": \"PAYOUT_LINK\"}},\n\"products\": {{\"type\": \"SINGLE\", \"value\": \"AMZ-US\"}}, \"face_value\": {face_value}}}]}}"
+    )
+}
+
+/// Issue 18, item 1: `0.` + 65,535 zeros + `1e655360` (10^589,823) was accepted, and `1` +
+/// 655,360 zeros + `e-655360` (exactly 1) refused "without a reason (a validator bug)".
+/// The command line now gives serde_json's and the types' verdict, located when it refuses.
+#[test]
+fn numbers_with_huge_exponents_get_the_verdict_of_the_types() {
+    let huge = order_with_face_value(&format!("0.{}1e655360", "0".repeat(65_535)));
+    let output = run(&["-t", "NewOrderDetails", "-"], Some(huge.as_bytes()));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.starts_with("-:3:")
+            && printed.ends_with(": (root): invalid JSON: number out of range\n"),
+        "{printed}"
+    );
+    let one = order_with_face_value(&format!("1{}e-655360", "0".repeat(655_360)));
+    let output = run(&["-t", "NewOrderDetails", "-"], Some(one.as_bytes()));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+}
+
+/// Issue 18, item 2: a UTF-8 byte-order mark before a valid order was accepted, though
+/// serde_json and the types refuse it. It is refused at 1:1, with a message that names it.
+#[test]
+fn a_byte_order_mark_is_refused_at_its_place() {
+    let order = order_with_face_value("10");
+    let output = run(&["-t", "NewOrderDetails", "-"], Some(order.as_bytes()));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let with_mark = format!("\u{feff}{order}");
+    let output = run(&["-t", "NewOrderDetails", "-"], Some(with_mark.as_bytes()));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output)
+            .starts_with("-:1:1: (root): the text starts with a UTF-8 byte-order mark (U+FEFF"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// True when `text` has a character a terminal or a log viewer acts on, other than the
+/// line feeds that end lines.
+fn has_raw_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{2028}' | '\u{202e}'))
+}
+
+/// Issue 18, item 3: the text format printed JSON-pointer keys raw, so a key with a line break
+/// and terminal escapes forged a line of output. Every format now prints one line per error
+/// and no control character from the payload or the file name.
+#[test]
+fn control_characters_in_keys_and_file_names_are_escaped_in_every_format() {
+    // A `TransactionDetail` whose key breaks the line, clears the screen (ESC [2J, and the C1
+    // CSI that some terminals take for it) and forges a clean result; its value is refused.
+    let forged = "USD\\nforged.json:1:1: (root): all good\\r\\u001b[2J\\u009b2J\\u2028\\u202e";
+    let payload = format!("{{\"{forged}\": 5}}");
+    let dir = std::env::temp_dir().join(format!("runa-cli-control-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad\nname\u{1b}[31m.json");
+    std::fs::write(&file, &payload).unwrap();
+    let path = file.to_str().unwrap();
+    let printed_path = path.replace('\n', "\\n").replace('\u{1b}', "\\u{1b}");
+    let raw_key = "USD\nforged.json:1:1: (root): all good\r\u{1b}[2J\u{9b}2J\u{2028}\u{202e}";
+
+    let output = run(&["-t", "TransactionDetail", "-"], Some(payload.as_bytes()));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(
+        text,
+        "-:1:75: /USD\\nforged.json:1:1: (root): all good\\r\\u{1b}[2J\\u{9b}2J\\u{2028}\\u{202e}: 5 is not an object\n"
+    );
+
+    let output = run(&["-t", "TransactionDetail", path], None);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with(&format!("{printed_path}:1:75: /USD\\n")),
+        "{text}"
+    );
+    assert!(!has_raw_control(&text), "{text:?}");
+
+    let output = run(&["-t", "TransactionDetail", "--format", "json", path], None);
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(!has_raw_control(&text), "{text:?}");
+    let record: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+    // JSON keeps the values exactly, escaped.
+    assert_eq!(record["file"], path);
+    assert_eq!(record["instance"], format!("/{raw_key}"));
+
+    let output = run(
+        &["-t", "TransactionDetail", "--format", "github", path],
+        None,
+    );
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(!has_raw_control(&text), "{text:?}");
+    assert!(
+        text.contains("::/USD\\nforged.json:1:1: (root): all good\\r\\u{1b}[2J"),
+        "{text}"
+    );
+
+    // An unreadable file's name is escaped on standard error too.
+    let missing = dir.join("gone\n\u{1b}[2J.json");
+    let output = run(
+        &["-t", "TransactionDetail", missing.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!has_raw_control(&stderr(&output)), "{:?}", stderr(&output));
+    assert!(
+        stderr(&output).contains("gone\\n\\u{1b}[2J.json: cannot read"),
+        "{}",
+        stderr(&output)
+    );
+
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -74,6 +74,38 @@ fn distinct_strings(n: usize) -> String {
     )
 }
 
+/// The `i`th shortest JSON string: one printable ASCII character (no quote or backslash),
+/// then two, and so on; the shortest distinct items there are (issue 18).
+fn short_string(i: usize) -> String {
+    let alphabet: Vec<char> = (b' '..=b'~')
+        .filter(|it| !matches!(it, b'"' | b'\\'))
+        .map(char::from)
+        .collect();
+    let (mut i, mut len, mut count) = (i, 1, alphabet.len());
+    while i >= count {
+        i -= count;
+        len += 1;
+        count *= alphabet.len();
+    }
+    let mut out = String::from('"');
+    for _ in 0..len {
+        out.push(alphabet[i % alphabet.len()]);
+        i /= alphabet.len();
+    }
+    out.push('"');
+    out
+}
+
+fn short_distinct_strings(n: usize) -> String {
+    order_with(
+        &format!(
+            r#"{{"type":"MULTIPLE","values":[{}]}}"#,
+            joined(n, short_string)
+        ),
+        "",
+    )
+}
+
 fn unknown_members(n: usize) -> String {
     order_with(
         r#"{"type":"SINGLE","value":"AMZ-US"}"#,
@@ -474,6 +506,11 @@ fn files(quick: bool) -> Vec<File> {
             name: "1,000,000 distinct strings under `uniqueItems`, valid",
             kind: Kind::NewOrderDetails,
             text: distinct_strings(1_000_000 / scale),
+        },
+        File {
+            name: "1,000,000 shortest distinct strings under `uniqueItems` (1 to 4 characters), valid",
+            kind: Kind::NewOrderDetails,
+            text: short_distinct_strings(1_000_000 / scale),
         },
         File {
             name: "1,000,000 unknown members, valid",

@@ -1,6 +1,6 @@
 //! Validation errors: where the payload breaks the contract, which rule it breaks, and why.
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
 /// A 1-based line and column in a validated text. Columns count characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,10 +65,62 @@ impl ValidationError {
 }
 
 impl fmt::Display for ValidationError {
-    /// `/items/0/face_value: 0 is less than the minimum of 0.01`.
+    /// `/items/0/face_value: 0 is less than the minimum of 0.01`, with control characters
+    /// escaped ([`escape_control`]): a key of the payload is part of the pointer, and a key
+    /// with a line break or a terminal escape must not forge a line of output.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)
+        write!(
+            f,
+            "{}: {}",
+            escape_control(self.location()),
+            escape_control(&self.message)
+        )
     }
+}
+
+/// True for the characters [`escape_control`] escapes.
+fn is_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            // Line and paragraph separators, which some viewers break lines at.
+            '\u{2028}' | '\u{2029}'
+            // Bidirectional formatting, which reorders what a reader sees.
+            | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` with every control character escaped, so that text from a payload (a key in a JSON
+/// pointer, a value quoted in a message, a file name) prints as one line of what it says:
+/// line breaks and tabs as `\n`, `\r` and `\t`, other control characters (C0, DEL, C1, such
+/// as the escape that starts a terminal sequence), the line and paragraph separators and the
+/// bidirectional formatting characters as `\u{1b}`. Other characters, backslashes included,
+/// are kept. [`ValidationError`]'s `Display` prints through it; its fields keep the raw text.
+///
+/// ```
+/// use runa_order_validator::escape_control;
+///
+/// assert_eq!(escape_control("/metadata/a\nb\u{1b}[2J"), "/metadata/a\\nb\\u{1b}[2J");
+/// assert_eq!(escape_control("/items/0/face_value"), "/items/0/face_value");
+/// ```
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_escaped(c) => {
+                use fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Every error found in one payload, in document order, up to

@@ -8780,7 +8780,10 @@ struct S_multiple_product_2;
 impl<'de> DeserializeSeed<'de> for S_multiple_product_2 {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        stream::distinct_items(
+            deserializer,
+            |deserializer| { deserializer.deserialize_any(self) },
+        )
     }
 }
 #[allow(unused_variables)]
@@ -8790,11 +8793,8 @@ impl<'de> Visitor<'de> for S_multiple_product_2 {
         f.write_str("#/$defs/MultipleProduct/properties/values")
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut unique = stream::Unique::default();
         let mut n: u64 = 0;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            stream::lift(stream::run(S_product_code, raw))?;
-            unique.insert_distinct(raw)?;
+        while seq.next_element_seed(S_product_code)?.is_some() {
             n += 1;
         }
         if n < 2 {
@@ -8994,7 +8994,10 @@ struct S_payout_selection_template_detailed_3;
 impl<'de> DeserializeSeed<'de> for S_payout_selection_template_detailed_3 {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        stream::distinct_items(
+            deserializer,
+            |deserializer| { deserializer.deserialize_any(self) },
+        )
     }
 }
 #[allow(unused_variables)]
@@ -9004,11 +9007,8 @@ impl<'de> Visitor<'de> for S_payout_selection_template_detailed_3 {
         f.write_str("#/$defs/PayoutSelectionTemplateDetailed/properties/values")
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut unique = stream::Unique::default();
         let mut n: u64 = 0;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            stream::lift(stream::run(S_product_code, raw))?;
-            unique.insert_distinct(raw)?;
+        while seq.next_element_seed(S_product_code)?.is_some() {
             n += 1;
         }
         if n < 2 {
@@ -14179,7 +14179,22 @@ struct C_multiple_product_2<'c>(&'c mut Cx);
 impl<'de> DeserializeSeed<'de> for C_multiple_product_2<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        stream::lift(stream::visit_raw(C_multiple_product_2(&mut *cx), raw))?;
+        if let Ok(Some((i, j))) = stream::first_duplicate(raw) {
+            cx.error(
+                "uniqueItems",
+                "/$defs/MultipleProduct/properties/values/uniqueItems",
+                format!("items {} and {} are equal", i, j),
+            );
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
     }
 }
 #[allow(unused_variables, unused_mut, unused_assignments)]
@@ -14215,30 +14230,23 @@ impl<'de> Visitor<'de> for C_multiple_product_2<'_> {
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let cx = self.0;
         let mut n: usize = 0;
-        let mut unique = stream::Unique::default();
-        let mut duplicate: Option<(usize, usize)> = None;
         loop {
             if cx.is_full() {
                 return Err(stream::invalid());
             }
-            let Some(raw) = seq.next_element::<&'de RawValue>()? else {
+            let Some(item) = seq.next_element_seed(stream::Outline)? else {
                 break;
             };
-            let mut item: Option<Value> = None;
-            if duplicate.is_none() {
-                let (value, equal) = unique.insert_value(raw);
-                if let Some(i) = equal {
-                    duplicate = Some((i, n));
-                    unique = stream::Unique::default();
-                }
-                item = Some(value);
-            }
-            let item = item.unwrap_or_else(|| stream::whole(raw));
-            if !v_product_code(&item) {
-                cx.push_index(n);
-                e_product_code(&item, cx);
-                cx.pop();
-            }
+            item.check(
+                cx,
+                |cx, item| {
+                    if !v_product_code(item) {
+                        cx.push_index(n);
+                        e_product_code(item, cx);
+                        cx.pop();
+                    }
+                },
+            );
             n += 1;
         }
         if (n as u64) < 2 {
@@ -14249,13 +14257,6 @@ impl<'de> Visitor<'de> for C_multiple_product_2<'_> {
                 "minItems",
                 "/$defs/MultipleProduct/properties/values/minItems",
                 message,
-            );
-        }
-        if let Some((i, j)) = duplicate {
-            cx.error(
-                "uniqueItems",
-                "/$defs/MultipleProduct/properties/values/uniqueItems",
-                format!("items {} and {} are equal", i, j),
             );
         }
         Ok(())
@@ -14505,7 +14506,24 @@ struct C_payout_selection_template_detailed_3<'c>(&'c mut Cx);
 impl<'de> DeserializeSeed<'de> for C_payout_selection_template_detailed_3<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        let raw = <&'de RawValue as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let cx = self.0;
+        stream::lift(
+            stream::visit_raw(C_payout_selection_template_detailed_3(&mut *cx), raw),
+        )?;
+        if let Ok(Some((i, j))) = stream::first_duplicate(raw) {
+            cx.error(
+                "uniqueItems",
+                "/$defs/PayoutSelectionTemplateDetailed/properties/values/uniqueItems",
+                format!("items {} and {} are equal", i, j),
+            );
+        }
+        if cx.is_full() {
+            return Err(stream::invalid());
+        }
+        Ok(())
     }
 }
 #[allow(unused_variables, unused_mut, unused_assignments)]
@@ -14541,30 +14559,23 @@ impl<'de> Visitor<'de> for C_payout_selection_template_detailed_3<'_> {
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let cx = self.0;
         let mut n: usize = 0;
-        let mut unique = stream::Unique::default();
-        let mut duplicate: Option<(usize, usize)> = None;
         loop {
             if cx.is_full() {
                 return Err(stream::invalid());
             }
-            let Some(raw) = seq.next_element::<&'de RawValue>()? else {
+            let Some(item) = seq.next_element_seed(stream::Outline)? else {
                 break;
             };
-            let mut item: Option<Value> = None;
-            if duplicate.is_none() {
-                let (value, equal) = unique.insert_value(raw);
-                if let Some(i) = equal {
-                    duplicate = Some((i, n));
-                    unique = stream::Unique::default();
-                }
-                item = Some(value);
-            }
-            let item = item.unwrap_or_else(|| stream::whole(raw));
-            if !v_product_code(&item) {
-                cx.push_index(n);
-                e_product_code(&item, cx);
-                cx.pop();
-            }
+            item.check(
+                cx,
+                |cx, item| {
+                    if !v_product_code(item) {
+                        cx.push_index(n);
+                        e_product_code(item, cx);
+                        cx.pop();
+                    }
+                },
+            );
             n += 1;
         }
         if (n as u64) < 2 {
@@ -14575,13 +14586,6 @@ impl<'de> Visitor<'de> for C_payout_selection_template_detailed_3<'_> {
                 "minItems",
                 "/$defs/PayoutSelectionTemplateDetailed/properties/values/minItems",
                 message,
-            );
-        }
-        if let Some((i, j)) = duplicate {
-            cx.error(
-                "uniqueItems",
-                "/$defs/PayoutSelectionTemplateDetailed/properties/values/uniqueItems",
-                format!("items {} and {} are equal", i, j),
             );
         }
         Ok(())

@@ -58,7 +58,7 @@ mod error;
 pub mod formats;
 // The runtime covers every keyword the generator supports; which helpers the generated code
 // calls depends on the keywords the spec uses. `rt` and `stream` are public but hidden only so
-// that the codegen tests (`tests/fixture_code.rs`) can compile the validator generated for
+// that the codegen tests (`codegen-compiled`, `tests/compiled`) can compile the validator generated for
 // each of their fixtures against this runtime; they are not part of the API.
 #[allow(dead_code)]
 #[doc(hidden)]
@@ -77,7 +77,7 @@ mod generated;
 
 use serde_json::Value;
 
-pub use error::{Errors, Position, ValidationError, Variant};
+pub use error::{Errors, Position, ValidationError, Variant, escape_control};
 pub use generated::Kind;
 
 use rt::Cx;

@@ -72,6 +72,19 @@ fn skip_value(b: &[u8], i: usize) -> usize {
     }
 }
 
+/// The offsets at which the items of the array `text` (JSON text that starts with its `[`)
+/// start, in order; one scan of the array, which ends at its `]`.
+pub(crate) fn array_items(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    let mut next = Some(skip_space(b, 1)).filter(|it| !matches!(b.get(*it), Some(b']') | None));
+    std::iter::from_fn(move || {
+        let start = next?;
+        let end = skip_space(b, skip_value(b, start));
+        next = (b.get(end) == Some(&b',')).then(|| skip_space(b, end + 1));
+        Some(start)
+    })
+}
+
 /// The text of the string at `start..end` (quotes included), unescaped only when it needs it.
 fn string_text(text: &str, start: usize, end: usize, escaped: bool) -> Cow<'_, str> {
     let Some(raw) = text.get(start..end) else {
@@ -258,6 +271,19 @@ mod tests {
         ] {
             let _ = starts(text, &["/a", "/0/b", ""]);
             let _ = key_starts(text, 0, "a", 2);
+            let _ = array_items(text).count();
         }
+    }
+
+    #[test]
+    fn the_items_of_an_array_are_found_where_they_start() {
+        let items = |text: &str| array_items(text).collect::<Vec<_>>();
+        assert_eq!(items("[]"), Vec::<usize>::new());
+        assert_eq!(items("[ \n ]"), Vec::<usize>::new());
+        assert_eq!(items("[1]"), [1]);
+        assert_eq!(
+            items(r#"[ "a,]", [1, [2]] ,{"k": "]"}, -1.5e3 ]"#),
+            [2, 9, 19, 31]
+        );
     }
 }

@@ -6,8 +6,9 @@
 //!
 //! Values that must be checked against more than one schema (an `allOf` of several object
 //! schemas naming the same property, a `oneOf` without a tag) are captured as borrowed raw
-//! JSON text and read once per schema. The items of a `uniqueItems` array are captured one
-//! by one, checked, and hashed ([`Unique`]).
+//! JSON text and read once per schema. An array with `uniqueItems` is captured whole, its
+//! items checked as they are read again, and its items compared through a table of their
+//! offsets in its text ([`distinct_items`], [`first_duplicate`]).
 //!
 //! What is JSON is the same as in the located pass everywhere, values the schema does not
 //! look at included: repeated keys are refused ([`Keys`], [`Skip`]), numbers beyond `f64`
@@ -29,7 +30,9 @@ use smallvec::SmallVec;
 use crate::rt;
 
 mod exact;
+mod unique;
 pub use exact::{Exact, ExactOutline, exact, exact_outline, number_text};
+pub use unique::{distinct_items, first_duplicate};
 
 /// The error a seed returns for a broken rule. Its text is never shown: a failing verdict
 /// is followed by the located pass.
@@ -408,59 +411,6 @@ impl<'de> Visitor<'de> for Strict {
     }
 }
 
-/// The items of a `uniqueItems` array read so far, kept as raw text (borrowed, so a few words
-/// each) and hashed by their canonical form, to find an equal earlier item in expected
-/// constant time.
-#[derive(Debug)]
-pub struct Unique<'de> {
-    seen: rt::Seen,
-    items: Vec<&'de RawValue>,
-}
-
-impl Default for Unique<'_> {
-    fn default() -> Self {
-        Unique {
-            seen: rt::Seen::new(0),
-            items: Vec::new(),
-        }
-    }
-}
-
-impl<'de> Unique<'de> {
-    /// Records the next item; returns the index of the earlier item equal to it, if any.
-    pub fn insert(&mut self, raw: &'de RawValue) -> Result<Option<usize>, serde_json::Error> {
-        let value = read_value(raw)?;
-        let hash = rt::hash_value(&value, &self.seen.state);
-        let items = &self.items;
-        let found = self.seen.insert(hash, |i| {
-            read_value(items[i]).is_ok_and(|other| rt::json_equal(&other, &value))
-        });
-        self.items.push(raw);
-        Ok(found)
-    }
-
-    /// Records the next item of text known to be JSON; returns it as a `Value`, and the
-    /// index of the earlier item equal to it, if any.
-    pub fn insert_value(&mut self, raw: &'de RawValue) -> (Value, Option<usize>) {
-        let value = whole(raw);
-        let hash = rt::hash_value(&value, &self.seen.state);
-        let items = &self.items;
-        let found = self
-            .seen
-            .insert(hash, |i| rt::json_equal(&whole(items[i]), &value));
-        self.items.push(raw);
-        (value, found)
-    }
-
-    /// Records the next item; fails when an earlier item is equal to it.
-    pub fn insert_distinct<E: de::Error>(&mut self, raw: &'de RawValue) -> Result<(), E> {
-        match self.insert(raw) {
-            Ok(None) => Ok(()),
-            _ => Err(invalid()),
-        }
-    }
-}
-
 /// Reads captured text into a `Value`, refusing repeated keys.
 pub fn read_value(raw: &RawValue) -> Result<Value, serde_json::Error> {
     note_read_again(raw.get());
@@ -487,8 +437,7 @@ pub fn by_value<'de, D: Deserializer<'de>>(
 
 /// Reads a whole document from `bytes` with `seed`: true when it is one valid JSON value.
 pub fn check_document<'de, S: DeserializeSeed<'de, Value = ()>>(seed: S, bytes: &'de [u8]) -> bool {
-    // A UTF-8 byte order mark is skipped, as the located pass does.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // A UTF-8 byte-order mark is not JSON: serde_json refuses it, as the located pass does.
     // Checking UTF-8 once for the whole text (fast for ASCII) is cheaper than serde_json
     // checking every string it reads from a byte slice; from a `&str` it checks none.
     let Ok(text) = std::str::from_utf8(bytes) else {

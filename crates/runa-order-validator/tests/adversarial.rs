@@ -395,3 +395,108 @@ fn a_refused_order_of_200000_items_gets_its_one_located_error() {
     );
     assert_eq!(errors.first().position.unwrap().to_string(), "2:9");
 }
+
+/// A valid order whose one item has the face value `face_value` (JSON number text), on the
+/// third line of the text.
+fn order_with_face_value(face_value: &str) -> String {
+    format!(
+        "{{\"payment_method\": {{\"type\": \"ACCOUNT_BALANCE\", \"currency\": \"USD\"}},\n\"items\": [{{\"distribution_method\": {{\"type\": \"PAYOUT_LINK\"}},\n\"products\": {{\"type\": \"SINGLE\", \"value\": \"AMZ-US\"}}, \"face_value\": {face_value}}}]}}"
+    )
+}
+
+/// Issue 18, item 1: the bounded `face_value` took its exponent through Rust's float parser,
+/// which stops counting an exponent at 65,536. `0.` + 65,535 zeros + `1e655360` (10^589,823)
+/// was accepted by the text paths while serde_json and the types refuse it, and `1` + 655,360
+/// zeros + `e-655360` (exactly 1) was refused "without a reason (a validator bug)" while the
+/// `Value` path and the types accept it. Every path now gives the verdict of the types.
+#[test]
+fn numbers_with_huge_exponents_get_the_verdict_of_the_types_on_every_path() {
+    let zeros = |n: usize| "0".repeat(n);
+    let cases = [
+        // (face value, accepted by the types and by every path of the validator)
+        (format!("0.{}1e655360", zeros(65_535)), false),
+        (format!("1{}e-655360", zeros(655_360)), true),
+        // 10 and 1: the exponent beyond 65,536 is offset by the digits.
+        (format!("0.{}1e65537", zeros(65_535)), true),
+        (format!("1{}e-65537", zeros(65_537)), true),
+        // Beyond any `f64`, or below the minimum of 0.01, whatever the exponent's length.
+        ("1e99999999999999999999".to_owned(), false),
+        ("1e-99999999999999999999".to_owned(), false),
+        (format!("0.{}1e2", zeros(65_535)), false),
+    ];
+    for (face_value, accepted) in cases {
+        let text = order_with_face_value(&face_value);
+        let head = &face_value[..face_value.len().min(12)];
+        let typed = serde_json::from_str::<runa_order_types::NewOrderDetails>(&text);
+        assert_eq!(typed.is_ok(), accepted, "the types on {head}…: {typed:?}");
+        // `check` requires one verdict from `is_valid_slice`, `validate_slice`, and, when the
+        // text is JSON, `is_valid` and `validate` on its `Value`.
+        let verdict = check(Kind::NewOrderDetails, &text);
+        assert_eq!(
+            verdict.is_ok(),
+            accepted,
+            "the validator on {head}…: {verdict:?}"
+        );
+        assert_eq!(
+            Kind::NewOrderDetails.validate_str(&text).is_ok(),
+            accepted,
+            "{head}…"
+        );
+        if let Err(errors) = verdict {
+            let error = errors.first();
+            assert_ne!(error.keyword, "internal", "{head}…: {errors}");
+            let position = error.position.expect("located");
+            assert_eq!(position.line, 3, "{head}…: {errors}");
+            if errors.is_parse_error() {
+                assert!(
+                    error.message.contains("number out of range"),
+                    "{head}…: {errors}"
+                );
+                assert!(
+                    serde_json::from_str::<Value>(&text).is_err(),
+                    "serde_json reads {head}…"
+                );
+            } else {
+                assert_eq!(error.instance_location, "/items/0/face_value", "{errors}");
+                assert_eq!(error.keyword, "minimum", "{errors}");
+            }
+        }
+    }
+}
+
+/// Issue 18, item 2: a UTF-8 byte-order mark before a valid order was skipped by the
+/// validator but refused by serde_json and the types. JSON text must not start with one
+/// (RFC 8259, section 8.1), so every path refuses it, at 1:1, with a message that says so.
+#[test]
+fn a_byte_order_mark_is_refused_on_every_path_as_the_types_refuse_it() {
+    let order = order_with_face_value("10");
+    check(Kind::NewOrderDetails, &order).expect("the order is valid");
+    let text = format!("\u{feff}{order}");
+    assert!(serde_json::from_str::<runa_order_types::NewOrderDetails>(&text).is_err());
+    assert!(serde_json::from_slice::<Value>(text.as_bytes()).is_err());
+    let kind = Kind::NewOrderDetails;
+    assert!(!kind.is_valid_slice(text.as_bytes()));
+    for errors in [
+        kind.validate_slice(text.as_bytes()).unwrap_err(),
+        kind.validate_str(&text).unwrap_err(),
+    ] {
+        assert!(errors.is_parse_error(), "{errors}");
+        let error = errors.first();
+        assert_eq!(
+            error.position.map(|it| it.to_string()).as_deref(),
+            Some("1:1")
+        );
+        assert!(
+            error
+                .message
+                .starts_with("the text starts with a UTF-8 byte-order mark"),
+            "{errors}"
+        );
+    }
+    // A byte-order mark elsewhere is an ordinary character: inside a string it is text, and
+    // between tokens it is not JSON.
+    let inside = order.replace("AMZ-US", "AMZ-US\u{feff}");
+    check(kind, &inside).expect("a character of a product code");
+    let between = order.replace("\"items\"", "\u{feff}\"items\"");
+    assert!(check(kind, &between).unwrap_err().is_parse_error());
+}

@@ -2,7 +2,9 @@
 //!
 //! Each run mutates the files of `tests/payloads/` (byte flips, insertions, deletions,
 //! copies of a range, and tokens that are hard for a JSON reader: repeated keys, numbers
-//! beyond `f64`, deep nesting, invalid UTF-8, lone surrogates). Every mutant is checked with
+//! beyond `f64` and numbers whose exponent goes past 65,536 with digits that bring them back,
+//! deep nesting, invalid UTF-8, lone surrogates, a byte-order mark before the text or
+//! anywhere in it, keys with control characters). Every mutant is checked with
 //! `is_valid_slice`, `validate_slice` and `validate_str`, and, when it is JSON (by this
 //! test's own strict reading: serde_json, and no repeated key), with `is_valid` and
 //! `validate` on its `Value`:
@@ -11,7 +13,8 @@
 //! * the verdicts agree, and `validate_slice` reports text that is not JSON as one `parse`
 //!   error exactly when the strict reading refuses it;
 //! * on invalid JSON, `validate` and `validate_slice` name the same failing pointers, and
-//!   every error of `validate_slice` has a position.
+//!   every error of `validate_slice` has a position;
+//! * no error prints a control character (a key's line break or terminal escape is escaped).
 //!
 //! The seed is fixed unless `RUNA_FUZZ_SEED` says otherwise (`<u64>` replays a seed,
 //! `random` picks one); it is printed, and so is the mutant of a failure.
@@ -85,10 +88,26 @@ fn tokens() -> Vec<Vec<u8>> {
         br#""metadata": {"k": "v", "k": "w"}"#,
         br#""values": ["A", "A"]"#,
         br#""values": [1, 1.0, {"a": [1]}, {"a": [1e0]}]"#,
+        // Exponents beyond what Rust's float parser counts (65,536), and beyond `i32`.
+        b"1e655360",
+        b"1E+65537",
+        b"-1e-655360",
+        b"1e-99999999999999999999",
+        b"0e99999999999999999999",
+        b"0.0e-4294967296",
+        // Keys with control characters, JSON-escaped (a valid key) and raw (not JSON).
+        br#""k\u001b[2J\n": 1"#,
+        br#""\u0000\u009b\u2028": "v""#,
+        b"\"k\x1b[2J\": 1",
     ]
     .iter()
     .map(|it| it.to_vec())
     .collect();
+    // Numbers whose exponent passes 65,536 while their digits bring them back: 10^589,823
+    // (beyond `f64`) and exactly 1 (65 KB each).
+    let zeros = |n: usize| "0".repeat(n);
+    out.push(format!("0.{}1e655360", zeros(65_535)).into_bytes());
+    out.push(format!("1{}e-65537", zeros(65_537)).into_bytes());
     for depth in [126, 127, 128, 129] {
         out.push(format!("{}{}", "[".repeat(depth), "]".repeat(depth)).into_bytes());
         out.push(format!("{{\"d\":{}0{}}}", "[".repeat(depth), "]".repeat(depth)).into_bytes());
@@ -98,6 +117,9 @@ fn tokens() -> Vec<Vec<u8>> {
 
 /// Names of members the spec uses, and a few it does not.
 const NAMES: &[&str] = &[
+    // A key with a line break, a terminal escape, the C1 escape and a bidirectional override,
+    // JSON-escaped.
+    r"k\n\u001b[2J\u009b\u202e",
     "type",
     "value",
     "values",
@@ -159,6 +181,10 @@ fn mutate(bytes: &mut Vec<u8>, tokens: &[Vec<u8>], rng: &mut StdRng) {
                 bytes[i] = *b"aAzZ09_-".choose(rng).expect("not empty");
             }
         }
+        0 if len > 0 && rng.random_bool(0.1) => {
+            // A byte-order mark before the text, which is otherwise often valid.
+            bytes.splice(0..0, *b"\xef\xbb\xbf");
+        }
         0 if len > 0 => {
             let i = rng.random_range(0..len);
             bytes[i] = rng.random();
@@ -186,8 +212,8 @@ fn mutate(bytes: &mut Vec<u8>, tokens: &[Vec<u8>], rng: &mut StdRng) {
     }
 }
 
-/// This test's own strict reading: serde_json's `Value`, with a repeated key an error (and a
-/// UTF-8 byte order mark skipped, as the validator does).
+/// This test's own strict reading: serde_json's `Value`, with a repeated key an error (a
+/// UTF-8 byte-order mark is not JSON, for serde_json as for the validator).
 fn strict(bytes: &[u8]) -> Option<Value> {
     struct Strict;
     impl<'de> DeserializeSeed<'de> for Strict {
@@ -241,7 +267,6 @@ fn strict(bytes: &[u8]) -> Option<Value> {
             Ok(Value::Object(members))
         }
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = Strict.deserialize(&mut de).ok()?;
     de.end().ok()?;
@@ -281,6 +306,17 @@ fn check(kind: Kind, bytes: &[u8]) -> (Vec<String>, bool) {
     {
         problems.push(format!(
             "an error of validate_slice has no position: {errors}"
+        ));
+    }
+    if let Err(errors) = &located
+        && errors
+            .to_string()
+            .chars()
+            .any(|c| c.is_control() && c != '\n')
+    {
+        problems.push(format!(
+            "an error prints a control character: {:?}",
+            errors.to_string()
         ));
     }
     let value = strict(bytes);

@@ -14,10 +14,15 @@ pub fn number_text(raw: &RawValue) -> Option<&str> {
         .then_some(text)
 }
 
-/// The `f64` of a number's JSON text, refused as serde_json refuses it when it is beyond the
-/// range of `f64`.
+/// The `f64` of a number's JSON text as serde_json reads it, refused where serde_json refuses
+/// it (beyond the range of `f64`), so that what is JSON is the same here as everywhere else.
+///
+/// Not Rust's `str::parse::<f64>`: it stops counting an exponent at 65,536, so that
+/// `0.` + 65,535 zeros + `1e655360` (10^589,823) read as a small number, and `1` + 655,360
+/// zeros + `e-655360` (exactly 1) as infinity (issue 18). serde_json reads the text once, in
+/// time linear in its length, and folds the digits into the exponent exactly.
 fn float<E: de::Error>(text: &str) -> Result<f64, E> {
-    match text.parse::<f64>() {
+    match serde_json::from_str::<f64>(text) {
         Ok(x) if x.is_finite() => Ok(x),
         _ => Err(E::custom("number out of range")),
     }

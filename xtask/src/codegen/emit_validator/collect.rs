@@ -77,23 +77,42 @@ impl<'a> Emitter<'a> {
         let seq = self.collect_container(schema, &parts, &loc, false);
         let combinators =
             !schema.all_of.is_empty() || !schema.any_of.is_empty() || !schema.one_of.is_empty();
-        let deserialize = if combinators {
-            let combine = self.collect_combinators(schema, &parts, &loc);
+        let unique = schema.array.unique_items && schema.allows(JsonType::Array);
+        let deserialize = if combinators || unique {
+            let scalar = combinators.then(|| {
+                quote! {
+                    if !stream::is_container(raw) {
+                        // A scalar is checked whole, branches included.
+                        #e(&stream::whole(raw), cx);
+                        return Ok(());
+                    }
+                }
+            });
+            // The first two equal items, found on the array's text after its other keywords.
+            let unique = unique.then(|| {
+                let error = unique_error(&loc);
+                quote! {
+                    if let Ok(Some((i, j))) = stream::first_duplicate(raw) {
+                        #enter
+                        #error
+                        #leave
+                    }
+                }
+            });
+            let combine = combinators.then(|| {
+                let combine = self.collect_combinators(schema, &parts, &loc);
+                quote! { #enter #combine #leave }
+            });
             quote! {
                 let raw = <&'de RawValue as ::serde::Deserialize<'de>>::deserialize(
                     deserializer,
                 )?;
                 let cx = self.0;
-                if !stream::is_container(raw) {
-                    // A scalar is checked whole, branches included.
-                    #e(&stream::whole(raw), cx);
-                    return Ok(());
-                }
+                #scalar
                 // The node's own keywords, then each combinator on the same text.
                 stream::lift(stream::visit_raw(#c(&mut *cx), raw))?;
-                #enter
+                #unique
                 #combine
-                #leave
                 if cx.is_full() {
                     return Err(stream::invalid());
                 }
@@ -327,62 +346,25 @@ impl<'a> Emitter<'a> {
             _ => Reading::Skipped,
         };
         let exact = rules.items.as_ref().is_some_and(|it| self.exact(it));
-        let item = |from_raw: bool| match &parts.items {
-            Some(callee) => read_item(reading, callee, from_raw, exact),
-            None => TokenStream::new(),
-        };
         let counts = render(
             &item_count_checks(schema, loc, Operand::Len(quote!(n))),
             Sink::Collect,
         );
-        if rules.unique_items {
-            let item = item(true);
-            let unique_error = unique_error(loc);
-            quote! {
-                let mut n: usize = 0;
-                let mut unique = stream::Unique::default();
-                let mut duplicate: Option<(usize, usize)> = None;
-                loop {
-                    if cx.is_full() {
-                        return Err(stream::invalid());
-                    }
-                    let Some(raw) = seq.next_element::<&'de RawValue>()? else { break; };
-                    let mut item: Option<Value> = None;
-                    if duplicate.is_none() {
-                        let (value, equal) = unique.insert_value(raw);
-                        if let Some(i) = equal {
-                            duplicate = Some((i, n));
-                            // Only the first pair is reported; the rest needs no memory.
-                            unique = stream::Unique::default();
-                        }
-                        item = Some(value);
-                    }
-                    #item
-                    n += 1;
+        // `uniqueItems` is checked on the array's text, after this (see `collector`).
+        let item = match &parts.items {
+            Some(callee) => read_item(reading, callee, exact),
+            None => quote! { if seq.next_element_seed(stream::Skip)?.is_none() { break; } },
+        };
+        quote! {
+            let mut n: usize = 0;
+            loop {
+                if cx.is_full() {
+                    return Err(stream::invalid());
                 }
-                #counts
-                if let Some((i, j)) = duplicate {
-                    #unique_error
-                }
+                #item
+                n += 1;
             }
-        } else {
-            let item = item(false);
-            let item = if item.is_empty() {
-                quote! { if seq.next_element_seed(stream::Skip)?.is_none() { break; } }
-            } else {
-                item
-            };
-            quote! {
-                let mut n: usize = 0;
-                loop {
-                    if cx.is_full() {
-                        return Err(stream::invalid());
-                    }
-                    #item
-                    n += 1;
-                }
-                #counts
-            }
+            #counts
         }
     }
 
@@ -570,27 +552,19 @@ impl<'a> Emitter<'a> {
 }
 
 /// Reads item `n` for the items' child `callee`, read as `reading` says, and collects its
-/// errors as the `e_*` function of an array does: from the sequence, or (`from_raw`) from
-/// the raw text `raw` captured for `uniqueItems`, with `item` its value when it was built.
-/// With `exact`, a number keeps its JSON text for its bounds.
-fn read_item(reading: Reading, callee: &Callee, from_raw: bool, exact: bool) -> TokenStream {
+/// errors as the `e_*` function of an array does. With `exact`, a number keeps its JSON
+/// text for its bounds.
+fn read_item(reading: Reading, callee: &Callee, exact: bool) -> TokenStream {
     let (v, e) = (&callee.v, &callee.e);
-    match (reading, from_raw) {
-        (Reading::Shallow, true) if exact => quote! {
-            let item = item.unwrap_or_else(|| stream::whole(raw));
-            cx.with_number_text(stream::number_text(raw), |cx| {
-                cx.push_index(n); #e(&item, cx); cx.pop();
-            });
-        },
-        (Reading::Shallow, false) if exact => quote! {
+    match reading {
+        Reading::Shallow if exact => quote! {
             let Some(item) = seq.next_element_seed(stream::ExactOutline)? else { break; };
             item.check(cx, |cx, item| { cx.push_index(n); #e(item, cx); cx.pop(); });
         },
-        (Reading::Skipped, false) => quote! {
+        Reading::Skipped => quote! {
             if seq.next_element_seed(stream::Skip)?.is_none() { break; }
         },
-        (Reading::Skipped, true) => TokenStream::new(),
-        (Reading::Streams, false) => {
+        Reading::Streams => {
             let c = collector_ident(callee);
             quote! {
                 cx.push_index(n);
@@ -599,26 +573,13 @@ fn read_item(reading: Reading, callee: &Callee, from_raw: bool, exact: bool) -> 
                 if !more { break; }
             }
         }
-        (Reading::Streams, true) => {
-            let c = collector_ident(callee);
-            quote! {
-                cx.push_index(n);
-                stream::lift(stream::collect_raw(#c(&mut *cx), raw))?;
-                cx.pop();
-            }
-        }
-        (Reading::Shallow, true) | (Reading::Whole, true) => quote! {
-            // The item as read for its hash, or read now.
-            let item = item.unwrap_or_else(|| stream::whole(raw));
-            if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
-        },
-        (Reading::Shallow, false) => quote! {
+        Reading::Shallow => quote! {
             let Some(item) = seq.next_element_seed(stream::Outline)? else { break; };
             item.check(cx, |cx, item| {
                 if !#v(item) { cx.push_index(n); #e(item, cx); cx.pop(); }
             });
         },
-        (Reading::Whole, false) => quote! {
+        Reading::Whole => quote! {
             let Some(item) = seq.next_element_seed(stream::Strict)? else { break; };
             if !#v(&item) { cx.push_index(n); #e(&item, cx); cx.pop(); }
         },

@@ -11,8 +11,9 @@ use super::*;
 // the end. Schemas the visitor cannot check in one pass are read in one of two slower ways:
 // as raw text read once per branch (`oneOf` without a tag, `allOf` that is not just object
 // schemas), or into a `Value` for the `v_*` function (`propertyNames` that are not only
-// about strings). The items of a `uniqueItems` array are captured one by one, checked with
-// the item seed and hashed (`stream::Unique`).
+// about strings). A node with `uniqueItems` captures its value as raw text, reads it with
+// its visitor, then compares the items of an array through a table of their offsets in
+// that text (`stream::distinct_items`).
 
 /// The families of serde `visit_*` methods, one per JSON type (integers are numbers).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -268,9 +269,15 @@ impl<'a> Emitter<'a> {
             }
             Plan::Delegate(taken) => {
                 let methods = taken.iter().map(|(lane, target)| delegate(*lane, target));
-                visitor(seed, &schema.location, methods.collect(), false)
+                visitor(seed, &schema.location, methods.collect(), false, false)
             }
-            Plan::Tagged => visitor(seed, &schema.location, tagged_visit_map(schema), false),
+            Plan::Tagged => visitor(
+                seed,
+                &schema.location,
+                tagged_visit_map(schema),
+                false,
+                false,
+            ),
             Plan::Lanes => self.lanes(schema, &callee, &parts),
         };
         quote! { #header #body }
@@ -347,7 +354,8 @@ impl<'a> Emitter<'a> {
                 },
             });
         }
-        let body = visitor(seed, &schema.location, methods, exact);
+        let unique = schema.array.unique_items && schema.allows(JsonType::Array);
+        let body = visitor(seed, &schema.location, methods, exact, unique);
         quote! { #body #extra }
     }
 }
@@ -391,9 +399,17 @@ pub(super) fn visit_seq(body: TokenStream) -> TokenStream {
     }
 }
 
-/// The seed `seed`, read with `deserialize_any` by a visitor with `methods`.
-fn visitor(seed: &Ident, location: &str, methods: TokenStream, exact: bool) -> TokenStream {
-    let body = if exact {
+/// The seed `seed`, read with `deserialize_any` by a visitor with `methods`. With `exact`,
+/// numbers are read as text for their bounds; with `unique`, the value is read from its text,
+/// whose array items are then compared (`uniqueItems`).
+fn visitor(
+    seed: &Ident,
+    location: &str,
+    methods: TokenStream,
+    exact: bool,
+    unique: bool,
+) -> TokenStream {
+    let mut body = if exact {
         // Numbers are read as text, for the exact comparison with their bounds.
         quote! {
             stream::exact(deserializer, self, |seed, t, x| {
@@ -403,6 +419,9 @@ fn visitor(seed: &Ident, location: &str, methods: TokenStream, exact: bool) -> T
     } else {
         quote! { deserializer.deserialize_any(self) }
     };
+    if unique {
+        body = quote! { stream::distinct_items(deserializer, |deserializer| { #body }) };
+    }
     let seed_impl = seed_impl(&quote!(#seed), body);
     quote! {
         #seed_impl
@@ -458,7 +477,7 @@ fn tagged_visit_map(schema: &Schema) -> TokenStream {
 }
 
 /// The `visit_seq` of an array node: each item through its seed, counted for `minItems`
-/// and `maxItems`, and captured and hashed for `uniqueItems`.
+/// and `maxItems` (`uniqueItems` is checked on the array's text, by `visitor`).
 fn array_lane(schema: &Schema, parts: &Parts, loc: &str) -> TokenStream {
     let items = parts
         .items
@@ -466,26 +485,7 @@ fn array_lane(schema: &Schema, parts: &Parts, loc: &str) -> TokenStream {
         .map_or_else(|| quote!(stream::Skip), seed_of);
     let counts = item_count_checks(schema, loc, Operand::Count(quote!(n)));
     let (min, max) = split_counts(&counts);
-    visit_seq(if schema.array.unique_items {
-        // Each item is captured, checked, and hashed for uniqueness; counted only for a bound.
-        let (count, step) = if max.is_none() && min.is_none() {
-            (None, None)
-        } else {
-            (Some(quote!(let mut n: u64 = 0;)), Some(quote!(n += 1;)))
-        };
-        quote! {
-            let mut unique = stream::Unique::default();
-            #count
-            while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-                stream::lift(stream::run(#items, raw))?;
-                unique.insert_distinct(raw)?;
-                #step
-                #max
-            }
-            #min
-            Ok(())
-        }
-    } else if max.is_none() && min.is_none() {
+    visit_seq(if max.is_none() && min.is_none() {
         quote! {
             while seq.next_element_seed(#items)?.is_some() {}
             Ok(())
