@@ -7,6 +7,7 @@ use std::{
 
 pub mod changes;
 pub mod codegen;
+pub mod semver_check;
 pub mod synthetic;
 
 /// The workspace root `cargo xtask` works on, found at run time.
