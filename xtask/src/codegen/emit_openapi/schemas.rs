@@ -495,3 +495,82 @@ fn ordered_keys<'m>(file: &SourceFile, map: &'m Map<String, Value>, pointer: &st
     keys.sort_by_key(|(offset, key)| (offset.is_none(), *offset, *key));
     keys.into_iter().map(|(_, key)| key).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::codegen::{self, emit_openapi::PATH};
+
+    const SCHEMA_FILE: &str = "spec/order-api.schema.json";
+    const OPERATIONS_FILE: &str = "spec/operations.json";
+
+    /// The real spec's schema file, edited by `edit`, through the whole generator: the
+    /// document, or the diagnostics.
+    fn document(edit: impl FnOnce(&mut Value)) -> Result<Value, String> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap();
+        let mut schema: Value = serde_json::from_str(&read(SCHEMA_FILE)).unwrap();
+        edit(&mut schema);
+        let schema = serde_json::to_string_pretty(&schema).unwrap();
+        let files = codegen::generate_texts(
+            SCHEMA_FILE,
+            &schema,
+            OPERATIONS_FILE,
+            &read(OPERATIONS_FILE),
+        )
+        .map_err(|it| it.to_string())?;
+        let document = files.iter().find(|it| it.path == PATH).unwrap();
+        Ok(serde_json::from_str(&document.contents).unwrap())
+    }
+
+    fn def<'v>(schema: &'v mut Value, name: &str) -> &'v mut Value {
+        &mut schema[DEFS][name]
+    }
+
+    #[test]
+    fn an_inline_schema_whose_name_is_taken_is_a_located_diagnostic() {
+        let err = document(|schema| {
+            *def(schema, "EmailDistributionType") = json!({(TYPE): "string"});
+        })
+        .unwrap_err();
+        assert!(
+            err.contains("names this inline schema `EmailDistributionType`"),
+            "{err}"
+        );
+        let pointer = format!("{DEFS_PREFIX}EmailDistribution/{PROPERTIES}/{TYPE}");
+        assert!(err.contains(&pointer), "{err}");
+    }
+
+    #[test]
+    fn a_narrowing_that_is_no_enumeration_keeps_the_conjunction_of_both() {
+        let document = document(|schema| {
+            def(schema, "SyncCompletedOrder")[ALL_OF][1][PROPERTIES]["status"] =
+                json!({(TYPE): "string", (keywords::MIN_LENGTH.name): 3});
+        })
+        .unwrap();
+        let flat = &document["components"]["schemas"]["SyncCompletedOrder"];
+        assert!(flat.get(ALL_OF).is_none(), "{flat}");
+        let reference = format!("{COMPONENTS_PREFIX}OrderStatus");
+        assert_eq!(
+            flat[PROPERTIES]["status"],
+            json!({(ALL_OF): [{(REF): reference}, {(TYPE): "string", (keywords::MIN_LENGTH.name): 3}]})
+        );
+    }
+
+    #[test]
+    fn an_all_of_with_keywords_a_flat_object_cannot_keep_is_copied_as_it_is() {
+        let document = document(|schema| {
+            def(schema, "SyncCompletedOrder")[ALL_OF][1][keywords::MIN_PROPERTIES.name] = json!(1);
+        })
+        .unwrap();
+        let kept = &document["components"]["schemas"]["SyncCompletedOrder"];
+        assert_eq!(kept[ALL_OF].as_array().map(Vec::len), Some(2), "{kept}");
+        // Its narrowed status is still taken out as a named component.
+        let reference = format!("{COMPONENTS_PREFIX}SyncCompletedOrderStatus");
+        assert_eq!(kept[ALL_OF][1][PROPERTIES]["status"][REF], json!(reference));
+    }
+}
