@@ -186,7 +186,14 @@ fn every_component_schema_is_its_definition_with_the_named_transformations() {
             "components/schemas/{name} differs from $defs/{name}"
         );
     }
-    assert_eq!(flattened, ["CompletedOrderWebhook", "SyncCompletedOrder"]);
+    assert_eq!(
+        flattened,
+        [
+            "CompletedOrderWebhook",
+            "CompletedOrderWithFullDetails",
+            "SyncCompletedOrder"
+        ]
+    );
     // No reference leaves the document, and each resolves.
     let text = document.to_string();
     assert!(!text.contains("#/$defs/"));
@@ -276,7 +283,7 @@ fn branches(
 }
 
 #[test]
-fn a_narrowing_all_of_is_one_object_with_the_narrowed_property() {
+fn an_all_of_is_one_object_with_the_narrowed_property() {
     let document = document();
     let schemas = &document["components"]["schemas"];
     for (name, status) in [
@@ -304,11 +311,15 @@ fn a_narrowing_all_of_is_one_object_with_the_narrowed_property() {
             );
         }
     }
-    // A composition without a narrowing stays an `allOf`: generators read it.
-    assert!(
-        schemas["CompletedOrderWithFullDetails"]
-            .get("allOf")
-            .is_some()
+    // A composition without a narrowing is one object too, with every property of both.
+    let full = &schemas["CompletedOrderWithFullDetails"];
+    assert!(full.get("allOf").is_none(), "{full}");
+    for property in ["id", "status", "created_at", "items", "transaction_detail"] {
+        assert!(full["properties"].get(property).is_some(), "{property}");
+    }
+    assert_eq!(
+        full["properties"]["status"]["$ref"],
+        "#/components/schemas/OrderStatus"
     );
 }
 

@@ -12,10 +12,11 @@
 //!    the one-value tag `EmailDistribution.properties.type`) becomes the component
 //!    `<Owner><Property>` (`EmailDistributionType`), which the property references, so its
 //!    name is stable instead of invented (`Type1`, `Fee`);
-//! 5. a definition that is an `allOf` of objects in which one branch narrows a property of
-//!    another (`SyncCompletedOrder` narrows `status` to `COMPLETED`) is written as the one
-//!    object the branches make together, the narrowed property in its narrowed form, for
-//!    generators and mock servers that do not intersect `allOf`.
+//! 5. a definition that is an `allOf` of plain objects is written as the one object the
+//!    branches make together, a property narrowed by a branch in its narrowed form
+//!    (`SyncCompletedOrder` narrows `status` to `COMPLETED`), for generators and mock servers
+//!    that do not intersect `allOf` and linters that look for a required property's
+//!    declaration in the wrong branch.
 //!
 //! Each keeps what a payload must be to be valid: the document's verdicts are compared with
 //! the generated validator's by `tests/openapi.rs` and by the validator's differential suite.
@@ -295,11 +296,10 @@ struct Flat<'v> {
     object: bool,
 }
 
-/// The definition at `pointer` as one object, when it is an `allOf` of objects in which a
-/// branch narrows a property another branch declares (transformation 5); `None` when it is
-/// not such an `allOf`, or when a branch holds anything but `type: object`, `properties`,
-/// `required`, `allOf`, a `$ref` and annotations (then the flat object could accept another
-/// set of payloads, and the definition is written as it is).
+/// The definition at `pointer` as one object, when it is an `allOf` of plain objects
+/// (transformation 5); `None` when it has no `allOf`, or when a branch holds anything but
+/// `type: object`, `properties`, `required`, `allOf`, a `$ref` and annotations (then the flat
+/// object could accept another set of payloads, and the definition is written as it is).
 fn flatten<'v>(
     file: &SourceFile,
     defs: &'v Map<String, Value>,
@@ -314,11 +314,7 @@ fn flatten<'v>(
     };
     let mut seen = Vec::new();
     collect(file, defs, value, pointer, &mut flat, &mut seen)?;
-    let narrows = flat
-        .properties
-        .iter()
-        .any(|(_, schemas)| schemas.iter().any(|(_, it)| *it != schemas[0].1));
-    narrows.then_some(flat)
+    Some(flat)
 }
 
 /// Adds the part `value` (at `pointer`) and the parts it joins to `flat`; `None` when a part
