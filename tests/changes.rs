@@ -9,10 +9,9 @@
 //! edited → real), so the generated validator is the old spec's in one and the new spec's in the
 //! other. `RUNA_CHANGES_SEED` replays a seed.
 
-use rand::{RngExt, SeedableRng, rngs::StdRng};
 use runa_order_validator::Kind;
 use serde_json::{Value, json};
-use xtask::changes::{self, Direction, Level, Spec};
+use xtask::changes::{self, Direction, Level, Spec, seeded};
 
 fn read(path: &str) -> Value {
     let text = std::fs::read_to_string(codegen_tests::root().join(path)).unwrap();
@@ -168,105 +167,8 @@ fn the_counterexample_appears_in_every_output_format() {
     }
 }
 
-// The property.
-
-/// One seeded edit of the real spec that still lowers: a bound moved, an enum value or a
-/// branch taken away or added, a property made required, `null` taken away.
-fn edit(schema: &mut Value, rng: &mut StdRng) -> String {
-    let mut places = Vec::new();
-    collect(schema, String::new(), &mut places);
-    let (pointer, keyword) = places[rng.random_range(0..places.len())].clone();
-    let node = schema.pointer_mut(&pointer).unwrap();
-    let step = |value: &Value, by: i64| json!((value.as_i64().unwrap_or(1) + by).max(0));
-    let label = format!("{pointer}/{keyword}");
-    match keyword.as_str() {
-        "maxLength" | "maxItems" | "maxProperties" | "maximum" => {
-            let by = if rng.random_bool(0.5) { -1 } else { 1 };
-            node[&keyword] = step(&node[&keyword], by * rng.random_range(1..4));
-        }
-        "minLength" | "minItems" | "minimum" => {
-            let by = if rng.random_bool(0.5) { -1 } else { 1 };
-            node[&keyword] = step(&node[&keyword], by);
-        }
-        "enum" | "oneOf" | "anyOf" => {
-            let items = node[&keyword].as_array_mut().unwrap();
-            if items.len() > 2 {
-                let index = rng.random_range(0..items.len());
-                items.remove(index);
-            }
-        }
-        "untagged" => node["oneOf"].as_array_mut().unwrap().push(json!({
-            "type": "object",
-            "properties": {"note": {"type": "integer"}},
-            "required": ["note"]
-        })),
-        "required" => {
-            let names: Vec<String> = node["properties"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect();
-            let name = &names[rng.random_range(0..names.len())];
-            let required = node
-                .as_object_mut()
-                .unwrap()
-                .entry("required")
-                .or_insert_with(|| json!([]));
-            if !required
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|it| it == name.as_str())
-            {
-                required.as_array_mut().unwrap().push(json!(name));
-            }
-        }
-        "null" => {
-            let types = node["type"].as_array_mut().unwrap();
-            types.retain(|it| it != "null");
-        }
-        _ => unreachable!("{keyword}"),
-    }
-    label
-}
-
-/// Every place an edit can be made, with the edit's name.
-fn collect(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
-    let Value::Object(map) = value else {
-        if let Value::Array(items) = value {
-            for (index, item) in items.iter().enumerate() {
-                collect(item, format!("{pointer}/{index}"), out);
-            }
-        }
-        return;
-    };
-    for (key, child) in map {
-        match (key.as_str(), child) {
-            (
-                "maxLength" | "maxItems" | "maxProperties" | "maximum" | "minLength" | "minItems"
-                | "minimum",
-                Value::Number(_),
-            ) => out.push((pointer.clone(), key.clone())),
-            ("enum" | "anyOf", Value::Array(_)) => out.push((pointer.clone(), key.clone())),
-            ("oneOf", Value::Array(_)) => {
-                out.push((pointer.clone(), key.clone()));
-                if !map.contains_key("discriminator") {
-                    out.push((pointer.clone(), "untagged".to_owned()));
-                }
-            }
-            ("properties", Value::Object(it)) if !it.is_empty() => {
-                out.push((pointer.clone(), "required".to_owned()));
-            }
-            ("type", Value::Array(it)) if it.iter().any(|it| it == "null") => {
-                out.push((pointer.clone(), "null".to_owned()));
-            }
-            _ => {}
-        }
-        let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-        collect(child, child_pointer, out);
-    }
-}
+// The property, on the seeded edits of `xtask::changes::seeded` (which `cargo xtask
+// semver-check` compares with cargo-semver-checks).
 
 /// The definition a pointer is in.
 fn owner(pointer: &str) -> &str {
@@ -295,26 +197,22 @@ fn every_counterexample_is_accepted_by_one_side_and_refused_by_the_other() {
     let seed: u64 = std::env::var("RUNA_CHANGES_SEED")
         .ok()
         .and_then(|it| it.parse().ok())
-        .unwrap_or(20_240_205);
+        .unwrap_or(seeded::DEFAULT_SEED);
     let (schema, ops) = real();
     let real_spec = spec(&schema, &ops).unwrap();
     let mut checked_by_generated = 0;
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut edits = 0;
     let mut breaking = 0;
-    while edits < 60 {
-        let mut other = schema.clone();
-        let label = edit(&mut other, &mut rng);
-        let Ok(other_spec) = spec(&other, &ops) else {
-            continue; // an edit the generator refuses (a bound below its partner, say)
-        };
-        edits += 1;
+    let drawn = seeded::edits(&schema, &ops, seed, seeded::DEFAULT_COUNT);
+    let edits = drawn.len();
+    assert_eq!(edits, seeded::DEFAULT_COUNT, "RUNA_CHANGES_SEED={seed}");
+    for (edit, other_spec) in &drawn {
+        let (label, other) = (&edit.label, &edit.schema);
         // `real_is_old`: the real spec is the old side of the comparison.
         for real_is_old in [true, false] {
             let (old, new, old_json, new_json) = if real_is_old {
-                (&real_spec, &other_spec, &schema, &other)
+                (&real_spec, other_spec, &schema, other)
             } else {
-                (&other_spec, &real_spec, &other, &schema)
+                (other_spec, &real_spec, other, &schema)
             };
             let report = changes::compare(old, new, "seeded");
             for finding in &report.findings {

@@ -4,7 +4,7 @@ use std::{collections::BTreeSet, fs, path::Path};
 
 use codegen_tests::root;
 use runa_order_validator::Kind;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use xtask::codegen::{self, emit_openapi};
 
 fn read_json(path: &Path) -> Value {
@@ -70,26 +70,65 @@ fn the_document_is_valid_against_the_openapi_3_1_schema() {
 /// 1. `$ref`: `#/$defs/X` became `#/components/schemas/X`; written back.
 /// 2. `examples`: `null` values were dropped (and an `examples` left empty with them); the
 ///    same is done to the spec's side, since a dropped value cannot be written back.
-fn undo(value: &Value) -> Value {
+/// 3. `title`: every component's title is its name; checked, then removed on both sides (the
+///    spec's title names a Rust variant and is not in the document).
+/// 4. Inline schemas taken out as components: a `{"$ref"}` to a component that is no `$defs`
+///    entry is replaced by that component, undone in turn.
+/// 5. A narrowing `allOf` written as one object cannot be written back; `flattened` checks it.
+fn undo(components: &Map<String, Value>, defs: &Map<String, Value>, value: &Value) -> Value {
     match value {
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, it)| {
-                let it = match (key.as_str(), it) {
-                    ("$ref", Value::String(target)) => {
-                        let name = target
-                            .strip_prefix(emit_openapi::COMPONENTS_PREFIX)
-                            .unwrap_or_else(|| panic!("{target} is not a component reference"));
-                        json!(format!("#/$defs/{name}"))
-                    }
-                    _ => undo(it),
-                };
-                (key.clone(), it)
-            })
-            .collect(),
-        Value::Array(items) => Value::Array(items.iter().map(undo).collect()),
+        Value::Object(map) => {
+            if let (1, Some(Value::String(target))) = (map.len(), map.get("$ref"))
+                && let Some(name) = target.strip_prefix(emit_openapi::COMPONENTS_PREFIX)
+                && !defs.contains_key(name)
+            {
+                let taken_out = components
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{target} does not resolve"));
+                return undo(components, defs, &untitled(name, taken_out));
+            }
+            map.iter()
+                .map(|(key, it)| {
+                    let it = match (key.as_str(), it) {
+                        ("$ref", Value::String(target)) => {
+                            let name = target
+                                .strip_prefix(emit_openapi::COMPONENTS_PREFIX)
+                                .unwrap_or_else(|| panic!("{target} is not a component reference"));
+                            json!(format!("#/$defs/{name}"))
+                        }
+                        _ => undo(components, defs, it),
+                    };
+                    (key.clone(), it)
+                })
+                .collect()
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|it| undo(components, defs, it)).collect())
+        }
         other => other.clone(),
     }
+}
+
+/// A component without its `title`, which must be its name (transformation 3).
+fn untitled(name: &str, component: &Value) -> Value {
+    assert_eq!(
+        component["title"],
+        json!(name),
+        "the title of components/schemas/{name}"
+    );
+    let mut out = component.clone();
+    out.as_object_mut().unwrap().remove("title");
+    out
+}
+
+/// Transformations 2 and 3 on the spec's side: `null` dropped from `examples`, and the
+/// definition's own `title`.
+fn spec_side(definition: &Value) -> Value {
+    let mut out = without_null_examples(definition);
+    if let Some(map) = out.as_object_mut() {
+        map.remove("title");
+    }
+    out
 }
 
 /// Transformation 2 on the spec's side: `null` dropped from `examples`.
@@ -111,22 +150,50 @@ fn without_null_examples(value: &Value) -> Value {
     }
 }
 
+/// The components that are no `$defs` entry: the inline schemas taken out (transformation 4).
+fn taken_out<'d>(components: &'d Map<String, Value>, defs: &Map<String, Value>) -> Vec<&'d str> {
+    components
+        .keys()
+        .filter(|it| !defs.contains_key(*it))
+        .map(String::as_str)
+        .collect()
+}
+
 #[test]
-fn every_component_schema_is_its_definition_with_refs_rewritten() {
+fn every_component_schema_is_its_definition_with_the_named_transformations() {
     let document = document();
     let spec = spec();
     let components = document["components"]["schemas"].as_object().unwrap();
     let defs = spec["$defs"].as_object().unwrap();
-    let component_names: Vec<&String> = components.keys().collect();
+    // Every definition, in spec order, each followed by what was taken out of it.
+    let component_names: Vec<&String> = components
+        .keys()
+        .filter(|it| defs.contains_key(*it))
+        .collect();
     let def_names: Vec<&String> = defs.keys().collect();
     assert_eq!(component_names, def_names, "the same names");
-    for (name, schema) in components {
+    let mut flattened = Vec::new();
+    for (name, definition) in defs {
+        let component = untitled(name, &components[name]);
+        if definition.get("allOf").is_some() && component.get("allOf").is_none() {
+            check_flattened(&spec, name, &undo(components, defs, &component));
+            flattened.push(name.as_str());
+            continue;
+        }
         assert_eq!(
-            undo(schema),
-            without_null_examples(&defs[name]),
+            undo(components, defs, &component),
+            spec_side(definition),
             "components/schemas/{name} differs from $defs/{name}"
         );
     }
+    assert_eq!(
+        flattened,
+        [
+            "CompletedOrderWebhook",
+            "CompletedOrderWithFullDetails",
+            "SyncCompletedOrder"
+        ]
+    );
     // No reference leaves the document, and each resolves.
     let text = document.to_string();
     assert!(!text.contains("#/$defs/"));
@@ -142,6 +209,289 @@ fn every_component_schema_is_its_definition_with_refs_rewritten() {
             "{target} does not resolve"
         );
     }
+}
+
+/// Transformation 5: `component` (undone) is the object the `allOf` of the definition `name`
+/// makes: the properties and `required` names of every branch it reaches, each property with
+/// one of the schemas the branches give it, the narrowest where they differ.
+fn check_flattened(spec: &Value, name: &str, component: &Value) {
+    let mut properties: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut required = BTreeSet::new();
+    branches(spec, &spec["$defs"][name], &mut properties, &mut required);
+    let listed: BTreeSet<String> = component["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| it.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, required, "{name}: required");
+    let ours = component["properties"].as_object().unwrap();
+    assert_eq!(
+        ours.keys().collect::<BTreeSet<_>>(),
+        properties.iter().map(|(it, _)| it).collect::<BTreeSet<_>>(),
+        "{name}: properties"
+    );
+    for (property, schemas) in &properties {
+        assert!(
+            schemas.contains(&ours[property]),
+            "{name}.{property}: {} is none of {schemas:?}",
+            ours[property]
+        );
+    }
+    assert_eq!(component["type"], "object", "{name}");
+}
+
+/// The properties (with every schema given to each) and required names of the branches a
+/// schema joins with `allOf` and `$ref`.
+fn branches(
+    spec: &Value,
+    schema: &Value,
+    properties: &mut Vec<(String, Vec<Value>)>,
+    required: &mut BTreeSet<String>,
+) {
+    if let Some(Value::String(target)) = schema.get("$ref") {
+        let name = target.strip_prefix("#/$defs/").unwrap();
+        branches(spec, &spec["$defs"][name], properties, required);
+    }
+    for branch in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        branches(spec, branch, properties, required);
+    }
+    for (property, it) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        match properties.iter_mut().find(|(name, _)| name == property) {
+            Some((_, schemas)) => schemas.push(it.clone()),
+            None => properties.push((property.clone(), vec![it.clone()])),
+        }
+    }
+    for name in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        required.insert(name.as_str().unwrap().to_owned());
+    }
+}
+
+#[test]
+fn an_all_of_is_one_object_with_the_narrowed_property() {
+    let document = document();
+    let schemas = &document["components"]["schemas"];
+    for (name, status) in [
+        ("SyncCompletedOrder", "SyncCompletedOrderStatus"),
+        ("CompletedOrderWebhook", "CompletedOrderWebhookStatus"),
+    ] {
+        let it = &schemas[name];
+        assert!(it.get("allOf").is_none(), "{name}: {it}");
+        assert_eq!(
+            it["properties"]["status"]["$ref"],
+            format!("#/components/schemas/{status}")
+        );
+        assert_eq!(schemas[status]["enum"], json!(["COMPLETED"]));
+        assert!(
+            it["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("status"))
+        );
+        // Every property of the order it narrows is there.
+        for property in ["id", "created_at", "total_price", "currency"] {
+            assert!(
+                it["properties"].get(property).is_some(),
+                "{name}.{property}"
+            );
+        }
+    }
+    // A composition without a narrowing is one object too, with every property of both.
+    let full = &schemas["CompletedOrderWithFullDetails"];
+    assert!(full.get("allOf").is_none(), "{full}");
+    for property in ["id", "status", "created_at", "items", "transaction_detail"] {
+        assert!(full["properties"].get(property).is_some(), "{property}");
+    }
+    assert_eq!(
+        full["properties"]["status"]["$ref"],
+        "#/components/schemas/OrderStatus"
+    );
+}
+
+#[test]
+fn inline_enums_and_objects_are_named_components() {
+    let document = document();
+    let spec = spec();
+    let components = document["components"]["schemas"].as_object().unwrap();
+    let defs = spec["$defs"].as_object().unwrap();
+    // Each taken-out component is referenced once, from the property it is named after.
+    let mut places = Vec::new();
+    for (owner, schema) in components {
+        property_refs(owner, schema, &mut places);
+    }
+    let taken = taken_out(components, defs);
+    assert!(taken.len() >= 12, "{taken:?}");
+    for name in &taken {
+        let from: Vec<&(String, String, String)> =
+            places.iter().filter(|(_, _, it)| it == name).collect();
+        assert_eq!(from.len(), 1, "{name} is referenced from {from:?}");
+        let (owner, property, _) = from[0];
+        let camel: String = property
+            .split('_')
+            .map(|word| {
+                let mut it = word.chars();
+                it.next()
+                    .map(|first| first.to_ascii_uppercase().to_string() + it.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let expected = format!("{owner}{camel}");
+        assert_eq!(
+            *name, expected,
+            "the name of the schema of {owner}.{property}"
+        );
+    }
+    assert_eq!(
+        components["EmailDistribution"]["properties"]["type"]["$ref"],
+        "#/components/schemas/EmailDistributionType"
+    );
+    assert_eq!(
+        components["EmailDistributionType"]["enum"],
+        json!(["EMAIL"])
+    );
+    assert_eq!(
+        components["TransactionDetailFXDetails"]["properties"]["fee"]["$ref"],
+        "#/components/schemas/TransactionDetailFXDetailsFee"
+    );
+    // No property of any component holds an inline enumeration or object any more.
+    for (owner, schema) in components {
+        for (property, it) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for keyword in ["enum", "const", "properties"] {
+                assert!(
+                    it.get(keyword).is_none(),
+                    "{owner}.{property} has `{keyword}` inline"
+                );
+            }
+        }
+    }
+}
+
+/// (owner, property, component) for every `properties` member that is a reference, in the
+/// component `owner` and the `allOf` branches written inside it.
+fn property_refs(owner: &str, schema: &Value, out: &mut Vec<(String, String, String)>) {
+    for (property, it) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(Value::String(target)) = it.get("$ref") {
+            let name = target
+                .strip_prefix(emit_openapi::COMPONENTS_PREFIX)
+                .unwrap();
+            out.push((owner.to_owned(), property.clone(), name.to_owned()));
+        }
+    }
+    for branch in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        property_refs(owner, branch, out);
+    }
+}
+
+/// Every `title` of a schema in the document, with where it is, walking the schema keywords
+/// (property names and examples are data).
+fn titles(value: &Value, at: String, out: &mut Vec<(String, String)>) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    if let Some(Value::String(title)) = map.get("title") {
+        out.push((title.clone(), at.clone()));
+    }
+    for (key, it) in map {
+        match (key.as_str(), it) {
+            ("properties", Value::Object(members)) => {
+                for (name, schema) in members {
+                    titles(schema, format!("{at}/properties/{name}"), out);
+                }
+            }
+            ("items" | "additionalProperties" | "propertyNames", schema) => {
+                titles(schema, format!("{at}/{key}"), out);
+            }
+            ("allOf" | "anyOf" | "oneOf", Value::Array(branches)) => {
+                for (i, schema) in branches.iter().enumerate() {
+                    titles(schema, format!("{at}/{key}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The titles used more than once, with their places.
+fn repeated_titles(document: &Value) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+        titles(schema, format!("#/components/schemas/{name}"), &mut found);
+    }
+    let mut by_title: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (title, at) in found {
+        by_title.entry(title).or_default().push(at);
+    }
+    by_title
+        .into_iter()
+        .filter(|(_, at)| at.len() > 1)
+        .collect()
+}
+
+#[test]
+fn titles_are_unique_across_the_document() {
+    let document = document();
+    assert_eq!(repeated_titles(&document), Vec::new());
+    for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+        assert_eq!(schema["title"], json!(name), "components/schemas/{name}");
+    }
+    // The check can fail: the spec's titles, `Single` twice, are found.
+    let mut spec_titles = document.clone();
+    spec_titles["components"]["schemas"]["SingleProduct"]["title"] = json!("Single");
+    spec_titles["components"]["schemas"]["SingleProductWithUsageConfig"]["properties"]["value"]["title"] =
+        json!("Single");
+    let repeated = repeated_titles(&spec_titles);
+    assert_eq!(repeated.len(), 1, "{repeated:?}");
+    assert_eq!(repeated[0].0, "Single");
+}
+
+#[test]
+fn every_operation_has_one_declared_tag() {
+    let document = document();
+    let declared: Vec<&Value> = document["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| &it["name"])
+        .collect();
+    assert_eq!(declared, [&json!("order")]);
+    let mut count = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            assert_eq!(operation["tags"], json!(["order"]), "{method} {path}");
+            count += 1;
+        }
+    }
+    assert_eq!(count, 4);
 }
 
 fn collect_refs(value: &Value, out: &mut Vec<String>) {
@@ -161,19 +511,32 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 
 #[test]
 fn the_round_trip_notices_a_changed_schema() {
-    // The comparison above can fail: a schema that differs in one keyword is caught.
+    // The comparison above can fail: a schema that differs in one keyword is caught, also
+    // inside a component taken out of a definition.
     let spec = spec();
+    let defs = spec["$defs"].as_object().unwrap();
     let mut document = document();
     document["components"]["schemas"]["Currency"]["pattern"] = json!("^[A-Z]{2}$");
-    assert_ne!(
-        undo(&document["components"]["schemas"]["Currency"]),
-        without_null_examples(&spec["$defs"]["Currency"])
-    );
+    document["components"]["schemas"]["EmailDistributionType"]["enum"] = json!(["MAIL"]);
+    let components = document["components"]["schemas"].as_object().unwrap();
+    for name in ["Currency", "EmailDistribution"] {
+        assert_ne!(
+            undo(components, defs, &untitled(name, &components[name])),
+            spec_side(&defs[name]),
+            "{name}"
+        );
+    }
     // And the named transformations do what they say.
-    let before = json!({"examples": [null], "properties": {"a": {"$ref": "#/components/schemas/B", "examples": [null, 1]}}});
+    let mut taken = Map::new();
+    taken.insert("AC".to_owned(), json!({"title": "AC", "enum": ["X"]}));
+    let before = json!({"examples": [null], "properties": {
+        "a": {"$ref": "#/components/schemas/B", "examples": [null, 1]},
+        "c": {"$ref": "#/components/schemas/AC"}}});
+    let mut named = Map::new();
+    named.insert("B".to_owned(), json!({}));
     assert_eq!(
-        without_null_examples(&undo(&before)),
-        json!({"properties": {"a": {"$ref": "#/$defs/B", "examples": [1]}}})
+        without_null_examples(&undo(&taken, &named, &before)),
+        json!({"properties": {"a": {"$ref": "#/$defs/B", "examples": [1]}, "c": {"enum": ["X"]}}})
     );
 }
 

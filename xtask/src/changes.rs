@@ -28,6 +28,7 @@ pub mod operations;
 pub mod render;
 pub mod rust;
 pub mod schemas;
+pub mod seeded;
 pub mod witness;
 
 pub use direction::Direction;

@@ -7,6 +7,7 @@ use std::{
 
 pub mod changes;
 pub mod codegen;
+pub mod semver_check;
 pub mod suite;
 pub mod synthetic;
 

@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::{
-    changes::{self, Base, Level, render::Format},
+    changes::{self, Base, Level, render::Format, seeded},
     codegen::{self, Mode},
+    semver_check,
 };
 
 /// Project automation for the Runa order workspace.
@@ -50,6 +51,43 @@ enum Task {
         #[arg(long, value_name = "N", default_value_t = codegen::load::DEFAULT_MAX_SPEC_BYTES)]
         max_spec_bytes: u64,
     },
+    /// Check the semver bumps `changes` predicts against cargo-semver-checks, on the crates
+    /// generated before and after each seeded edit of the spec (installs the pinned
+    /// cargo-semver-checks under the target directory when it is missing).
+    SemverCheck {
+        /// The seed of the edits (the one `tests/changes.rs` uses by default).
+        #[arg(long, value_name = "N", default_value_t = seeded::DEFAULT_SEED)]
+        seed: u64,
+        /// How many edits, each compared made and undone.
+        #[arg(long, value_name = "N", default_value_t = seeded::DEFAULT_COUNT)]
+        edits: usize,
+        /// A cargo-semver-checks binary to use instead of the one under the target directory.
+        #[arg(long, value_name = "PATH")]
+        tool: Option<std::path::PathBuf>,
+    },
+}
+
+/// `cargo xtask semver-check`: 0 when no prediction is lower than what cargo-semver-checks
+/// requires, 1 when one is, 2 when the comparison cannot be made.
+fn run_semver_check(options: semver_check::Options) -> ExitCode {
+    let outcome = xtask::project_root().and_then(|root| {
+        eprintln!("root: {}", root.display());
+        semver_check::run(&root, &options)
+    });
+    match outcome {
+        Ok(outcome) => {
+            print!("{}", outcome.render());
+            if outcome.count(semver_check::Verdict::Lower) > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn parse_level(text: &str) -> Result<Level, String> {
@@ -84,6 +122,9 @@ fn main() -> ExitCode {
     // clap exits with 2 on a usage error.
     let cli = Cli::parse();
     match cli.task {
+        Task::SemverCheck { seed, edits, tool } => {
+            run_semver_check(semver_check::Options { seed, edits, tool })
+        }
         Task::Changes {
             base,
             old,

@@ -1,5 +1,9 @@
 //! An async client for the Runa order API (version 2024-02-05) that places every order exactly once.
 //!
+#![doc = include_str!("../README.md")]
+//!
+//! # In detail
+//!
 //! * [`Client::create_order`] sends an idempotency key (given, or a new v4 UUID) and sends the
 //!   same key and the same body on every retry, so a timeout or a dropped connection never
 //!   places an order twice. The key comes back with the result and with every error

@@ -1,27 +1,6 @@
 //! A local server that behaves like the Runa order API (version 2024-02-05), for contract tests.
 //!
-//! Start it on a random loopback port from a test, point a client at [`MockServer::base_url`],
-//! and inspect what it stored:
-//!
-//! ```no_run
-//! # async fn run() -> std::io::Result<()> {
-//! let mock = runa_order_mock::MockServer::start(runa_order_mock::Config::default()).await?;
-//! let client = runa_order_client::Client::builder()
-//!     .base_url(mock.base_url())
-//!     .api_key("XX-test.key")
-//!     .build()
-//!     .expect("a valid configuration");
-//! # let _ = client;
-//! assert_eq!(mock.order_count(), 0);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Or run it: `cargo run -p runa-order-mock -- --listen 127.0.0.1:0` prints
-//! `listening on http://127.0.0.1:PORT` as its first line and `API base URL:
-//! http://127.0.0.1:PORT/v2` (the URL to give a client) as its second, and serves `/v2/order`,
-//! `/v2/order/{id}` and `/v2/order/estimate`. A request outside `/v2` is `404 not_found`
-//! with a message that names the prefix.
+#![doc = include_str!("../README.md")]
 //!
 //! # Behaviour
 //!

@@ -1,5 +1,9 @@
 //! Serde types for every body of the Runa order API (version 2024-02-05), generated from `spec/`.
 //!
+#![doc = include_str!("../README.md")]
+//!
+//! # In detail
+//!
 //! Every `$defs` entry of `spec/order-api.schema.json` is one public type with the same name:
 //! requests ([`NewOrderDetails`], [`OrderPriceRequest`]), responses
 //! ([`SyncCompletedOrder`], [`AsyncAcceptedOrder`], [`GetSingleOrderResponse`], [`OrderList`],

@@ -1,15 +1,16 @@
 //! The OpenAPI 3.1 document: the spec's `$defs` as `components/schemas` and the operations of `operations.json` as `paths`, written as one deterministic JSON file.
 //!
 //! The schemas are copied from the loaded schema file, member for member in the order of the
-//! file, with two named transformations (listed in `spec/README.md` and undone by the
-//! round-trip test, `tests/openapi.rs`): every `$ref` to `#/$defs/X` becomes
-//! `#/components/schemas/X`, and `null` values are dropped from `examples` arrays (an
-//! `examples` left empty is dropped). The HTTP side comes from the IR: servers, the API-key
-//! scheme, each operation with its parameters, request body, responses (`Retry-After` on
-//! `429`), the error types each status may carry (`x-error-types`), the rules the schema
-//! cannot say (`x-rules`), and links from a created resource to the operation that reads it.
+//! file, with the named transformations of `schemas.rs` (listed in `spec/README.md` and undone
+//! by the round-trip test, `tests/openapi.rs`). The HTTP side comes from the IR: servers, the
+//! API-key scheme, each operation with its tag, parameters, request body, responses
+//! (`Retry-After` on `429`), the error types each status may carry (`x-error-types`), the
+//! rules the schema cannot say (in its description), and links from a created resource to
+//! the operation that reads it.
 //!
 //! Like the other emitters it is pure: it returns the file's text or located diagnostics.
+
+mod schemas;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,7 +25,7 @@ use super::{
         PathPart, Response, Rule, Schema,
     },
     keywords,
-    load::{SourceFile, Sources, escape_token},
+    load::{SourceFile, Sources},
 };
 
 // The JSON Schema keywords this emitter writes, from the keyword table. Some are also
@@ -34,6 +35,7 @@ const REF: &str = keywords::REF.name;
 const DEFS: &str = keywords::DEFS.name;
 const TYPE: &str = keywords::TYPE.name;
 const ENUM: &str = keywords::ENUM.name;
+const CONST: &str = keywords::CONST.name;
 const DEFAULT: &str = keywords::DEFAULT.name;
 const MINIMUM: &str = keywords::MINIMUM.name;
 const MAXIMUM: &str = keywords::MAXIMUM.name;
@@ -77,7 +79,7 @@ const API_KEY_SCHEME: &str = "ApiKey";
 pub fn emit(api: &Api, sources: &Sources) -> Result<GeneratedFile, Vec<Diagnostic>> {
     let schema = &sources.schema;
     let mut problems = Vec::new();
-    let components = schemas(api, schema, &mut problems);
+    let components = schemas::schemas(api, schema, &mut problems);
     let paths = paths(api, &sources.operations, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
@@ -132,6 +134,7 @@ pub fn emit(api: &Api, sources: &Sources) -> Result<GeneratedFile, Vec<Diagnosti
     doc.set("info", info.into());
     doc.set("servers", Json::Array(servers));
     doc.set("security", Json::Array(vec![requirement.into()]));
+    doc.set("tags", Json::Array(tags(api)));
     doc.set("paths", paths.into());
     doc.set("components", components_obj.into());
 
@@ -148,161 +151,6 @@ pub fn emit(api: &Api, sources: &Sources) -> Result<GeneratedFile, Vec<Diagnosti
         path: PATH.to_owned(),
         contents,
     })
-}
-
-/// `components/schemas`: every definition, in spec order, under its own name.
-fn schemas(api: &Api, schema: &SourceFile, problems: &mut Vec<Diagnostic>) -> Obj {
-    let mut out = Obj::new();
-    let defs = schema.value.get(DEFS).and_then(Value::as_object);
-    for def in &api.definitions {
-        let pointer = format!("#/{DEFS}/{}", escape_token(&def.name));
-        if !is_component_name(&def.name) {
-            problems.push(schema.diagnostic(
-                &pointer,
-                format!(
-                    "`{}` cannot be the name of an OpenAPI component, which allows only ASCII letters, digits, `.`, `-` and `_`",
-                    def.name
-                ),
-            ));
-            continue;
-        }
-        match defs.and_then(|it| it.get(&def.name)) {
-            Some(value) => out.set(&def.name, copy_schema(schema, value, &pointer, problems)),
-            None => problems.push(schema.diagnostic(
-                &pointer,
-                "the definition is missing from the loaded schema (a generator bug)",
-            )),
-        }
-    }
-    out
-}
-
-/// `^[a-zA-Z0-9.\-_]+$`, the names OpenAPI allows in `components`.
-fn is_component_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|it| it.is_ascii_alphanumeric() || matches!(it, b'.' | b'-' | b'_'))
-}
-
-/// A schema of the spec as the document writes it: members in the order of the file, `$ref`s
-/// to `#/$defs/X` rewritten to `#/components/schemas/X`, `null` examples dropped. Only keyword
-/// positions are rewritten: the values of `enum`, `const`, `default`, `examples` and of
-/// extensions are data, copied as they are.
-fn copy_schema(
-    file: &SourceFile,
-    value: &Value,
-    pointer: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Json {
-    let Value::Object(map) = value else {
-        // `true` and `false` are schemas too.
-        return data(file, value, pointer);
-    };
-    let mut out = Obj::new();
-    for key in ordered_keys(file, map, pointer) {
-        let child = &map[key];
-        let at = format!("{pointer}/{}", escape_token(key));
-        let copied = match key {
-            REF => match child.as_str().and_then(|it| it.strip_prefix(DEFS_PREFIX)) {
-                Some(name) => text(&format!("{COMPONENTS_PREFIX}{name}")),
-                None => {
-                    problems.push(file.diagnostic(
-                        &at,
-                        format!(
-                            "the OpenAPI document can only hold references of the form `{DEFS_PREFIX}<Name>`"
-                        ),
-                    ));
-                    continue;
-                }
-            },
-            PROPERTIES => match child {
-                Value::Object(members) => {
-                    let mut properties = Obj::new();
-                    for name in ordered_keys(file, members, &at) {
-                        let inner = format!("{at}/{}", escape_token(name));
-                        properties.set(name, copy_schema(file, &members[name], &inner, problems));
-                    }
-                    properties.into()
-                }
-                other => data(file, other, &at),
-            },
-            ITEMS | ADDITIONAL_PROPERTIES | PROPERTY_NAMES => {
-                copy_schema(file, child, &at, problems)
-            }
-            ALL_OF | ANY_OF | ONE_OF => match child {
-                Value::Array(branches) => Json::Array(
-                    branches
-                        .iter()
-                        .enumerate()
-                        .map(|(i, it)| copy_schema(file, it, &format!("{at}/{i}"), problems))
-                        .collect(),
-                ),
-                other => data(file, other, &at),
-            },
-            EXAMPLES => match child {
-                Value::Array(examples) => {
-                    let kept: Vec<Json> = examples
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, it)| !it.is_null())
-                        .map(|(i, it)| data(file, it, &format!("{at}/{i}")))
-                        .collect();
-                    if kept.is_empty() {
-                        continue;
-                    }
-                    Json::Array(kept)
-                }
-                other => data(file, other, &at),
-            },
-            _ => data(file, child, &at),
-        };
-        out.set(key, copied);
-    }
-    out.into()
-}
-
-/// A JSON value of the spec as it is, with object members in the order of the file.
-fn data(file: &SourceFile, value: &Value, pointer: &str) -> Json {
-    match value {
-        Value::Null => Json::Null,
-        Value::Bool(it) => Json::Bool(*it),
-        Value::Number(it) => Json::Number(it.clone()),
-        Value::String(it) => text(it),
-        Value::Array(items) => Json::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| data(file, it, &format!("{pointer}/{i}")))
-                .collect(),
-        ),
-        Value::Object(map) => {
-            let mut out = Obj::new();
-            for key in ordered_keys(file, map, pointer) {
-                let at = format!("{pointer}/{}", escape_token(key));
-                out.set(key, data(file, &map[key], &at));
-            }
-            out.into()
-        }
-    }
-}
-
-/// The keys of the object at `pointer`, in the order they are written in the file (members
-/// the file does not locate, which cannot happen for a loaded file, come last by name).
-fn ordered_keys<'m>(
-    file: &SourceFile,
-    map: &'m serde_json::Map<String, Value>,
-    pointer: &str,
-) -> Vec<&'m str> {
-    let mut keys: Vec<(Option<usize>, &str)> = map
-        .keys()
-        .map(|key| {
-            let at = format!("{pointer}/{}", escape_token(key));
-            (file.offset(&at), key.as_str())
-        })
-        .collect();
-    keys.sort_by_key(|(offset, key)| (offset.is_none(), *offset, *key));
-    keys.into_iter().map(|(_, key)| key).collect()
 }
 
 /// `paths`: one path item per path, in the order the operations are first listed, each with
@@ -344,8 +192,47 @@ fn paths(api: &Api, operations_file: &SourceFile, problems: &mut Vec<Diagnostic>
     paths
 }
 
+/// The tag of an operation: the first segment of its path (`/order/{id}` is `order`), so that
+/// generators group the operations on one resource in one module instead of `default`.
+/// `operations.json` names no tags; a path without a literal segment gets `api`.
+fn tag_of(path: &str) -> &str {
+    path.split('/')
+        .find(|it| !it.is_empty() && !it.starts_with('{'))
+        .unwrap_or("api")
+}
+
+/// The top-level `tags`: each operation's tag once, in the order of the operations, with a
+/// description that lists its operations.
+fn tags(api: &Api) -> Vec<Json> {
+    let mut order: Vec<(&str, Vec<String>)> = Vec::new();
+    for operation in &api.http.operations {
+        let tag = tag_of(&operation.path);
+        let line = format!("`{} {}`", operation.method.name(), operation.path);
+        match order.iter_mut().find(|(it, _)| *it == tag) {
+            Some((_, lines)) => lines.push(line),
+            None => order.push((tag, vec![line])),
+        }
+    }
+    order
+        .into_iter()
+        .map(|(tag, lines)| {
+            let mut it = Obj::new();
+            it.set("name", text(tag));
+            it.set(
+                DESCRIPTION,
+                text(&format!(
+                    "The operations on `/{tag}`: {}.",
+                    lines.join(", ")
+                )),
+            );
+            it.into()
+        })
+        .collect()
+}
+
 fn operation_object(api: &Api, operation: &Operation) -> Json {
     let mut out = Obj::new();
+    out.set("tags", Json::Array(vec![text(tag_of(&operation.path))]));
     out.set("operationId", text(&operation.id));
     out.set(SUMMARY, text(&operation.summary));
     let mut description = operation.description.clone().unwrap_or_default();
