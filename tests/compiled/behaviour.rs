@@ -436,3 +436,69 @@ fn types_read_every_valid_value_of_shapes_rust_cannot_state() {
     let holder: types::Holder = serde_json::from_value(json!({"mixed": null})).unwrap();
     assert_eq!(serde_json::to_value(&holder).unwrap(), json!({}));
 }
+
+/// Every path of the generated validator gives `text` the verdict `valid`.
+#[track_caller]
+fn same_verdict<K: Schema>(kind: K, text: &str, valid: bool) {
+    let verdicts = [
+        kind.is_valid_slice(text.as_bytes()),
+        kind.validate_slice(text.as_bytes()).is_ok(),
+    ];
+    assert_eq!(verdicts, [valid; 2], "{text} on the text paths");
+    // The `Value` paths see the number serde_json reads (`1e-2` is `0.01`, and
+    // `0.30000000000000004` may lose digits): their verdict is the text paths' on that number.
+    let value: serde_json::Value = serde_json::from_str(text).unwrap();
+    let read = value.to_string();
+    let expected = if read == text {
+        valid
+    } else {
+        kind.is_valid_slice(read.as_bytes())
+    };
+    assert_eq!(
+        [kind.is_valid(&value), kind.validate(&value).is_ok()],
+        [expected; 2],
+        "{text}, read as {read}, on the value paths"
+    );
+}
+
+#[test]
+fn multiple_of_is_decided_on_the_decimal_text() {
+    use multiple_of::validator::Kind;
+    for cents in [
+        "10.1",
+        "0.01",
+        "1e-2",
+        "123456789012345678901234567.89",
+        "0",
+    ] {
+        same_verdict(Kind::Hundredths, cents, true);
+    }
+    // 0.30000000000000004 reads as the f64 of 0.3 + 0.2·10^-16: not whole cents.
+    for not_cents in ["0.001", "10.101", "1.005", "0.30000000000000004", "1e-3"] {
+        same_verdict(Kind::Hundredths, not_cents, false);
+    }
+    same_verdict(Kind::Batch, r#"{"size": 25, "step": 0.0045}"#, true);
+    same_verdict(Kind::Batch, r#"{"size": 26}"#, false);
+    same_verdict(Kind::Batch, r#"{"size": 5, "step": 0.0046}"#, false);
+    same_verdict(Kind::Batch, r#"{"size": 5, "step": "any string"}"#, true);
+    same_verdict(
+        Kind::Batch,
+        r#"{"size": 5, "total": 10.10, "share": 0.5}"#,
+        true,
+    );
+    same_verdict(Kind::Batch, r#"{"size": 5, "total": 10.101}"#, false);
+    // The amount is a `Decimal`, read exactly.
+    let batch: multiple_of::types::Batch =
+        serde_json::from_str(r#"{"size": 5, "total": 123456789012345678901234.56}"#).unwrap();
+    assert_eq!(
+        batch.total.unwrap().to_string(),
+        "123456789012345678901234.56"
+    );
+    let errors = Kind::Hundredths.validate_slice(b"10.101").unwrap_err();
+    let error = errors.first();
+    assert_eq!(error.keyword, "multipleOf");
+    assert!(
+        error.message.contains("is not a multiple of 0.01"),
+        "{error}"
+    );
+}

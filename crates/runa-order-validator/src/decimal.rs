@@ -5,6 +5,9 @@
 //! sign, the first significant digit and its decimal exponent (the power of ten it stands
 //! for), then compares the digits from there. Exponents beyond ±2^62 saturate, so text such
 //! as `1e99999999999999999999` still compares (as larger than any number of ordinary size).
+//!
+//! [`is_multiple_of`] decides `multipleOf` on the same parts: the digits modulo the divisor's
+//! significand, then the powers of ten between their places, with integer arithmetic.
 
 use std::cmp::Ordering;
 
@@ -125,6 +128,47 @@ pub fn cmp_decimal_text(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// True when the number written `text` (JSON number text) is an integer multiple of
+/// `significand × 10^exponent` (`multipleOf`; the generator passes a significand without
+/// trailing zeros, below 2^63). Exact: `0.30000000000000004` is no multiple of `0.1` although
+/// its `f64` reads as one, `1e-2` is a multiple of `0.01`, and a 30-digit amount is decided on
+/// all its digits. The time is linear in the text; nothing is allocated.
+pub fn is_multiple_of(text: &str, significand: u64, exponent: i64) -> bool {
+    let parts = Parts::of(text);
+    if parts.is_zero() {
+        return true;
+    }
+    if significand == 0 {
+        return false;
+    }
+    // The number is `X × 10^last`, with `X` its significant digits up to the last that is
+    // not zero.
+    let count = digits(parts.significant)
+        .enumerate()
+        .filter(|(_, it)| *it != b'0')
+        .last()
+        .map_or(0, |(at, _)| at + 1);
+    let last = parts.exponent.saturating_sub(count as i64 - 1);
+    let shift = last.saturating_sub(exponent);
+    if shift < 0 {
+        // The divisor's last digit is in a lower place than the number's last one, which is
+        // not zero.
+        return false;
+    }
+    let d = u128::from(significand);
+    let mut rest = digits(parts.significant)
+        .take(count)
+        .fold(0u128, |rest, digit| {
+            (rest * 10 + u128::from(digit - b'0')) % d
+        });
+    // `d` has at most 62 factors of 2 or 5 (it is below 2^63), so past 64 places the
+    // remainder is zero exactly when it is at 64.
+    for _ in 0..shift.min(64) {
+        rest = rest * 10 % d;
+    }
+    rest == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +248,54 @@ mod tests {
         check("1e-99999999999999999999", "1e-999", Less);
         check("-1e99999999999999999999", "-1", Less);
         check("1e99999999999999999999", "2e99999999999999999999", Less);
+    }
+
+    #[test]
+    fn multiples_are_decided_on_the_decimal_text() {
+        // 0.01 is 1 × 10^-2.
+        for yes in [
+            "10.10",
+            "1e-2",
+            "0.01",
+            "-0.05",
+            "0",
+            "-0.0",
+            "100",
+            "1E+2",
+            "123456789012345678901234567.89",
+            "0.0100000",
+            "1.00e1",
+        ] {
+            assert!(is_multiple_of(yes, 1, -2), "{yes}");
+        }
+        for no in [
+            "0.001",
+            "10.101",
+            "1e-3",
+            "0.30000000000000004",
+            "123456789012345678901234567.891",
+            "1.005",
+        ] {
+            assert!(!is_multiple_of(no, 1, -2), "{no}");
+        }
+        // 0.0075 is 75 × 10^-4; 1.5 is 15 × 10^-1.
+        assert!(is_multiple_of("0.0225", 75, -4));
+        assert!(!is_multiple_of("0.0226", 75, -4));
+        assert!(is_multiple_of("4.5", 15, -1));
+        assert!(!is_multiple_of("35", 15, -1));
+        assert!(is_multiple_of("7.5e400", 15, -1));
+        // 10^308 is no multiple of 0.123456789 (the suite's "float division = inf").
+        assert!(!is_multiple_of("1e308", 123_456_789, -9));
+        // Huge exponents are decided without counting up to them.
+        assert!(!is_multiple_of("1e999999999999999999999", 3, 0));
+        assert!(is_multiple_of("2e999999999999999999999", 2, 5));
+        assert!(!is_multiple_of("1e-99999999999999999", 1, -2));
+    }
+
+    #[test]
+    fn a_long_number_is_read_once() {
+        let long = format!("{}.5", "9".repeat(100_000));
+        assert!(is_multiple_of(&long, 5, -1));
+        assert!(!is_multiple_of(&long, 3, 0));
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Number, Value};
 
 use crate::error::{ValidationError, Variant};
 
-pub use crate::decimal::cmp_decimal_text;
+pub use crate::decimal::{cmp_decimal_text, is_multiple_of};
 pub use crate::formats::{is_date_time, is_email};
 
 /// Collects errors while the generated `e_*` functions (or the text collectors `C_*`) walk a
@@ -513,6 +513,31 @@ pub fn text_order(text: Option<&str>, x: f64, bound: f64, bound_text: &str) -> s
         Some(text) => cmp_decimal_text(text, bound_text),
         // serde_json never hands over NaN.
         None => x.partial_cmp(&bound).unwrap_or(std::cmp::Ordering::Equal),
+    }
+}
+
+/// `multipleOf` on a `Value`'s number: on its JSON text when a text path set one
+/// ([`Cx::with_number_text`]), else on the number as serde_json writes it (the shortest text
+/// of its `f64`, or its integer), as the types hold it.
+pub fn number_multiple_of(cx: &Cx, n: &Number, significand: u64, exponent: i64) -> bool {
+    if cx.exact {
+        is_multiple_of(&cx.number_text, significand, exponent)
+    } else {
+        value_multiple_of(n, significand, exponent)
+    }
+}
+
+/// `multipleOf` on a number of a `Value` path, written as serde_json writes it.
+pub fn value_multiple_of(n: &Number, significand: u64, exponent: i64) -> bool {
+    is_multiple_of(&n.to_string(), significand, exponent)
+}
+
+/// `multipleOf` on a streamed number: on its JSON `text` when the seed read it, else on its
+/// `f64` `x` as serde_json writes it.
+pub fn text_multiple_of(text: Option<&str>, x: f64, significand: u64, exponent: i64) -> bool {
+    match text {
+        Some(text) => is_multiple_of(text, significand, exponent),
+        None => Number::from_f64(x).is_some_and(|n| value_multiple_of(&n, significand, exponent)),
     }
 }
 

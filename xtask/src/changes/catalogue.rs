@@ -53,6 +53,7 @@ const SCHEMA_FAMILIES: &[(Subject, &[&str])] = &[
     (Subject::Keyword(&kw::MAXIMUM, ""), BOUND),
     (Subject::Keyword(&kw::EXCLUSIVE_MINIMUM, ""), BOUND),
     (Subject::Keyword(&kw::EXCLUSIVE_MAXIMUM, ""), BOUND),
+    (Subject::Keyword(&kw::MULTIPLE_OF, ""), VALUE),
     (Subject::Keyword(&kw::MIN_ITEMS, ""), BOUND),
     (Subject::Keyword(&kw::MAX_ITEMS, ""), BOUND),
     (Subject::Keyword(&kw::UNIQUE_ITEMS, ""), PRESENCE),

@@ -11,7 +11,7 @@ use super::{
     rust::{self, Bump, Crate, Impact},
 };
 use crate::codegen::{
-    ir::{Api, Bound, Format, JsonType, Schema},
+    ir::{Api, Bound, Divisor, Format, JsonType, Schema},
     keywords::{self, Growth, Keyword},
 };
 
@@ -490,6 +490,53 @@ impl<'a> Cx<'a> {
                 rust.clone(),
             );
         }
+        self.multiple_of(
+            owner,
+            a.multiple_of.as_ref(),
+            b.multiple_of.as_ref(),
+            new,
+            rust,
+        );
+    }
+
+    /// `multipleOf`: added narrows, removed widens; a new divisor that divides the old one
+    /// widens (`0.01` after `0.02`), one that is a multiple of it narrows (`0.02` after
+    /// `0.01`), and any other accepts other numbers.
+    fn multiple_of(
+        &mut self,
+        owner: &str,
+        before: Option<&Divisor>,
+        after: Option<&Divisor>,
+        new: &'a Schema,
+        rust: Impact,
+    ) {
+        let (change, effect) = match (before, after) {
+            (None, Some(_)) => ("added", Effect::Narrows),
+            (Some(_), None) => ("removed", Effect::Widens),
+            (Some(a), Some(b)) if a.text == b.text => return,
+            (Some(a), Some(b)) => match (a.is_multiple_of(b), b.is_multiple_of(a)) {
+                (true, true) => return,
+                (true, false) => ("changed", Effect::Widens),
+                (false, true) => ("changed", Effect::Narrows),
+                (false, false) => ("changed", Effect::Changes),
+            },
+            (None, None) => return,
+        };
+        fn shown(it: Option<&Divisor>) -> &str {
+            it.map_or("none", |it| it.text.as_str())
+        }
+        let keyword = &keywords::MULTIPLE_OF;
+        let message = format!(
+            "`{}` of {} {change} ({} to {})",
+            keyword.name,
+            where_(new),
+            shown(before),
+            shown(after)
+        );
+        self.push(
+            owner,
+            simple(&slug(keyword), change, effect, new, message, rust),
+        );
     }
 
     fn arrays(&mut self, old: &'a Schema, new: &'a Schema, owner: &str) {

@@ -350,7 +350,10 @@ fn types(node: &Map<String, Value>) -> Vec<JsonType> {
             JsonType::String,
             has(&[&kw::MIN_LENGTH, &kw::MAX_LENGTH, &kw::PATTERN]),
         ),
-        (JsonType::Number, has(&[&kw::MINIMUM, &kw::MAXIMUM])),
+        (
+            JsonType::Number,
+            has(&[&kw::MINIMUM, &kw::MAXIMUM, &kw::MULTIPLE_OF]),
+        ),
     ];
     implied
         .into_iter()
@@ -371,6 +374,10 @@ fn numbers(node: &Map<String, Value>, integer: bool) -> Vec<Value> {
         if let Some(bound) = bound(row) {
             seeds.extend(steps.iter().map(|step| bound + step));
         }
+    }
+    if let Some(divisor) = bound(&kw::MULTIPLE_OF) {
+        // Multiples, and numbers between them.
+        seeds.extend([1.0, 2.0, 3.0, 0.5, 1.5].map(|it| divisor * it));
     }
     seeds
         .into_iter()

@@ -179,6 +179,100 @@ pub struct NumberRules {
     pub maximum: Option<Bound>,
     pub exclusive_minimum: Option<Bound>,
     pub exclusive_maximum: Option<Bound>,
+    /// `multipleOf`, decided exactly on the number's decimal text.
+    pub multiple_of: Option<Divisor>,
+}
+
+/// The value of `multipleOf`: a number greater than zero, as written and as
+/// `significand × 10^exponent` with a significand below 2^63, so that the validator decides
+/// it on a number's decimal text with integer arithmetic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Divisor {
+    pub text: String,
+    /// The digits without trailing zeros (`0.0100` → 1).
+    pub significand: u64,
+    /// The power of ten of the significand's last digit (`0.0100` → -2).
+    pub exponent: i64,
+}
+
+impl Divisor {
+    /// The most significant digits a divisor may have: 18, so that the significand is below
+    /// 2^63 and its products fit in a `u128`.
+    pub const MAX_DIGITS: usize = 18;
+
+    /// The divisor of a JSON number's text, or why there is none.
+    pub fn parse(text: &str) -> Result<Divisor, String> {
+        let unsigned = text.strip_prefix('-');
+        if unsigned.is_some() {
+            return Err(format!("must be greater than 0, found {text}"));
+        }
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(at) => (&text[..at], &text[at + 1..]),
+            None => (text, "0"),
+        };
+        let exponent: i64 = exponent
+            .trim_start_matches('+')
+            .parse()
+            .map_err(|_| format!("has an exponent out of range ({text})"))?;
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits: String = format!("{whole}{fraction}");
+        let digits = digits.trim_start_matches('0');
+        let trimmed = digits.trim_end_matches('0');
+        if trimmed.is_empty() {
+            return Err(format!("must be greater than 0, found {text}"));
+        }
+        if trimmed.len() > Divisor::MAX_DIGITS {
+            return Err(format!(
+                "has more than {} significant digits ({text})",
+                Divisor::MAX_DIGITS
+            ));
+        }
+        let zeros = (digits.len() - trimmed.len()) as i64;
+        let significand = trimmed
+            .parse()
+            .map_err(|_| format!("is not a number ({text})"))?;
+        let exponent = exponent
+            .checked_sub(fraction.len() as i64)
+            .and_then(|it| it.checked_add(zeros))
+            .ok_or_else(|| format!("has an exponent out of range ({text})"))?;
+        Ok(Divisor {
+            text: text.to_owned(),
+            significand,
+            exponent,
+        })
+    }
+
+    /// Whether the number written `text` is a multiple of `self`; `None` when its digits are
+    /// too many to decide here (the generator's own check of the spec's literals).
+    pub fn divides(&self, text: &str) -> Option<bool> {
+        let magnitude = text.strip_prefix('-').unwrap_or(text);
+        match Divisor::parse(magnitude) {
+            Ok(number) => Some(number.is_multiple_of(self)),
+            // Zero is a multiple of every divisor.
+            Err(_) if !magnitude.bytes().any(|it| matches!(it, b'1'..=b'9')) => Some(true),
+            Err(_) => None,
+        }
+    }
+
+    /// True when every multiple of `self` is a multiple of `other` (`0.02` and `0.01`): `self`
+    /// is a multiple of `other`.
+    pub fn is_multiple_of(&self, other: &Divisor) -> bool {
+        let Some(shift) = self.exponent.checked_sub(other.exponent) else {
+            return false;
+        };
+        if shift < 0 {
+            // `other` ends in a higher place than `self`'s last digit, which is not zero.
+            return false;
+        }
+        let d = u128::from(other.significand);
+        let mut rest = u128::from(self.significand) % d;
+        for _ in 0..shift.min(64) {
+            rest = rest * 10 % d;
+        }
+        // Beyond 64 steps the powers of ten modulo `d` repeat with the factors of 2 and 5
+        // spent (d < 10^18 has at most 60 of them), so 64 steps decide it.
+        rest == 0
+    }
 }
 
 /// Keywords that apply to arrays.
@@ -622,5 +716,25 @@ mod tests {
         let mut personal = 0;
         schema.visit(&mut |it| personal += usize::from(it.personal));
         assert_eq!(personal, seen.len());
+    }
+
+    #[test]
+    fn divisors_are_read_exactly_and_compared_by_divisibility() {
+        let d = |text: &str| Divisor::parse(text).unwrap();
+        assert_eq!((d("0.0100").significand, d("0.0100").exponent), (1, -2));
+        assert_eq!((d("1.5e-3").significand, d("1.5e-3").exponent), (15, -4));
+        assert_eq!((d("500").significand, d("500").exponent), (5, 2));
+        for bad in ["0", "-1", "0.000", "1234567890123456789"] {
+            assert!(Divisor::parse(bad).is_err(), "{bad}");
+        }
+        assert!(d("0.02").is_multiple_of(&d("0.01")));
+        assert!(!d("0.01").is_multiple_of(&d("0.02")));
+        assert!(!d("0.03").is_multiple_of(&d("0.02")));
+        assert!(d("1e300").is_multiple_of(&d("2e-5")));
+        assert!(!d("1e300").is_multiple_of(&d("3")));
+        assert_eq!(d("0.01").divides("10.10"), Some(true));
+        assert_eq!(d("0.01").divides("-0.005"), Some(false));
+        assert_eq!(d("0.01").divides("0"), Some(true));
+        assert_eq!(d("0.01").divides("1.23456789012345678901"), None);
     }
 }

@@ -173,6 +173,8 @@ pub const EXCLUSIVE_MINIMUM: Keyword =
     row("exclusiveMinimum", Role::Assertion(NUMBER), Growth::Narrows);
 pub const EXCLUSIVE_MAXIMUM: Keyword =
     row("exclusiveMaximum", Role::Assertion(NUMBER), Growth::Widens);
+/// A larger divisor may accept fewer numbers (`0.02` after `0.01`) or others (`0.03`).
+pub const MULTIPLE_OF: Keyword = row("multipleOf", Role::Assertion(NUMBER), Growth::Changes);
 pub const ONE_OF: Keyword = holding(
     Holds::Schemas,
     row("oneOf", Role::Applicator(ANY), Growth::Changes),
@@ -279,6 +281,7 @@ pub const TABLE: &[Keyword] = &[
     MAXIMUM,
     EXCLUSIVE_MINIMUM,
     EXCLUSIVE_MAXIMUM,
+    MULTIPLE_OF,
     ONE_OF,
     ANY_OF,
     ALL_OF,
@@ -305,7 +308,6 @@ pub const TABLE: &[Keyword] = &[
     holding(Holds::Schema, unimplemented("if")),
     unimplemented("maxContains"),
     unimplemented("minContains"),
-    unimplemented("multipleOf"),
     holding(Holds::Schema, unimplemented("not")),
     holding(Holds::Map, unimplemented("patternProperties")),
     holding(Holds::Schemas, unimplemented("prefixItems")),

@@ -190,6 +190,9 @@ pub fn summary(schema: &Schema) -> String {
             parts.push(format!("{} {}", name.name, bound.text));
         }
     }
+    if let Some(divisor) = &n.multiple_of {
+        parts.push(format!("{} {}", kw::MULTIPLE_OF.name, divisor.text));
+    }
     let a = &schema.array;
     push_some(&mut parts, kw::MIN_ITEMS, a.min_items);
     push_some(&mut parts, kw::MAX_ITEMS, a.max_items);

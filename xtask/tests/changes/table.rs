@@ -46,6 +46,7 @@ fn probes(place: &Place) -> Vec<(&'static str, Value)> {
             }),
         ),
         ("amount", json!({"type": "number"})),
+        ("step", json!({"type": "number", "multipleOf": 0.5})),
         (
             "tags",
             json!({
@@ -372,6 +373,16 @@ const NUMBERS: &[Row] = &[
     }),
     ("exclusive-maximum-decreased", NARROWS, |p| {
         vec![s(p.at("count/exclusiveMaximum"), json!(500))]
+    }),
+    ("multiple-of-added", NARROWS, |p| {
+        vec![s(p.at("amount/multipleOf"), json!(0.01))]
+    }),
+    ("multiple-of-removed", WIDENS, |p| {
+        vec![s_del(p.at("step/multipleOf"))]
+    }),
+    // 1 is a multiple of 0.5: every multiple of 1 was a multiple of 0.5.
+    ("multiple-of-changed", NARROWS, |p| {
+        vec![s(p.at("step/multipleOf"), json!(1))]
     }),
 ];
 

@@ -209,6 +209,10 @@ impl Rules {
                 out.contract.push(format!("{words} {}", code(&bound.text)));
             }
         }
+        if let Some(divisor) = &number.multiple_of {
+            out.contract
+                .push(format!("a multiple of {}", code(&divisor.text)));
+        }
 
         let array = &schema.array;
         if let Some(it) = length(array.min_items, array.max_items, "item") {

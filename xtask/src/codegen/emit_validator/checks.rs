@@ -47,6 +47,8 @@ pub(super) enum Test {
     /// `minimum`, `maximum`, `exclusiveMinimum` or `exclusiveMaximum`: the bound as an `f64`
     /// and as the spec writes it (for the exact comparison of the text paths).
     Bound(Keyword, Lit, String),
+    /// `multipleOf`: the divisor's significand and the power of ten of its last digit.
+    MultipleOf(u64, i64),
     /// At least this many items or members.
     MinCount(u64),
     /// At most this many items or members.
@@ -135,6 +137,17 @@ impl Check {
                         };
                         quote! { !#test(n, #value) }
                     }
+                }
+            }
+            Test::MultipleOf(significand, exponent) => {
+                let (s, e) = (
+                    Lit::u64_unsuffixed(*significand),
+                    Lit::i64_unsuffixed(*exponent),
+                );
+                match self.operand {
+                    Operand::Float => quote! { !rt::text_multiple_of(t, x, #s, #e) },
+                    Operand::NumberCx => quote! { !rt::number_multiple_of(cx, n, #s, #e) },
+                    _ => quote! { !rt::value_multiple_of(n, #s, #e) },
                 }
             }
             Test::MinCount(min) => {
@@ -409,6 +422,7 @@ pub(super) fn has_bounds(schema: &Schema) -> bool {
         || rules.maximum.is_some()
         || rules.exclusive_minimum.is_some()
         || rules.exclusive_maximum.is_some()
+        || rules.multiple_of.is_some()
 }
 
 /// The `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum` checks of a number
@@ -434,6 +448,16 @@ pub(super) fn number_checks(schema: &Schema, loc: &str, operand: Operand) -> Vec
         ),
     ];
     let shown = quote! { cx.show(value) };
+    let multiple = rules.multiple_of.as_ref().map(|divisor| Check {
+        keyword: kw::MULTIPLE_OF.name,
+        location: kw::MULTIPLE_OF.at(loc),
+        test: Test::MultipleOf(divisor.significand, divisor.exponent),
+        operand: operand.clone(),
+        message: message(
+            &format!("{{}} is not a multiple of {}", divisor.text),
+            &shown,
+        ),
+    });
     bounds
         .into_iter()
         .filter_map(|(row, bound, words)| {
@@ -447,6 +471,7 @@ pub(super) fn number_checks(schema: &Schema, loc: &str, operand: Operand) -> Vec
                 message: message(&format!("{{}} {words} {text}"), &shown),
             })
         })
+        .chain(multiple)
         .collect()
 }
 

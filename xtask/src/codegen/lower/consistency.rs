@@ -179,7 +179,19 @@ fn default_problem(schema: &Schema, default: &Literal) -> Option<String> {
         return Some(format!("is not the `const` value {value}"));
     }
     match default {
-        Literal::Number(text) => number_problem(schema, text.parse().ok()?),
+        Literal::Number(text) => {
+            let divisor = schema.number.multiple_of.as_ref();
+            if let Some(divisor) = divisor
+                && divisor.divides(text) == Some(false)
+            {
+                return Some(format!(
+                    "breaks `{}` ({})",
+                    kw::MULTIPLE_OF.name,
+                    divisor.text
+                ));
+            }
+            number_problem(schema, text.parse().ok()?)
+        }
         Literal::String(text) => string_problem(schema, text),
         Literal::Array(items) => {
             let rules = &schema.array;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{
     super::{
-        ir::{Additional, Api, Definition, Format, JsonType, Literal, Property, Schema},
+        ir::{Additional, Api, Definition, Divisor, Format, JsonType, Literal, Property, Schema},
         keywords::{self as kw, Keyword, Role},
         load::{SourceFile, escape_token},
         names,
@@ -358,6 +358,18 @@ impl<'a> SchemaLowerer<'a> {
 
     fn number_keyword(&mut self, schema: &mut Schema, row: &Keyword, value: &Value, at: &str) {
         let bound = self.r.bound(value, at, row.name);
+        if *row == kw::MULTIPLE_OF {
+            let divisor = bound.map(|it| Divisor::parse(&it.text));
+            schema.number.multiple_of = match divisor {
+                Some(Ok(divisor)) => Some(divisor),
+                Some(Err(why)) => {
+                    self.r.error(at, format!("`{}` {why}", row.name));
+                    None
+                }
+                None => None,
+            };
+            return;
+        }
         let number = &mut schema.number;
         match *row {
             kw::MINIMUM => number.minimum = bound,
