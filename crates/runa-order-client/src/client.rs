@@ -669,12 +669,10 @@ impl Client {
             // Microseconds of work: a hop to a blocking thread and back would cost more. It
             // cannot be cut short, so a decoding that ends past the limit is a timeout, as
             // it is on a blocking thread.
-            let err = match decode(&response, validate) {
-                Ok(value) if tokio::time::Instant::now() < deadline => return Ok(value),
-                Ok(_) => Error::Timeout { after: limit },
-                Err(_) if tokio::time::Instant::now() >= deadline => {
-                    Error::Timeout { after: limit }
-                }
+            let decoded = decode(&response, validate);
+            let err = match decoded {
+                _ if tokio::time::Instant::now() >= deadline => Error::Timeout { after: limit },
+                Ok(value) => return Ok(value),
                 Err(err) => err,
             };
             return Err(Failed {
