@@ -87,6 +87,12 @@ struct Shared {
 /// answer, an order of 200 items, is a few hundred kilobytes.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Answers whose body is at least this long (16 KiB) are decoded, and checked when
+/// [`ClientBuilder::validate_responses`] is on, on tokio's blocking threads, within the
+/// attempt's time limit; shorter ones, which take microseconds, are decoded on the task that
+/// made the call. Fixed, the same bound as the mock's for its answer checks.
+pub const DECODE_OFF_THREAD_BYTES: usize = 16 * 1024;
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -548,9 +554,12 @@ impl Client {
     ///
     /// Each attempt has one time limit (its timeout, cut to what is left of the deadline) for
     /// sending, reading the answer, and decoding and checking it. Decoding is CPU work that
-    /// grows with the body, so it runs on tokio's blocking threads, where it cannot hold up
-    /// the runtime; when the limit passes first, the attempt ends with `Error::Timeout` and
-    /// the decoding finishes in the background, its result dropped.
+    /// grows with the body: an answer of [`DECODE_OFF_THREAD_BYTES`] or more is decoded on
+    /// tokio's blocking threads, where it cannot hold up the runtime, and when the limit
+    /// passes first, the attempt ends with `Error::Timeout` and the decoding finishes in the
+    /// background, its result dropped. A shorter answer takes microseconds, less than the hop
+    /// to another thread, and is decoded on the calling task; one whose decoding ends past
+    /// the limit is a timeout too.
     pub(crate) async fn execute<T: Send + 'static>(
         &self,
         request: &Request,
@@ -631,7 +640,8 @@ impl Client {
         }
     }
 
-    /// One attempt within `limit`: the exchange, then decoding on a blocking thread. A
+    /// One attempt within `limit`: the exchange, then decoding, on this task for an answer
+    /// shorter than [`DECODE_OFF_THREAD_BYTES`], on a blocking thread for a longer one. A
     /// failure comes with what arrived of the answer.
     async fn attempt<T: Send + 'static>(
         &self,
@@ -642,7 +652,7 @@ impl Client {
     ) -> Result<T, Failed> {
         let deadline = transport::deadline_after(limit);
         let response = match transport::send(target, request, deadline, limit).await {
-            Ok(it) => Arc::new(it),
+            Ok(it) => it,
             Err(failure) => {
                 let received = match failure.partial {
                     Some(body) => Received::Partial(body),
@@ -655,6 +665,22 @@ impl Client {
             }
         };
         let validate = self.shared.validate_responses;
+        if response.body.len() < DECODE_OFF_THREAD_BYTES {
+            // Microseconds of work: a hop to a blocking thread and back would cost more. It
+            // cannot be cut short, so a decoding that ends past the limit is a timeout, as
+            // it is on a blocking thread.
+            let decoded = decode(&response, validate);
+            let err = match decoded {
+                _ if tokio::time::Instant::now() >= deadline => Error::Timeout { after: limit },
+                Ok(value) => return Ok(value),
+                Err(err) => err,
+            };
+            return Err(Failed {
+                error: err,
+                received: Received::Whole(Arc::new(response)),
+            });
+        }
+        let response = Arc::new(response);
         let job = tokio::task::spawn_blocking({
             let response = Arc::clone(&response);
             move || decode(&response, validate)
@@ -758,23 +784,30 @@ mod tests {
         Ok(7)
     }
 
-    /// Issue 9, item 5: decoding and checking an answer ran after the time limit and on the
-    /// runtime's thread. On a single-threaded runtime, a decoder that never finishes by itself
-    /// must still end the call with `Error::Timeout`: that needs the decoder off the runtime's
-    /// thread, and the time limit around it. (Before, this call returned `Ok(7)` after 30 s.)
-    #[tokio::test(flavor = "current_thread")]
-    async fn decoding_counts_against_the_time_limit_and_does_not_block_the_runtime() {
+    /// A loopback server that answers every request with `200` and `body`; its address.
+    async fn answering(body: Vec<u8>) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
+        let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
+        let answer = [head.into_bytes(), body].concat();
         let server = tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 let mut buffer = [0u8; 4096];
                 let _ = stream.read(&mut buffer).await;
-                let _ = stream
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
-                    .await;
+                let _ = stream.write_all(&answer).await;
             }
         });
+        (address, server)
+    }
+
+    /// One `GET` through [`Client::execute`] with `decode`, against a server that answers
+    /// `body`, with one attempt of `limit`.
+    async fn get_with<T: Send + 'static>(
+        body: Vec<u8>,
+        limit: Duration,
+        decode: fn(&RawResponse, bool) -> Result<T, Error>,
+    ) -> Outcome<T> {
+        let (address, server) = answering(body).await;
         let client = Client::builder()
             .base_url(format!("http://{address}/v2"))
             .api_key("XXtest.key")
@@ -782,23 +815,78 @@ mod tests {
             .build()
             .unwrap();
         let request = Request::new("getSingleOrder", reqwest::Method::GET, "/order/O-1".into());
-        let limit = Duration::from_secs(2);
         let timeouts = Timeouts {
             attempt: limit,
             deadline: Duration::from_secs(60),
         };
+        let outcome = client
+            .execute(&request, timeouts, decode, Keep::Nothing)
+            .await;
+        server.abort();
+        outcome
+    }
+
+    /// Issue 9, item 5: decoding and checking an answer ran after the time limit and on the
+    /// runtime's thread. On a single-threaded runtime, a decoder that never finishes by itself
+    /// must still end the call with `Error::Timeout`: that needs the decoder off the runtime's
+    /// thread, and the time limit around it. (Before, this call returned `Ok(7)` after 30 s.)
+    /// Issue 20 keeps answers shorter than `DECODE_OFF_THREAD_BYTES` on the calling task, so
+    /// the answer here is exactly that long, the shortest that still leaves it.
+    #[tokio::test(flavor = "current_thread")]
+    async fn decoding_counts_against_the_time_limit_and_does_not_block_the_runtime() {
+        let limit = Duration::from_secs(2);
+        let body = vec![b' '; DECODE_OFF_THREAD_BYTES];
         let Outcome {
             result: outcome,
             trace,
-        } = client
-            .execute(&request, timeouts, stuck, Keep::Nothing)
-            .await;
+        } = get_with(body, limit, stuck).await;
         RELEASED.store(true, Ordering::SeqCst);
         assert!(
             matches!(outcome, Err(Error::Timeout { after }) if after == limit),
             "{outcome:?}"
         );
         assert_eq!(trace.attempts, 1);
-        server.abort();
+    }
+
+    /// The thread a decoder runs on.
+    fn thread_of_decoding(_: &RawResponse, _: bool) -> Result<std::thread::ThreadId, Error> {
+        Ok(std::thread::current().id())
+    }
+
+    /// Issue 20, item 3: the hop to a blocking thread cost more than decoding a small answer.
+    /// An answer one byte shorter than `DECODE_OFF_THREAD_BYTES` is decoded on the task that
+    /// made the call (on this single-threaded runtime, this thread); one of that length, on
+    /// another thread.
+    #[tokio::test(flavor = "current_thread")]
+    async fn small_answers_are_decoded_on_the_calling_task_and_large_ones_off_it() {
+        let here = std::thread::current().id();
+        let limit = Duration::from_secs(30);
+        let small = vec![b' '; DECODE_OFF_THREAD_BYTES - 1];
+        let on = get_with(small, limit, thread_of_decoding).await.result;
+        assert_eq!(on.unwrap(), here);
+        let large = vec![b' '; DECODE_OFF_THREAD_BYTES];
+        let off = get_with(large, limit, thread_of_decoding).await.result;
+        assert_ne!(off.unwrap(), here);
+    }
+
+    /// Takes longer than the limit of the test below, then succeeds.
+    fn slow(_: &RawResponse, _: bool) -> Result<u8, Error> {
+        std::thread::sleep(SLOW_LIMIT + Duration::from_millis(500));
+        Ok(7)
+    }
+
+    const SLOW_LIMIT: Duration = Duration::from_secs(1);
+
+    /// Issue 20, item 3: a small answer decoded on the calling task cannot be cut short, but
+    /// its decoding still counts against the attempt's time limit: a decoding that ends past
+    /// it is a timeout, as on a blocking thread.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_small_answer_decoded_past_the_limit_is_a_timeout() {
+        let Outcome { result, trace } = get_with(b"{}".to_vec(), SLOW_LIMIT, slow).await;
+        assert!(
+            matches!(result, Err(Error::Timeout { after }) if after == SLOW_LIMIT),
+            "{result:?}"
+        );
+        assert_eq!(trace.attempts, 1);
     }
 }

@@ -132,7 +132,22 @@ fn check<T: Validate>(response: &RawResponse) -> Result<(), Error> {
     })
 }
 
+/// The body as `T`, read by plain serde; only a body that does not decode is read again,
+/// with the serde path tracked, to say where it breaks ([`parse_located`]). Tracking the path
+/// costs time on every value read, so an answer that decodes never pays for it.
 fn parse<T: DeserializeOwned + Validate>(response: &RawResponse) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
+    let value = T::deserialize(&mut deserializer);
+    match value.and_then(|value| deserializer.end().map(|()| value)) {
+        Ok(value) => Ok(value),
+        // The same reading again, so the error is the same; with its path this time.
+        Err(_) => parse_located(response),
+    }
+}
+
+/// The body as `T`, read with the serde path of the value being read tracked, so that a
+/// body that does not decode gives an [`UnexpectedResponse`] that names where (`items[0].price`).
+fn parse_located<T: DeserializeOwned + Validate>(response: &RawResponse) -> Result<T, Error> {
     let unexpected = |path: Option<String>, message: String| {
         Error::UnexpectedResponse(UnexpectedResponse {
             status: response.status,
@@ -291,6 +306,8 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use runa_order_types::OrderList;
+
     use super::*;
 
     fn response(status: u16, body: &str) -> RawResponse {
@@ -315,6 +332,67 @@ mod tests {
         assert_eq!(it.path.as_deref(), Some("status"));
         assert_eq!(it.expected, Some("AsyncAcceptedOrder"));
         assert!(err.to_string().contains("at `status`"), "{err}");
+    }
+
+    /// Issue 20, item 3: a body is read by plain serde first and read again with its path
+    /// tracked only when it does not decode; the error must still be the one that reading
+    /// gives: the serde path of the first bad value, serde's message with its line and column.
+    #[test]
+    fn a_mismatched_body_still_names_the_serde_path_and_serdes_message() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                r#"{"items": [], "pagination": {"cursors": {}, "page": {"limit": "two"}}}"#,
+                Some("pagination.page.limit"),
+            ),
+            (
+                r#"{"items": [], "pagination": {"cursors": {"after": 7}, "page": {"limit": 2}}}"#,
+                Some("pagination.cursors.after"),
+            ),
+            (
+                r#"{"items": [], "pagination": {"cursors": {}}}"#,
+                Some("pagination"),
+            ),
+            // Cut short where a key was due: serde_path_to_error's `?`.
+            (r#"{"items": []"#, Some("?")),
+        ];
+        for (body, path) in cases {
+            let err = success::<OrderList>(&response(200, body), false).unwrap_err();
+            let Error::UnexpectedResponse(it) = &err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(it.path.as_deref(), *path, "{body}");
+            let direct = serde_path_to_error::deserialize::<_, OrderList>(
+                &mut serde_json::Deserializer::from_str(body),
+            )
+            .unwrap_err();
+            assert_eq!(it.message, direct.inner().to_string(), "{body}");
+            assert!(it.message.contains("line 1 column"), "{}", it.message);
+        }
+        // Trailing text after a whole body: no path, serde's message.
+        let err = success::<OrderList>(
+            &response(
+                200,
+                r#"{"items": [], "pagination": {"cursors": {}, "page": {"limit": 2}}} x"#,
+            ),
+            false,
+        )
+        .unwrap_err();
+        let Error::UnexpectedResponse(it) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(it.path, None);
+        assert!(
+            it.message
+                .starts_with("trailing characters at line 1 column"),
+            "{}",
+            it.message
+        );
+        // A valid body decodes, with or without the check.
+        let body = r#"{"items": [], "pagination": {"cursors": {}, "page": {"limit": 2}}}"#;
+        for validate in [false, true] {
+            let page = success::<OrderList>(&response(200, body), validate).unwrap();
+            assert!(page.items.is_empty());
+        }
     }
 
     #[test]

@@ -72,7 +72,7 @@ mod validation;
 
 pub use client::{
     ApiKey, BuildError, Client, ClientBuilder, CreateOptions, CreateResponse, Created,
-    DEFAULT_MAX_RESPONSE_BYTES,
+    DECODE_OFF_THREAD_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use error::{
     ApiError, CreateError, Error, RateLimited, Redirected, Refusal, ResponseTooLarge,
