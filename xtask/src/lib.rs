@@ -5,8 +5,10 @@ use std::{
     path::{Path, PathBuf},
 };
 
+#[cfg(feature = "changes")]
 pub mod changes;
 pub mod codegen;
+#[cfg(feature = "changes")]
 pub mod semver_check;
 pub mod suite;
 pub mod synthetic;
