@@ -450,17 +450,8 @@ impl<'a> Cx<'a> {
             };
         }
         let shown = |it: Option<Format>| it.map_or("none", Format::name);
-        let message = format!(
-            "`{}` of {} {change} ({} to {})",
-            keywords::FORMAT.name,
-            where_(new),
-            shown(before),
-            shown(after)
-        );
-        self.push(
-            owner,
-            simple(&slug(&keywords::FORMAT), change, effect, new, message, rust),
-        );
+        let shown = [shown(before), shown(after)];
+        self.keyword_change(owner, &keywords::FORMAT, (change, effect), shown, new, rust);
     }
 
     fn numbers(&mut self, old: &Schema, new: &'a Schema, owner: &str) {
@@ -526,12 +517,25 @@ impl<'a> Cx<'a> {
             it.map_or("none", |it| it.text.as_str())
         }
         let keyword = &keywords::MULTIPLE_OF;
+        let shown = [shown(before), shown(after)];
+        self.keyword_change(owner, keyword, (change, effect), shown, new, rust);
+    }
+
+    /// The finding that `keyword` of `new` changed (`change`, with `effect`) from the first
+    /// of `shown` to the second.
+    fn keyword_change(
+        &mut self,
+        owner: &str,
+        keyword: &Keyword,
+        (change, effect): (&'static str, Effect),
+        [before, after]: [&str; 2],
+        new: &'a Schema,
+        rust: Impact,
+    ) {
         let message = format!(
-            "`{}` of {} {change} ({} to {})",
+            "`{}` of {} {change} ({before} to {after})",
             keyword.name,
             where_(new),
-            shown(before),
-            shown(after)
         );
         self.push(
             owner,
@@ -609,17 +613,9 @@ impl<'a> Cx<'a> {
             _ => return,
         };
         let shown = |it: Option<f64>| it.map_or_else(|| "none".to_owned(), |it| it.to_string());
-        let message = format!(
-            "`{}` of {} {change} ({} to {})",
-            keyword.name,
-            where_(new),
-            shown(before),
-            shown(after)
-        );
-        self.push(
-            owner,
-            simple(&slug(keyword), change, effect, new, message, rust),
-        );
+        let shown = [shown(before), shown(after)];
+        let shown = [shown[0].as_str(), shown[1].as_str()];
+        self.keyword_change(owner, keyword, (change, effect), shown, new, rust);
     }
 
     fn text(
@@ -637,17 +633,8 @@ impl<'a> Cx<'a> {
             (Some(a), Some(b)) if a != b => ("changed", Effect::of(keyword.growth)),
             _ => return,
         };
-        let message = format!(
-            "`{}` of {} {change} ({} to {})",
-            keyword.name,
-            where_(new),
-            before.unwrap_or("none"),
-            after.unwrap_or("none")
-        );
-        self.push(
-            owner,
-            simple(&slug(keyword), change, effect, new, message, rust),
-        );
+        let shown = [before.unwrap_or("none"), after.unwrap_or("none")];
+        self.keyword_change(owner, keyword, (change, effect), shown, new, rust);
     }
 
     fn definition_added(&mut self, name: &str, schema: &'a Schema) {
