@@ -31,7 +31,7 @@ use runa_order_types::{
     AccountPaymentType, EstimateProducts, NewAccountPayment, OrderItemPriceRequest,
     OrderPriceRequest,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// The seed of a run without `RUNA_CLIENT_FUZZ_SEED`, so that CI is reproducible.
 const DEFAULT_SEED: u64 = 2_024_020_509;
@@ -381,25 +381,8 @@ async fn serve(slot: Arc<Mutex<Vec<u8>>>) -> std::net::SocketAddr {
         while let Ok((mut stream, _)) = listener.accept().await {
             let answer = slot.lock().unwrap().clone();
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 8192];
-                loop {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buffer[..n]),
-                    }
-                    let Some(end) = request.windows(4).position(|it| it == b"\r\n\r\n") else {
-                        continue;
-                    };
-                    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-                    let length = head
-                        .lines()
-                        .find_map(|it| it.strip_prefix("content-length:"))
-                        .and_then(|it| it.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    if request.len() >= end + 4 + length {
-                        break;
-                    }
+                if !common::read_request(&mut stream).await {
+                    return;
                 }
                 let _ = stream.write_all(&answer).await;
                 let _ = stream.shutdown().await;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{bounded, order};
 use runa_order_client::{Client, CreateError, CreateOptions, Error, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
 /// Serves `answer` on every connection, after reading the request.
 async fn canned(answer: Vec<u8>) -> std::net::SocketAddr {
@@ -16,25 +16,8 @@ async fn canned(answer: Vec<u8>) -> std::net::SocketAddr {
         while let Ok((mut stream, _)) = listener.accept().await {
             let answer = answer.clone();
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 8192];
-                loop {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buffer[..n]),
-                    }
-                    let Some(end) = request.windows(4).position(|it| it == b"\r\n\r\n") else {
-                        continue;
-                    };
-                    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
-                    let length = head
-                        .lines()
-                        .find_map(|it| it.strip_prefix("content-length:"))
-                        .and_then(|it| it.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    if request.len() >= end + 4 + length {
-                        break;
-                    }
+                if !common::read_request(&mut stream).await {
+                    return;
                 }
                 let _ = stream.write_all(&answer).await;
                 let _ = stream.shutdown().await;

@@ -94,3 +94,29 @@ pub async fn bounded<T>(future: impl std::future::Future<Output = T>) -> T {
         .await
         .expect("the test finished in time")
 }
+
+/// Reads one HTTP/1.1 request (its head and its `Content-Length` body) from `stream`, for the
+/// hand-made loopback servers of the tests; false when the connection ends first.
+pub async fn read_request(stream: &mut tokio::net::TcpStream) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 8192];
+    loop {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+        let Some(end) = request.windows(4).position(|it| it == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+        let length = head
+            .lines()
+            .find_map(|it| it.strip_prefix("content-length:"))
+            .and_then(|it| it.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if request.len() >= end + 4 + length {
+            return true;
+        }
+    }
+}
